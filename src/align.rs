@@ -1,0 +1,181 @@
+//! Alignment of a backup definition with the domain it backs up
+//! (`virDomainBackupAlignDisks`): every listed disk must exist once, missing stores get a
+//! generated file name, unlisted disks are appended, and each disk's backup mode and
+//! incremental checkpoint are settled.
+//!
+//! The domain is described only by what alignment reads of it ([`Domain`]); the fake
+//! domain of libvirt's xml2xml test is built in ([`Domain::upstream_test`]).
+
+use crate::error::{ErrorCode, ErrorDomain, Rejection, Stage};
+use crate::model::{BackupDisk, BackupStore, DiskBackupMode, DomainBackup, StoreType};
+use crate::profile::Profile;
+
+/// The suffix libvirt's xml2xml test aligns with.
+pub const UPSTREAM_TEST_SUFFIX: &str = "SUFFIX";
+
+/// The source type of a domain disk (`virStorageType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[allow(missing_docs)]
+pub enum SourceType {
+    /// No source at all.
+    None,
+    #[default]
+    File,
+    Block,
+    Dir,
+    Network,
+    Volume,
+    Nvme,
+    VhostUser,
+    VhostVdpa,
+}
+
+/// What alignment reads of one domain disk.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct DomainDisk {
+    /// The target device name (`<target dev=...>`), matched against backup disk names.
+    pub target: String,
+    /// The source type.
+    pub source_type: SourceType,
+    /// The source path of a local source.
+    pub path: Option<String>,
+    /// Whether a network source names a protocol.
+    pub network_protocol: bool,
+    /// Whether the disk is read-only (never backed up unless listed).
+    pub readonly: bool,
+}
+
+impl DomainDisk {
+    /// A file-backed, writable disk at `path`.
+    pub fn file(target: impl Into<String>, path: impl Into<String>) -> DomainDisk {
+        DomainDisk {
+            target: target.into(),
+            source_type: SourceType::File,
+            path: Some(path.into()),
+            network_protocol: false,
+            readonly: false,
+        }
+    }
+
+    /// `virStorageSourceIsEmpty`: a local source without a path, no source, or a network
+    /// source without a protocol.
+    pub fn is_empty(&self) -> bool {
+        match self.source_type {
+            SourceType::File | SourceType::Block | SourceType::Dir => self.path.is_none(),
+            SourceType::None => true,
+            SourceType::Network => !self.network_protocol,
+            _ => false,
+        }
+    }
+}
+
+/// What alignment reads of a domain: its disks, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Domain {
+    /// The disks, in domain order.
+    pub disks: Vec<DomainDisk>,
+}
+
+impl Domain {
+    /// The domain libvirt's `genericxml2xmltest.c` builds for a parsed backup: one
+    /// file disk `/fake/<name>.qcow2` per backup disk (in parse order, `backup='no'`
+    /// ones included), then `vdextradisk`.
+    pub fn upstream_test(def: &DomainBackup) -> Domain {
+        let disks = def
+            .disks
+            .iter()
+            .map(|d| d.name.as_str())
+            .chain(std::iter::once("vdextradisk"))
+            .map(|name| DomainDisk::file(name, format!("/fake/{name}.qcow2")))
+            .collect();
+        Domain { disks }
+    }
+}
+
+fn align_err(detail: impl std::fmt::Display) -> Rejection {
+    Rejection::new(Stage::Align, ErrorCode::ConfigUnsupported, ErrorDomain::Domain, detail)
+}
+
+/// `virDomainBackupDefAssignStore`.
+fn assign_store(
+    disk: &mut BackupDisk,
+    source: &DomainDisk,
+    suffix: &str,
+    profile: Profile,
+) -> Result<(), Rejection> {
+    if source.is_empty() && disk.store.is_some() {
+        return Err(align_err(format_args!("disk '{}' has no media", disk.name)));
+    }
+    let needs_path = match &disk.store {
+        None => !source.is_empty(),
+        Some(store) => profile.align_generates_path_for_listed_disks() && store.path.is_none(),
+    };
+    if !needs_path {
+        return Ok(());
+    }
+    if source.source_type != SourceType::File {
+        return Err(align_err(format_args!("refusing to generate file name for disk '{}'", disk.name)));
+    }
+    let store = disk.store.get_or_insert_with(BackupStore::default);
+    store.kind = StoreType::File;
+    store.path = Some(format!("{}.{}", source.path.as_deref().unwrap_or("(null)"), suffix));
+    Ok(())
+}
+
+/// Aligns `def` with `domain` as `virDomainBackupAlignDisks(def, dom, suffix)` does.
+/// On error `def` may be partly aligned, as in libvirt.
+pub fn align(def: &mut DomainBackup, domain: &Domain, suffix: &str, profile: Profile) -> Result<(), Rejection> {
+    if domain.disks.is_empty() {
+        return Err(align_err("domain must have at least one disk to perform backup"));
+    }
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for disk in def.disks.iter_mut() {
+        let Some(source) = domain.disks.iter().find(|d| d.target == disk.name) else {
+            return Err(align_err(format_args!("no disk named '{}'", disk.name)));
+        };
+        if !seen.insert(disk.name.clone()) {
+            return Err(align_err(format_args!("disk '{}' specified twice", disk.name)));
+        }
+        if disk.backup_mode == DiskBackupMode::Incremental
+            && disk.incremental.is_none()
+            && def.incremental.is_none()
+        {
+            return Err(align_err(format_args!(
+                "'incremental' backup mode of disk '{}' requires setting 'incremental' field for disk or backup",
+                disk.name
+            )));
+        }
+        if disk.backup {
+            assign_store(disk, source, suffix, profile)?;
+        }
+    }
+
+    let backup_all = def.disks.is_empty();
+    for source in &domain.disks {
+        if seen.contains(&source.target) {
+            continue;
+        }
+        let mut disk = BackupDisk { name: source.target.clone(), ..BackupDisk::default() };
+        if backup_all && !source.is_empty() && !source.readonly {
+            disk.backup = true;
+            assign_store(&mut disk, source, suffix, profile)?;
+        }
+        // The name is now taken: a later domain disk with the same target is appended
+        // again, as libvirt's hash only holds the listed names.
+        def.disks.push(disk);
+    }
+
+    for disk in def.disks.iter_mut() {
+        if disk.backup_mode == DiskBackupMode::Default {
+            disk.backup_mode = if def.incremental.is_some() || disk.incremental.is_some() {
+                DiskBackupMode::Incremental
+            } else {
+                DiskBackupMode::Full
+            };
+        }
+        if disk.incremental.is_none() && disk.backup_mode == DiskBackupMode::Incremental {
+            disk.incremental = def.incremental.clone();
+        }
+    }
+    Ok(())
+}

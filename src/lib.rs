@@ -1,0 +1,70 @@
+//! domainbackup-harness: an executable specification of libvirt's `<domainbackup>` XML.
+//!
+//! The reference model reads, checks, aligns and formats a backup document exactly as
+//! libvirt does, stage by stage:
+//!
+//! ```text
+//! text ─► xml::read ─► Element tree ─► xml::schema ─► xml::semantic ─► DomainBackup ─► align ─► xml::format ─► text
+//! ```
+//!
+//! Every arrow can reject; a [`Rejection`] names the [`Stage`], libvirt's error code and
+//! domain, and libvirt's message. Version-dependent rules ask a [`Profile`].
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod align;
+pub mod error;
+#[cfg(feature = "libvirt")]
+pub mod libvirt;
+pub mod model;
+pub mod profile;
+pub mod xml;
+
+pub use error::{ErrorCode, ErrorDomain, Position, Rejection, Stage};
+pub use model::DomainBackup;
+pub use profile::Profile;
+
+/// How a document is processed: which libvirt version to follow, whether the parse is
+/// internal (`VIR_DOMAIN_BACKUP_PARSE_INTERNAL`, which also formats with `internal=true`),
+/// and whether the result is aligned against the upstream xml2xml test's fake domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Options {
+    /// The libvirt version to follow (default: the newest, 11.3).
+    pub profile: Profile,
+    /// Internal parse and format: no schema check, status-only fields read and printed.
+    pub internal: bool,
+    /// Align with the fake domain of libvirt's `genericxml2xmltest.c` (suffix `SUFFIX`).
+    pub align: bool,
+}
+
+/// Reads, checks and parses a document as `virDomainBackupDefParseString(xml, xmlopt,
+/// flags)` does: not well-formed, wrong root, schema (non-internal only), then the C
+/// parser. Nothing is aligned.
+pub fn parse(input: &[u8], options: Options) -> Result<DomainBackup, Rejection> {
+    let document = xml::read::read(input)?;
+    if document.root.name != "domainbackup" {
+        return Err(Rejection::new(
+            Stage::Root,
+            ErrorCode::XmlError,
+            ErrorDomain::Xml,
+            format_args!("expecting root element of 'domainbackup', not '{}'", document.root.name),
+        )
+        .at(document.root.position));
+    }
+    if !options.internal {
+        xml::schema::check(&document, options.profile)?;
+    }
+    xml::semantic::parse(&document.root, options.profile, options.internal)
+}
+
+/// The whole pipeline: [`parse`], then (with `options.align`) alignment with the fake domain
+/// of libvirt's xml2xml test, then the canonical text as libvirt formats it (internal
+/// format for an internal parse).
+pub fn process(input: &[u8], options: Options) -> Result<String, Rejection> {
+    let mut def = parse(input, options)?;
+    if options.align {
+        let domain = align::Domain::upstream_test(&def);
+        align::align(&mut def, &domain, align::UPSTREAM_TEST_SUFFIX, options.profile)?;
+    }
+    Ok(xml::format::format(&def, options.internal))
+}

@@ -1,0 +1,1058 @@
+//! Reading text into an [`Element`] tree as libxml2 does for libvirt
+//! (`XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS`, no entity substitution).
+//!
+//! quick-xml splits the text into markup events; this module adds what libxml2 enforces on
+//! top of that (names, characters, references, attribute syntax, duplicate attributes,
+//! namespaces, the prolog, depth and size limits) and reproduces libxml2's `NOBLANKS`
+//! heuristic, which decides which whitespace-only text survives. It never looks at what the
+//! elements mean; every failure is a [`Stage::WellFormed`] rejection with a position.
+
+use std::collections::HashSet;
+
+use quick_xml::events::Event;
+
+use super::tree::{Attribute, Document, Element, Node, Text};
+use crate::error::{ErrorCode, ErrorDomain, Position, Rejection, Stage};
+
+/// The largest document read, in bytes (after truncation at the first NUL). libvirt has no
+/// such limit of its own; this one keeps memory bounded and is far above any real document.
+pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
+
+/// libxml2's nesting limit without `XML_PARSE_HUGE`: an element may have at most this many
+/// open ancestors.
+pub const MAX_DEPTH: usize = 256;
+
+/// libxml2's limit on one text node or attribute value without `XML_PARSE_HUGE`.
+pub const MAX_TEXT_LENGTH: usize = 10_000_000;
+
+/// libxml2's limit on a name without `XML_PARSE_HUGE`.
+pub const MAX_NAME_LENGTH: usize = 50_000;
+
+/// Budget for the expansion of entities declared in an internal DTD subset.
+const MAX_ENTITY_EXPANSION: usize = 1_000_000;
+
+const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// Reads `input` as libvirt hands it to libxml2: as a C string, so everything from the first
+/// NUL byte on is not seen.
+pub fn read(input: &[u8]) -> Result<Document, Rejection> {
+    let input = match input.iter().position(|&b| b == 0) {
+        Some(nul) => &input[..nul],
+        None => input,
+    };
+    if input.len() > MAX_DOCUMENT_BYTES {
+        return Err(not_well_formed(
+            format!(
+                "document of {} bytes is larger than the {} byte limit",
+                input.len(),
+                MAX_DOCUMENT_BYTES
+            ),
+            Position { line: 1, column: 1 },
+        ));
+    }
+    let text = decode(input)?;
+    Reader::new(&text).run()
+}
+
+fn not_well_formed(detail: impl std::fmt::Display, position: Position) -> Rejection {
+    Rejection::new(
+        Stage::WellFormed,
+        ErrorCode::XmlDetail,
+        ErrorDomain::Domain,
+        format_args!("at line {}, column {}: {}", position.line, position.column, detail),
+    )
+    .at(position)
+}
+
+/// Turns the bytes into text: a UTF-8 byte order mark is skipped, and the encoding named
+/// in the XML declaration (UTF-8, ASCII or ISO-8859-1) is applied.
+fn decode(input: &[u8]) -> Result<String, Rejection> {
+    let (input, had_bom) = match input.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, true),
+        None => (input, false),
+    };
+    if input.starts_with(b"\xFE\xFF") || input.starts_with(b"\xFF\xFE") {
+        return Err(not_well_formed(
+            "UTF-16 input is truncated at its first NUL byte when passed as a C string",
+            Position { line: 1, column: 1 },
+        ));
+    }
+    let encoding = declared_encoding(input);
+    let kind = match encoding.as_deref().map(str::to_ascii_uppercase).as_deref() {
+        None | Some("UTF-8") | Some("UTF8") => Charset::Utf8,
+        Some("ISO-8859-1") | Some("ISO-LATIN-1") | Some("ISO LATIN 1") | Some("LATIN1")
+        | Some("L1") | Some("ISO_8859-1") | Some("ISO8859-1") | Some("CP819") | Some("IBM819") => {
+            if had_bom {
+                Charset::Utf8
+            } else {
+                Charset::Latin1
+            }
+        }
+        Some("US-ASCII") | Some("ASCII") => Charset::Ascii,
+        Some(other) => {
+            return Err(not_well_formed(
+                format!("unsupported encoding {other}"),
+                Position { line: 1, column: 1 },
+            ));
+        }
+    };
+    match kind {
+        Charset::Utf8 => match std::str::from_utf8(input) {
+            Ok(s) => Ok(s.to_string()),
+            Err(e) => {
+                let at = position_of(input, e.valid_up_to());
+                Err(not_well_formed(
+                    format!(
+                        "input is not proper UTF-8 (byte 0x{:02X})",
+                        input[e.valid_up_to()]
+                    ),
+                    at,
+                ))
+            }
+        },
+        Charset::Latin1 => Ok(input.iter().map(|&b| b as char).collect()),
+        Charset::Ascii => match input.iter().position(|b| !b.is_ascii()) {
+            None => Ok(input.iter().map(|&b| b as char).collect()),
+            Some(i) => Err(not_well_formed(
+                format!("byte 0x{:02X} is not ASCII", input[i]),
+                position_of(input, i),
+            )),
+        },
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Charset {
+    Utf8,
+    Latin1,
+    Ascii,
+}
+
+/// The `encoding` pseudo-attribute of a leading XML declaration, if any.
+fn declared_encoding(input: &[u8]) -> Option<String> {
+    let rest = input.strip_prefix(b"<?xml")?;
+    if !rest.first().is_some_and(|b| is_blank(*b as char)) {
+        return None;
+    }
+    let end = rest.windows(2).position(|w| w == b"?>")?;
+    let decl = std::str::from_utf8(&rest[..end]).ok()?;
+    let pos = decl.find("encoding")?;
+    let after = decl[pos + "encoding".len()..].trim_start_matches(is_blank);
+    let after = after.strip_prefix('=')?.trim_start_matches(is_blank);
+    let quote = after.chars().next()?;
+    if quote != '"' && quote != '\'' {
+        return None;
+    }
+    let body = &after[1..];
+    let close = body.find(quote)?;
+    Some(body[..close].to_string())
+}
+
+fn position_of(input: &[u8], offset: usize) -> Position {
+    let before = &input[..offset.min(input.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u32 + 1;
+    Position { line, column }
+}
+
+/// XML's white space (`S`), which is also libxml2's `IS_BLANK_CH`.
+fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+/// XML 1.0 `Char`.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+/// XML 1.0 (fifth edition) `NameStartChar`.
+fn is_name_start_char(c: char) -> bool {
+    matches!(c,
+        ':' | 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
+        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
+        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
+        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// XML 1.0 (fifth edition) `NameChar`.
+fn is_name_char(c: char) -> bool {
+    is_name_start_char(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
+}
+
+/// One open element while reading.
+struct Open {
+    element: Element,
+    /// libxml2's `xml:space` stack value: -1 default, -2 "text seen", 0 default, 1 preserve.
+    space: i8,
+    /// Namespace bindings this element declared (prefix, previous binding).
+    bindings: Vec<(Option<String>, Option<String>)>,
+    /// The qualified name, for matching the end tag.
+    qname: String,
+}
+
+/// Line and column bookkeeping: offsets are visited in increasing order, so the cursor only
+/// moves forward and the whole document costs one pass.
+struct Cursor {
+    offset: usize,
+    line: u32,
+    column: u32,
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    cursor: Cursor,
+    stack: Vec<Open>,
+    root: Option<Element>,
+    has_doctype: bool,
+    seen_decl_slot: bool,
+    /// Entities declared in the internal DTD subset: name → replacement text.
+    entities: Vec<(String, String)>,
+    expansion_budget: usize,
+    /// Namespace prefix → URI (`None` key: the default namespace).
+    namespaces: Vec<(Option<String>, String)>,
+}
+
+impl<'t> Reader<'t> {
+    fn new(text: &'t str) -> Self {
+        Reader {
+            text,
+            cursor: Cursor { offset: 0, line: 1, column: 1 },
+            stack: Vec::new(),
+            root: None,
+            has_doctype: false,
+            seen_decl_slot: false,
+            entities: Vec::new(),
+            expansion_budget: MAX_ENTITY_EXPANSION,
+            namespaces: vec![(Some("xml".to_string()), XML_NAMESPACE.to_string())],
+        }
+    }
+
+    /// The position of byte `offset` of the text (never before the last one asked for).
+    fn pos(&mut self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        if offset > self.cursor.offset {
+            for c in self.text[self.cursor.offset..offset].chars() {
+                if c == '\n' {
+                    self.cursor.line += 1;
+                    self.cursor.column = 1;
+                } else {
+                    self.cursor.column += 1;
+                }
+            }
+            self.cursor.offset = offset;
+        }
+        Position { line: self.cursor.line, column: self.cursor.column }
+    }
+
+    fn fail(&mut self, offset: usize, detail: impl std::fmt::Display) -> Rejection {
+        let p = self.pos(offset);
+        not_well_formed(detail, p)
+    }
+
+    fn run(mut self) -> Result<Document, Rejection> {
+        if self.text.trim_matches(is_blank).is_empty() {
+            return Err(self.fail(self.text.len(), "document is empty"));
+        }
+        let mut reader = quick_xml::Reader::from_str(self.text);
+        {
+            let config = reader.config_mut();
+            config.check_end_names = false;
+            config.check_comments = false;
+            config.expand_empty_elements = false;
+            config.trim_text(false);
+            config.allow_dangling_amp = true;
+        }
+        loop {
+            let start = reader.buffer_position() as usize;
+            let event = match reader.read_event() {
+                Ok(e) => e,
+                Err(e) => {
+                    let at = reader.error_position() as usize;
+                    return Err(self.fail(at, describe_quick_xml_error(&e)));
+                }
+            };
+            let end = reader.buffer_position() as usize;
+            match event {
+                Event::Eof => break,
+                Event::Decl(_) => self.declaration(start, end)?,
+                Event::PI(_) => self.processing_instruction(start, end)?,
+                Event::DocType(_) => self.doctype(start, end)?,
+                Event::Comment(_) => self.comment(start, end)?,
+                Event::Start(_) => self.start_tag(start, end, false)?,
+                Event::Empty(_) => self.start_tag(start, end, true)?,
+                Event::End(_) => self.end_tag(start, end)?,
+                Event::Text(_) => self.text_run(start, end)?,
+                Event::GeneralRef(_) => self.reference_in_content(start, end)?,
+                Event::CData(_) => self.cdata(start, end)?,
+            }
+            self.seen_decl_slot = true;
+        }
+        if let Some(open) = self.stack.last() {
+            let name = open.qname.clone();
+            return Err(self.fail(
+                self.text.len(),
+                format!("premature end of data: element '{name}' is not closed"),
+            ));
+        }
+        match self.root {
+            Some(root) => Ok(Document { root, has_doctype: self.has_doctype }),
+            None => Err(self.fail(self.text.len(), "start tag expected, '<' not found")),
+        }
+    }
+
+    fn declaration(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
+        if start != 0 || self.seen_decl_slot {
+            return Err(self.fail(start, "XML declaration allowed only at the start of the document"));
+        }
+        let body = &self.text[start + "<?xml".len()..end - "?>".len()];
+        self.check_declaration(start, body)
+    }
+
+    /// `VersionInfo EncodingDecl? SDDecl? S?` with libxml2's checks.
+    fn check_declaration(&mut self, start: usize, body: &str) -> Result<(), Rejection> {
+        let mut rest = body;
+        let mut expected = ["version", "encoding", "standalone"].as_slice();
+        let mut first = true;
+        loop {
+            let trimmed = rest.trim_start_matches(is_blank);
+            let had_space = trimmed.len() != rest.len();
+            if trimmed.is_empty() {
+                break;
+            }
+            if !had_space {
+                return Err(self.fail(start, "blank needed in the XML declaration"));
+            }
+            let name_len = trimmed.find(|c: char| c == '=' || is_blank(c)).unwrap_or(trimmed.len());
+            let name = &trimmed[..name_len];
+            let Some(index) = expected.iter().position(|n| *n == name) else {
+                return Err(self.fail(
+                    start,
+                    if first {
+                        "malformed declaration expecting version".to_string()
+                    } else {
+                        format!("unexpected '{name}' in the XML declaration")
+                    },
+                ));
+            };
+            if first && index != 0 {
+                return Err(self.fail(start, "malformed declaration expecting version"));
+            }
+            let after = trimmed[name_len..].trim_start_matches(is_blank);
+            let Some(after) = after.strip_prefix('=') else {
+                return Err(self.fail(start, format!("'=' expected after '{name}' in the XML declaration")));
+            };
+            let after = after.trim_start_matches(is_blank);
+            let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'');
+            let Some(quote) = quote else {
+                return Err(self.fail(start, format!("quoted value expected for '{name}'")));
+            };
+            let Some(close) = after[1..].find(quote) else {
+                return Err(self.fail(start, format!("unterminated value of '{name}'")));
+            };
+            let value = &after[1..1 + close];
+            let valid = match name {
+                "version" => {
+                    let mut parts = value.splitn(2, '.');
+                    let major = parts.next().unwrap_or("");
+                    let minor = parts.next().unwrap_or("");
+                    // libxml2 accepts any 1.x version (with a warning) and refuses others.
+                    major == "1"
+                        && !minor.is_empty()
+                        && minor.chars().all(|c| c.is_ascii_digit())
+                }
+                "encoding" => {
+                    let mut chars = value.chars();
+                    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+                }
+                _ => value == "yes" || value == "no",
+            };
+            if !valid {
+                return Err(self.fail(start, format!("invalid value '{value}' for '{name}' in the XML declaration")));
+            }
+            expected = &expected[index + 1..];
+            rest = &after[1 + close + 1..];
+            first = false;
+        }
+        if first {
+            return Err(self.fail(start, "malformed declaration expecting version"));
+        }
+        Ok(())
+    }
+
+    fn processing_instruction(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
+        let body = &self.text[start + 2..end - 2];
+        let target_len = body.find(is_blank).unwrap_or(body.len());
+        let target = &body[..target_len];
+        if target.eq_ignore_ascii_case("xml") {
+            return Err(self.fail(start, "XML declaration allowed only at the start of the document"));
+        }
+        if !is_name(target) {
+            return Err(self.fail(start, format!("invalid processing instruction target '{target}'")));
+        }
+        if target_len < body.len() || !body[target_len..].is_empty() {
+            self.check_chars(start + 2 + target_len, &body[target_len..])?;
+        }
+        let p = self.pos(start);
+        self.push_misc(Node::ProcessingInstruction(p));
+        Ok(())
+    }
+
+    fn comment(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
+        let body = &self.text[start + 4..end - 3];
+        if let Some(i) = body.find("--") {
+            return Err(self.fail(start + 4 + i, "double hyphen within comment"));
+        }
+        if body.ends_with('-') {
+            return Err(self.fail(end - 4, "comment not terminated ('-' before '-->')"));
+        }
+        self.check_chars(start + 4, body)?;
+        let p = self.pos(start);
+        self.push_misc(Node::Comment(p));
+        Ok(())
+    }
+
+    fn push_misc(&mut self, node: Node) {
+        if let Some(open) = self.stack.last_mut() {
+            open.element.children.push(node);
+        }
+    }
+
+    fn check_chars(&mut self, offset: usize, s: &str) -> Result<(), Rejection> {
+        if let Some((i, c)) = s.char_indices().find(|(_, c)| !is_xml_char(*c)) {
+            return Err(self.fail(offset + i, format!("char 0x{:X} out of allowed range", c as u32)));
+        }
+        Ok(())
+    }
+
+    fn doctype(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
+        if self.has_doctype || self.root.is_some() || !self.stack.is_empty() {
+            return Err(self.fail(start, "DOCTYPE is only allowed once, before the root element"));
+        }
+        self.has_doctype = true;
+        let body = &self.text[start + "<!DOCTYPE".len()..end - 1];
+        if !body.starts_with(is_blank) {
+            return Err(self.fail(start, "space required after '<!DOCTYPE'"));
+        }
+        let body = body.trim_start_matches(is_blank);
+        let name_len = body.find(|c: char| is_blank(c) || c == '[').unwrap_or(body.len());
+        if !is_name(&body[..name_len]) {
+            return Err(self.fail(start, "DOCTYPE improperly terminated: name expected"));
+        }
+        self.check_chars(start, body)?;
+        if let (Some(open), Some(close)) = (body.find('['), body.rfind(']')) {
+            if open < close {
+                self.internal_subset(start, &body[open + 1..close])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Collects the general internal entities of an internal DTD subset.
+    fn internal_subset(&mut self, start: usize, subset: &str) -> Result<(), Rejection> {
+        let mut rest = subset;
+        while let Some(i) = rest.find("<!ENTITY") {
+            rest = &rest[i + "<!ENTITY".len()..];
+            let decl = rest.trim_start_matches(is_blank);
+            if decl.starts_with('%') {
+                continue; // parameter entity: not used in content
+            }
+            let name_len = decl.find(is_blank).unwrap_or(decl.len());
+            let name = &decl[..name_len];
+            let value = decl[name_len..].trim_start_matches(is_blank);
+            let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue; // external entity: never loaded (NONET, no DTD loading)
+            };
+            let Some(close) = value[1..].find(quote) else {
+                return Err(self.fail(start, format!("entity value of '{name}' is not terminated")));
+            };
+            if !is_name(name) {
+                return Err(self.fail(start, format!("invalid entity name '{name}'")));
+            }
+            if !self.entities.iter().any(|(n, _)| n == name) {
+                self.entities.push((name.to_string(), value[1..1 + close].to_string()));
+            }
+        }
+        Ok(())
+    }
+
+    fn start_tag(&mut self, start: usize, end: usize, empty: bool) -> Result<(), Rejection> {
+        if self.stack.is_empty() && self.root.is_some() {
+            return Err(self.fail(start, "extra content at the end of the document"));
+        }
+        if self.stack.len() > MAX_DEPTH {
+            return Err(self.fail(
+                start,
+                format!("excessive depth in document: {MAX_DEPTH} use XML_PARSE_HUGE option"),
+            ));
+        }
+        let inner_end = if empty { end - 2 } else { end - 1 };
+        let inner = &self.text[start + 1..inner_end];
+        let name_len = inner.find(is_blank).unwrap_or(inner.len());
+        let qname = &inner[..name_len];
+        if qname.is_empty() || !is_name(qname) {
+            return Err(self.fail(start + 1, format!("invalid element name '{qname}'")));
+        }
+        if qname.len() > MAX_NAME_LENGTH {
+            return Err(self.fail(start + 1, "name too long"));
+        }
+        let position = self.pos(start);
+        let raw_attributes = self.attributes(start + 1 + name_len, &inner[name_len..])?;
+
+        // Namespace declarations first: they apply to the element's own name and attributes.
+        let mut bindings = Vec::new();
+        let mut attributes = Vec::with_capacity(raw_attributes.len());
+        for (qn, value, pos) in raw_attributes {
+            if qn == "xmlns" {
+                bindings.push((None, value));
+            } else if let Some(prefix) = qn.strip_prefix("xmlns:") {
+                bindings.push((Some(prefix.to_string()), value));
+            } else {
+                attributes.push((qn, value, pos));
+            }
+        }
+        let mut saved = Vec::with_capacity(bindings.len());
+        for (prefix, uri) in bindings {
+            let previous = self.bind(prefix.clone(), uri);
+            saved.push((prefix, previous));
+        }
+        let (prefix, name, namespace) = self.resolve(qname, true);
+        let mut element = Element {
+            name,
+            prefix,
+            namespace,
+            attributes: Vec::with_capacity(attributes.len()),
+            children: Vec::new(),
+            position,
+        };
+        let mut seen: HashSet<(String, Option<String>)> = HashSet::new();
+        let mut space = match self.stack.last() {
+            None => -1,
+            Some(parent) if parent.space == -2 => -1,
+            Some(parent) => parent.space,
+        };
+        for (qn, value, pos) in attributes {
+            let (prefix, local, namespace) = self.resolve(&qn, false);
+            if namespace.is_some() && !seen.insert((local.clone(), namespace.clone())) {
+                return Err(not_well_formed(format!("namespaced attribute '{qn}' redefined"), pos));
+            }
+            if namespace.as_deref() == Some(XML_NAMESPACE) && local == "space" {
+                match value.as_str() {
+                    "default" => space = 0,
+                    "preserve" => space = 1,
+                    _ => {}
+                }
+            }
+            element.attributes.push(Attribute { name: local, prefix, namespace, value, position: pos });
+        }
+        let open = Open { element, space, bindings: saved, qname: qname.to_string() };
+        if empty {
+            self.close(open);
+        } else {
+            self.stack.push(open);
+        }
+        Ok(())
+    }
+
+    fn bind(&mut self, prefix: Option<String>, uri: String) -> Option<String> {
+        let previous = self.namespaces.iter().rposition(|(p, _)| *p == prefix).map(|i| self.namespaces[i].1.clone());
+        self.namespaces.push((prefix, uri));
+        previous
+    }
+
+    /// Splits a qualified name and finds its namespace. An undeclared prefix is not fatal
+    /// in libxml2: the name then keeps its prefix and has no namespace.
+    fn resolve(&self, qname: &str, is_element: bool) -> (Option<String>, String, Option<String>) {
+        let lookup = |prefix: Option<&str>| {
+            self.namespaces
+                .iter()
+                .rev()
+                .find(|(p, _)| p.as_deref() == prefix)
+                .map(|(_, uri)| uri.clone())
+                .filter(|uri| !uri.is_empty())
+        };
+        match qname.split_once(':') {
+            Some((prefix, local)) if !prefix.is_empty() && !local.is_empty() && !local.contains(':') => {
+                match lookup(Some(prefix)) {
+                    Some(uri) => (Some(prefix.to_string()), local.to_string(), Some(uri)),
+                    None => (None, qname.to_string(), None),
+                }
+            }
+            _ => {
+                let namespace = if is_element { lookup(None) } else { None };
+                (None, qname.to_string(), namespace)
+            }
+        }
+    }
+
+    /// Reads the attributes of a start tag: `(S Attribute)* S?`, values expanded and
+    /// normalized as libxml2 does for CDATA attributes.
+    fn attributes(&mut self, offset: usize, s: &str) -> Result<Vec<(String, String, Position)>, Rejection> {
+        let mut out: Vec<(String, String, Position)> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        loop {
+            let ws_start = i;
+            while i < bytes.len() && is_blank(bytes[i] as char) {
+                i += 1;
+            }
+            if i == bytes.len() {
+                break;
+            }
+            if i == ws_start {
+                return Err(self.fail(offset + i, "attributes construct error: blank expected between attributes"));
+            }
+            let name_start = i;
+            while i < bytes.len() && bytes[i] != b'=' && !is_blank(bytes[i] as char) {
+                i += 1;
+            }
+            let name = &s[name_start..i];
+            if !is_name(name) {
+                return Err(self.fail(offset + name_start, format!("invalid attribute name '{name}'")));
+            }
+            if name.len() > MAX_NAME_LENGTH {
+                return Err(self.fail(offset + name_start, "name too long"));
+            }
+            while i < bytes.len() && is_blank(bytes[i] as char) {
+                i += 1;
+            }
+            if i == bytes.len() || bytes[i] != b'=' {
+                return Err(self.fail(offset + i, format!("specification mandates value for attribute {name}")));
+            }
+            i += 1;
+            while i < bytes.len() && is_blank(bytes[i] as char) {
+                i += 1;
+            }
+            let quote = bytes.get(i).copied();
+            if quote != Some(b'"') && quote != Some(b'\'') {
+                return Err(self.fail(offset + i, "AttValue: \" or ' expected"));
+            }
+            let quote = quote.unwrap_or(b'"'); // checked just above
+            let value_start = i + 1;
+            let Some(len) = bytes[value_start..].iter().position(|&b| b == quote) else {
+                return Err(self.fail(offset + value_start, "AttValue: ' expected"));
+            };
+            let raw = &s[value_start..value_start + len];
+            i = value_start + len + 1;
+            let position = self.pos(offset + name_start);
+            if !seen.insert(name) {
+                return Err(not_well_formed(format!("attribute {name} redefined"), position));
+            }
+            let value = self.attribute_value(offset + value_start, raw)?;
+            out.push((name.to_string(), value, position));
+        }
+        Ok(out)
+    }
+
+    fn attribute_value(&mut self, offset: usize, raw: &str) -> Result<String, Rejection> {
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '<' => return Err(self.fail(offset + i, "unescaped '<' not allowed in attributes values")),
+                '&' => {
+                    let rest = &raw[i..];
+                    let len = rest.find(';').map(|p| p + 1);
+                    let Some(len) = len else {
+                        return Err(self.fail(offset + i, "EntityRef: expecting ';'"));
+                    };
+                    let expanded = self.expand_reference(offset + i, &rest[..len])?;
+                    // Text from a reference is not normalized again, except that an entity's
+                    // own literal white space is (libxml2 normalizes entity text too).
+                    match expanded {
+                        Expanded::Char(c) => out.push(c),
+                        Expanded::Text(t) => out.extend(t.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c })),
+                    }
+                    while chars.peek().is_some_and(|(j, _)| *j < i + len) {
+                        chars.next();
+                    }
+                }
+                '\r' => {
+                    if chars.peek().is_some_and(|(_, n)| *n == '\n') {
+                        chars.next();
+                    }
+                    out.push(' ');
+                }
+                '\t' | '\n' => out.push(' '),
+                c if !is_xml_char(c) => {
+                    return Err(self.fail(offset + i, format!("char 0x{:X} out of allowed range", c as u32)));
+                }
+                c => out.push(c),
+            }
+        }
+        if out.len() > MAX_TEXT_LENGTH {
+            return Err(self.fail(offset, "AttValue length too long"));
+        }
+        Ok(out)
+    }
+
+    /// Expands `&...;` (given with its `&` and `;`).
+    fn expand_reference(&mut self, offset: usize, reference: &str) -> Result<Expanded, Rejection> {
+        let body = &reference[1..reference.len() - 1];
+        if let Some(number) = body.strip_prefix('#') {
+            let value = if let Some(hex) = number.strip_prefix('x') {
+                if hex.is_empty() || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                    None
+                } else {
+                    u32::from_str_radix(hex, 16).ok()
+                }
+            } else if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
+                None
+            } else {
+                number.parse::<u32>().ok()
+            };
+            return match value.and_then(char::from_u32).filter(|c| is_xml_char(*c)) {
+                Some(c) => Ok(Expanded::Char(c)),
+                None => Err(self.fail(offset, format!("xmlParseCharRef: invalid xmlChar value in '{reference}'"))),
+            };
+        }
+        if !is_name(body) {
+            return Err(self.fail(offset, "EntityRef: expecting name"));
+        }
+        let predefined = match body {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "apos" => Some('\''),
+            "quot" => Some('"'),
+            _ => None,
+        };
+        if let Some(c) = predefined {
+            return Ok(Expanded::Char(c));
+        }
+        let Some(value) = self.entities.iter().find(|(n, _)| n == body).map(|(_, v)| v.clone()) else {
+            return Err(self.fail(offset, format!("Entity '{body}' not defined")));
+        };
+        let expanded = self.expand_entity_text(offset, &value, 0)?;
+        Ok(Expanded::Text(expanded))
+    }
+
+    /// The replacement text of an internal entity, with the references inside it expanded,
+    /// within a global budget (the defence against exponential entity expansion).
+    fn expand_entity_text(&mut self, offset: usize, value: &str, depth: usize) -> Result<String, Rejection> {
+        if depth > 40 {
+            return Err(self.fail(offset, "detected an entity reference loop"));
+        }
+        let mut out = String::new();
+        let mut rest = value;
+        while let Some(i) = rest.find('&') {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            let Some(end) = tail.find(';') else {
+                return Err(self.fail(offset, "EntityRef: expecting ';'"));
+            };
+            let reference = &tail[..=end];
+            let body = &reference[1..reference.len() - 1];
+            if body.starts_with('#') || matches!(body, "lt" | "gt" | "amp" | "apos" | "quot") {
+                match self.expand_reference(offset, reference)? {
+                    Expanded::Char(c) => out.push(c),
+                    Expanded::Text(t) => out.push_str(&t),
+                }
+            } else {
+                let Some(inner) = self.entities.iter().find(|(n, _)| n == body).map(|(_, v)| v.clone()) else {
+                    return Err(self.fail(offset, format!("Entity '{body}' not defined")));
+                };
+                let expanded = self.expand_entity_text(offset, &inner, depth + 1)?;
+                out.push_str(&expanded);
+            }
+            rest = &tail[end + 1..];
+        }
+        out.push_str(rest);
+        if out.len() > self.expansion_budget {
+            return Err(self.fail(offset, "maximum entity amplification exceeded"));
+        }
+        self.expansion_budget -= out.len();
+        if out.contains('<') {
+            return Err(self.fail(offset, "markup in entity replacement text is not supported"));
+        }
+        Ok(out)
+    }
+
+    fn end_tag(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
+        let inner = &self.text[start + 2..end - 1];
+        let name = inner.trim_end_matches(is_blank);
+        let Some(open) = self.stack.pop() else {
+            return Err(self.fail(start, if self.root.is_some() {
+                "extra content at the end of the document".to_string()
+            } else {
+                format!("unexpected end tag '{name}'")
+            }));
+        };
+        if open.qname != name {
+            let expected = open.qname.clone();
+            return Err(self.fail(
+                start,
+                format!("opening and ending tag mismatch: {expected} and {name}"),
+            ));
+        }
+        self.close(open);
+        Ok(())
+    }
+
+    fn close(&mut self, open: Open) {
+        for (prefix, previous) in open.bindings.into_iter().rev() {
+            // Undo this element's declarations (they were pushed last).
+            if let Some(i) = self.namespaces.iter().rposition(|(p, _)| *p == prefix) {
+                self.namespaces.remove(i);
+            }
+            let _ = previous;
+        }
+        let element = open.element;
+        match self.stack.last_mut() {
+            Some(parent) => parent.element.children.push(Node::Element(element)),
+            None => self.root = Some(element),
+        }
+    }
+
+    fn cdata(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
+        let body = &self.text[start + "<![CDATA[".len()..end - "]]>".len()];
+        self.check_chars(start, body)?;
+        if self.stack.is_empty() {
+            return Err(self.fail(start, if self.root.is_some() {
+                "extra content at the end of the document"
+            } else {
+                "start tag expected, '<' not found"
+            }));
+        }
+        let position = self.pos(start);
+        let value = normalize_line_ends(body);
+        if let Some(open) = self.stack.last_mut() {
+            open.element.children.push(Node::Text(Text { value, cdata: true, position }));
+        }
+        Ok(())
+    }
+
+    fn reference_in_content(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
+        if self.stack.is_empty() {
+            return Err(self.fail(start, if self.root.is_some() {
+                "extra content at the end of the document"
+            } else {
+                "start tag expected, '<' not found"
+            }));
+        }
+        let reference = &self.text[start..end];
+        if !reference.ends_with(';') {
+            return Err(self.fail(start, "EntityRef: expecting ';'"));
+        }
+        let text = match self.expand_reference(start, reference)? {
+            Expanded::Char(c) => c.to_string(),
+            Expanded::Text(t) => normalize_line_ends(&t),
+        };
+        let position = self.pos(start);
+        self.append_text(text, position)?;
+        Ok(())
+    }
+
+    /// Character data between markup, split into the chunks libxml2's `xmlParseCharData`
+    /// hands to its `NOBLANKS` test, so that the same blank runs are dropped.
+    fn text_run(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
+        let raw = &self.text[start..end];
+        if self.stack.is_empty() {
+            if raw.chars().all(is_blank) {
+                return Ok(());
+            }
+            return Err(self.fail(start, if self.root.is_some() {
+                "extra content at the end of the document"
+            } else {
+                "start tag expected, '<' not found"
+            }));
+        }
+        if let Some(i) = raw.find("]]>") {
+            return Err(self.fail(start + i, "sequence ']]>' not allowed in content"));
+        }
+        self.check_chars(start, raw)?;
+        // What follows the run: '<' (and the next character) or '&'.
+        let rest = &self.text[end..];
+        let next = rest.chars().next();
+        let next2 = rest.chars().nth(1);
+        for chunk in char_data_chunks(raw) {
+            let following = match chunk.following {
+                Some(c) => Some(c),
+                None => next,
+            };
+            let following2 = if chunk.following.is_some() { None } else { next2 };
+            let value = normalize_line_ends(chunk.text);
+            let blank_only = chunk.text.chars().all(is_blank);
+            let position = self.pos(start + chunk.offset);
+            let open = self.stack.last_mut().expect("checked non-empty above");
+            let keep = if chunk.checked && blank_only {
+                !are_blanks(open, following, following2)
+            } else {
+                true
+            };
+            if keep {
+                if chunk.checked && open.space == -1 {
+                    open.space = -2;
+                }
+                self.append_text(value, position)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn append_text(&mut self, value: String, position: Position) -> Result<(), Rejection> {
+        let open = self.stack.last_mut().expect("text is only appended inside an element");
+        if let Some(Node::Text(last)) = open.element.children.last_mut() {
+            if !last.cdata {
+                if last.value.len() + value.len() > MAX_TEXT_LENGTH {
+                    let p = last.position;
+                    return Err(not_well_formed("xmlSAX2Characters: huge text node", p));
+                }
+                last.value.push_str(&value);
+                return Ok(());
+            }
+        }
+        if value.len() > MAX_TEXT_LENGTH {
+            return Err(not_well_formed("xmlSAX2Characters: huge text node", position));
+        }
+        open.element.children.push(Node::Text(Text { value, cdata: false, position }));
+        Ok(())
+    }
+}
+
+enum Expanded {
+    Char(char),
+    Text(String),
+}
+
+/// libxml2's `areBlanks` for a blank-only chunk of the open element: whether it is dropped.
+fn are_blanks(open: &Open, next: Option<char>, next2: Option<char>) -> bool {
+    if open.space == 1 || open.space == -2 {
+        return false;
+    }
+    if next != Some('<') && next != Some('\r') {
+        return false;
+    }
+    let children = &open.element.children;
+    if children.is_empty() && next == Some('<') && next2 == Some('/') {
+        return false;
+    }
+    let is_text = |n: &Node| matches!(n, Node::Text(t) if !t.cdata);
+    match children.last() {
+        None => true,
+        Some(last) if is_text(last) => false,
+        Some(_) => !children.first().is_some_and(is_text),
+    }
+}
+
+/// A chunk of character data as libxml2 delivers it.
+struct Chunk<'a> {
+    text: &'a str,
+    offset: usize,
+    /// Whether libxml2 runs its blank test on it (chunks starting with a blank in the fast
+    /// path, and every chunk of the slow path).
+    checked: bool,
+    /// The character right after the chunk when it is inside the run.
+    following: Option<char>,
+}
+
+/// Splits a run of character data the way `xmlParseCharData` does: an ASCII fast path that
+/// cuts at CR LF and hands over to the slow path at the first other character, whose
+/// chunks are at most 300 bytes.
+fn char_data_chunks(raw: &str) -> Vec<Chunk<'_>> {
+    const BIG_BUFFER: usize = 300;
+    let b = raw.as_bytes();
+    let mut chunks = Vec::new();
+    let mut cur = 0;
+    let mut i = 0;
+    let fast_char = |c: u8| (0x20..=0x7F).contains(&c) && c != b'<' && c != b'&' && c != b']' || c == b'\t';
+    let next_char = |at: usize| raw[at..].chars().next();
+    'fast: loop {
+        while i < b.len() && (b[i] == b' ' || b[i] == b'\n') {
+            i += 1;
+        }
+        if i == b.len() {
+            // The run ends at '<' or '&' (or the end of input).
+            if i > cur {
+                chunks.push(Chunk { text: &raw[cur..i], offset: cur, checked: true, following: None });
+            }
+            return chunks;
+        }
+        loop {
+            while i < b.len() && (fast_char(b[i]) || b[i] == b'\n') {
+                i += 1;
+            }
+            if i < b.len() && b[i] == b']' {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        if i > cur {
+            let starts_blank = is_blank(b[cur] as char);
+            chunks.push(Chunk {
+                text: &raw[cur..i],
+                offset: cur,
+                checked: starts_blank,
+                following: next_char(i),
+            });
+        }
+        cur = i;
+        if i < b.len() && b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+            cur = i + 1;
+            i += 2;
+            if i < b.len() && ((0x20..=0x7F).contains(&b[i]) || b[i] == b'\t' || b[i] == b'\n') {
+                continue 'fast;
+            }
+        }
+        if i >= b.len() {
+            if cur < b.len() {
+                chunks.push(Chunk { text: &raw[cur..], offset: cur, checked: is_blank(b[cur] as char), following: None });
+            }
+            return chunks;
+        }
+        if (0x20..=0x7F).contains(&b[i]) || b[i] == b'\t' || b[i] == b'\n' {
+            continue 'fast;
+        }
+        break;
+    }
+    // Slow path: up to 300 bytes a chunk, every chunk tested.
+    let mut start = cur;
+    let mut len = 0;
+    let mut iter = raw[cur..].char_indices().peekable();
+    while let Some((j, c)) = iter.next() {
+        let at = cur + j;
+        let width = if c == '\r' && iter.peek().is_some_and(|(_, n)| *n == '\n') {
+            iter.next();
+            2
+        } else {
+            c.len_utf8()
+        };
+        len += if c == '\r' { 1 } else { c.len_utf8() };
+        if len >= BIG_BUFFER {
+            let end = at + width;
+            chunks.push(Chunk { text: &raw[start..end], offset: start, checked: true, following: next_char(end) });
+            start = end;
+            len = 0;
+        }
+    }
+    if start < raw.len() {
+        chunks.push(Chunk { text: &raw[start..], offset: start, checked: true, following: None });
+    }
+    chunks
+}
+
+/// CR LF and lone CR become LF, as libxml2 reads them.
+fn normalize_line_ends(s: &str) -> String {
+    if !s.contains('\r') {
+        return s.to_string();
+    }
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+fn describe_quick_xml_error(e: &quick_xml::Error) -> String {
+    match e {
+        quick_xml::Error::Syntax(s) => format!("syntax error: {s}"),
+        quick_xml::Error::IllFormed(s) => format!("ill-formed document: {s}"),
+        other => other.to_string(),
+    }
+}

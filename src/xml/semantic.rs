@@ -1,0 +1,476 @@
+//! libvirt's C parser (`virDomainBackupDefParseXML` and the helpers it calls) over the
+//! element tree: the checks, their order (the first error wins), and the values it keeps.
+//!
+//! Attribute reads follow libxml2's `xmlGetProp` (first attribute of that local name, in any
+//! namespace); XPath reads (`string(./incremental)`, `./disks/*`, ...) follow XPath's rules.
+//! This module does not check the schema and does not align; a document that reaches it
+//! in a non-internal parse has already passed [`super::schema`].
+
+use super::tree::Element;
+use crate::error::{ErrorCode, ErrorDomain, Rejection, Stage};
+use crate::model::{
+    BackupDisk, BackupMode, BackupStore, Cipher, DiskBackupMode, DiskState, DomainBackup,
+    Encryption, EncryptionEngine, EncryptionFormat, Ivgen, PullServer, SecretLookup, Seclabel,
+    StorageFormat, StoreType, Transport,
+};
+use crate::profile::{Profile, UnknownTransportError};
+
+/// The longest seclabel `<label>` libvirt keeps (`VIR_SECURITY_LABEL_BUFLEN - 1`); a longer
+/// one is silently dropped.
+pub const MAX_LABEL_BYTES: usize = 4096;
+
+/// Storage type names of `virStorageType`, in enum order (index 0, `none`, is refused).
+const STORAGE_TYPES: [&str; 9] =
+    ["none", "file", "block", "dir", "network", "volume", "nvme", "vhostuser", "vhostvdpa"];
+
+/// Parses the root `<domainbackup>` element (whose name was already checked).
+pub fn parse(root: &Element, profile: Profile, internal: bool) -> Result<DomainBackup, Rejection> {
+    let mut def = DomainBackup::default();
+
+    if let Some(mode) = root.prop("mode") {
+        def.mode = match mode {
+            "push" => BackupMode::Push,
+            "pull" => BackupMode::Pull,
+            other => {
+                return Err(err(
+                    ErrorCode::ConfigUnsupported,
+                    ErrorDomain::Domain,
+                    format!("unknown backup mode '{other}'"),
+                ));
+            }
+        };
+    }
+    let push = def.mode == BackupMode::Push;
+
+    def.incremental = root.xpath_child("incremental").map(Element::string_value).filter(|s| !s.is_empty());
+
+    if let Some(server) = root.xpath_child("server") {
+        if def.mode != BackupMode::Pull {
+            return Err(err(
+                ErrorCode::ConfigUnsupported,
+                ErrorDomain::Domain,
+                "use of <server> requires pull mode backup",
+            ));
+        }
+        let mut host = parse_host(server, profile)?;
+        if host.transport == Transport::Rdma {
+            return Err(err(
+                ErrorCode::ConfigUnsupported,
+                ErrorDomain::Domain,
+                "transport rdma is not supported for <server>",
+            ));
+        }
+        if host.transport == Transport::Unix {
+            let socket = host.socket.as_deref().unwrap_or("");
+            if !socket.starts_with('/') {
+                return Err(err(
+                    ErrorCode::XmlError,
+                    ErrorDomain::Domain,
+                    format!("backup socket path '{socket}' must be absolute"),
+                ));
+            }
+        }
+        host.tls = prop_tristate(server, "tls")?;
+        def.server = Some(host);
+    }
+
+    for disks in root.xpath_children("disks") {
+        for node in disks.elements() {
+            def.disks.push(parse_disk(node, push, internal)?);
+        }
+    }
+
+    if internal {
+        def.tls_secret_alias = root
+            .xpath_children("privateData")
+            .flat_map(|p| p.xpath_children("objects"))
+            .flat_map(|o| o.xpath_children("secret"))
+            .filter(|s| s.xpath_attribute("type").is_some_and(|a| a.value == "tlskey"))
+            .find_map(|s| s.xpath_attribute("alias"))
+            .map(|a| a.value.clone())
+            .filter(|s| !s.is_empty());
+        def.tls_alias = root
+            .xpath_children("privateData")
+            .flat_map(|p| p.xpath_children("objects"))
+            .flat_map(|o| o.xpath_children("TLSx509"))
+            .find_map(|s| s.xpath_attribute("alias"))
+            .map(|a| a.value.clone())
+            .filter(|s| !s.is_empty());
+    }
+
+    Ok(def)
+}
+
+fn err(code: ErrorCode, domain: ErrorDomain, detail: impl std::fmt::Display) -> Rejection {
+    Rejection::new(Stage::Parse, code, domain, detail)
+}
+
+/// `virXMLPropTristateBool`: absent → `None`; `yes`/`no`; anything else (including
+/// `default` and the empty string) is refused.
+fn prop_tristate(node: &Element, name: &str) -> Result<Option<bool>, Rejection> {
+    match node.prop(name) {
+        None => Ok(None),
+        Some("yes") => Ok(Some(true)),
+        Some("no") => Ok(Some(false)),
+        Some(other) => Err(invalid_value(node, name, other)),
+    }
+}
+
+fn invalid_value(node: &Element, name: &str, value: &str) -> Rejection {
+    err(
+        ErrorCode::XmlError,
+        ErrorDomain::Xml,
+        format!("Invalid value for attribute '{name}' in element '{}': '{value}'.", node.name),
+    )
+}
+
+fn missing_required(node: &Element, name: &str) -> Rejection {
+    err(
+        ErrorCode::XmlError,
+        ErrorDomain::Xml,
+        format!("Missing required attribute '{name}' in element '{}'", node.name),
+    )
+}
+
+/// `virStrToLong_uip(s, NULL, 10, &v)`: `strtoul` (leading white space, an optional sign,
+/// decimal digits) with no `-` anywhere, nothing after the digits, and a value that fits
+/// 32 bits.
+pub fn parse_unsigned(s: &str) -> Option<u32> {
+    let rest = s.trim_start_matches([' ', '\t', '\n', '\u{0B}', '\u{0C}', '\r']);
+    let (negative, digits) = match rest.as_bytes().first() {
+        Some(b'+') => (false, &rest[1..]),
+        Some(b'-') => (true, &rest[1..]),
+        _ => (false, rest),
+    };
+    if negative || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for b in digits.bytes() {
+        value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        if value > u64::from(u32::MAX) {
+            return None;
+        }
+    }
+    u32::try_from(value).ok()
+}
+
+/// `virDomainStorageNetworkParseHost` as the backup parser calls it.
+fn parse_host(node: &Element, profile: Profile) -> Result<PullServer, Rejection> {
+    let raw_transport = node.prop("transport");
+    let transport = match raw_transport {
+        None | Some("tcp") => Transport::Tcp,
+        Some("unix") => Transport::Unix,
+        Some("rdma") => Transport::Rdma,
+        Some("fd") if profile.has_fd_transport() => Transport::Fd,
+        Some(other) => {
+            return Err(match profile.unknown_transport_error() {
+                UnknownTransportError::UnknownProtocol => err(
+                    ErrorCode::ConfigUnsupported,
+                    ErrorDomain::Domain,
+                    format!("unknown protocol transport type '{other}'"),
+                ),
+                UnknownTransportError::InvalidAttributeValue => invalid_value(node, "transport", other),
+            });
+        }
+    };
+    let mut host = PullServer { transport, ..PullServer::default() };
+    let socket = node.prop("socket");
+
+    if transport == Transport::Unix {
+        let Some(socket) = socket else {
+            return Err(err(ErrorCode::XmlError, ErrorDomain::Domain, "missing socket for unix transport"));
+        };
+        host.socket = Some(socket.to_string());
+        return Ok(host);
+    }
+    if socket.is_some() {
+        let named = if profile.socket_error_names_raw_transport() {
+            raw_transport.unwrap_or("(null)")
+        } else {
+            transport.as_str()
+        };
+        return Err(err(
+            ErrorCode::XmlError,
+            ErrorDomain::Domain,
+            format!("transport '{named}' does not support socket attribute"),
+        ));
+    }
+    if transport == Transport::Fd {
+        let Some(fdgroup) = node.prop("fdgroup") else {
+            return Err(missing_required(node, "fdgroup"));
+        };
+        host.fdgroup = Some(fdgroup.to_string());
+        return Ok(host);
+    }
+
+    let name = node.prop("name");
+    if profile.host_name_checked_before_port() && name.is_none() {
+        return Err(err(ErrorCode::XmlError, ErrorDomain::Domain, "missing name for host"));
+    }
+    if let Some(port) = node.prop("port") {
+        let Some(value) = parse_unsigned(port) else {
+            return Err(err(
+                ErrorCode::InvalidArg,
+                ErrorDomain::None,
+                format!("failed to parse port number '{port}'"),
+            ));
+        };
+        if value > u32::from(u16::MAX) {
+            return Err(err(ErrorCode::InvalidArg, ErrorDomain::None, format!("port '{port}' out of range")));
+        }
+        host.port = value;
+    }
+    let Some(name) = name else {
+        return Err(err(ErrorCode::XmlError, ErrorDomain::Domain, "missing name for host"));
+    };
+    host.name = Some(name.to_string());
+    Ok(host)
+}
+
+/// `virDomainBackupDiskDefParseXML` for one element child of `<disks>`.
+fn parse_disk(node: &Element, push: bool, internal: bool) -> Result<BackupDisk, Rejection> {
+    let Some(name) = node.prop("name") else {
+        return Err(err(ErrorCode::XmlError, ErrorDomain::Domain, "missing name from disk backup element"));
+    };
+    let mut disk = BackupDisk { name: name.to_string(), ..BackupDisk::default() };
+    disk.backup = prop_tristate(node, "backup")?.unwrap_or(true);
+    if !disk.backup {
+        return Ok(disk);
+    }
+    if !push {
+        disk.export_name = node.prop("exportname").map(str::to_string);
+        disk.export_bitmap = node.prop("exportbitmap").map(str::to_string);
+    }
+    disk.backup_mode = match node.prop("backupmode") {
+        None | Some("") => DiskBackupMode::Default,
+        Some("full") => DiskBackupMode::Full,
+        Some("incremental") => DiskBackupMode::Incremental,
+        Some(other) => return Err(invalid_value(node, "backupmode", other)),
+    };
+    disk.incremental = node.prop("incremental").map(str::to_string);
+    if internal {
+        disk.state = match node.prop("state") {
+            None => return Err(missing_required(node, "state")),
+            Some(value) => DiskState::ALL
+                .into_iter()
+                .find(|s| s.as_str() == value)
+                .ok_or_else(|| invalid_value(node, "state", value))?,
+        };
+    }
+
+    let raw_type = node.prop("type");
+    let format = node
+        .xpath_children("driver")
+        .find_map(|d| d.xpath_attribute("type"))
+        .map(|a| a.value.as_str())
+        .filter(|s| !s.is_empty());
+    let index = if internal { node.prop("index") } else { None };
+
+    let kind = match raw_type {
+        None => "file",
+        Some(t) => match STORAGE_TYPES.iter().position(|n| *n == t) {
+            Some(i) if i > 0 => t,
+            _ => {
+                return Err(err(
+                    ErrorCode::XmlError,
+                    ErrorDomain::Domain,
+                    format!("unknown storage source type '{t}'"),
+                ));
+            }
+        },
+    };
+    let mut store = BackupStore::default();
+    if let Some(format) = format {
+        store.format = Some(StorageFormat::from_name(format).ok_or_else(|| {
+            err(ErrorCode::XmlError, ErrorDomain::Domain, format!("unknown storage source format '{format}'"))
+        })?);
+    }
+    if let Some(index) = index {
+        store.index = parse_unsigned(index).ok_or_else(|| {
+            err(ErrorCode::XmlError, ErrorDomain::Domain, format!("invalid storage source index '{index}'"))
+        })?;
+    }
+    store.kind = match kind {
+        "file" => StoreType::File,
+        "block" => StoreType::Block,
+        _ => {
+            return Err(err(
+                ErrorCode::XmlError,
+                ErrorDomain::Domain,
+                format!("unsupported disk backup type '{}'", raw_type.unwrap_or(kind)),
+            ));
+        }
+    };
+    let source = node.xpath_child(if push { "target" } else { "scratch" });
+    if let Some(source) = source {
+        parse_store(source, &mut store)?;
+    }
+    disk.store = Some(store);
+    Ok(disk)
+}
+
+/// `virDomainStorageSourceParse` for a file or block target/scratch.
+fn parse_store(node: &Element, store: &mut BackupStore) -> Result<(), Rejection> {
+    match store.kind {
+        StoreType::File => {
+            store.path = node.prop("file").map(str::to_string);
+            store.fdgroup = node.prop("fdgroup").map(str::to_string);
+        }
+        StoreType::Block => store.path = node.prop("dev").map(str::to_string),
+    }
+    if let Some(encryption) = node.xpath_child("encryption") {
+        store.encryption = Some(parse_encryption(encryption)?);
+    }
+    store.seclabels = parse_seclabels(node)?;
+    // A path of "" means no path (a compatibility rule for disks without media).
+    if store.path.as_deref() == Some("") {
+        store.path = None;
+    }
+    Ok(())
+}
+
+/// `virSecurityDeviceLabelDefParseXML`: every `./seclabel`, in order.
+fn parse_seclabels(node: &Element) -> Result<Vec<Seclabel>, Rejection> {
+    let mut labels: Vec<Seclabel> = Vec::new();
+    for element in node.xpath_children("seclabel") {
+        let model = element.prop("model").map(str::to_string);
+        if let Some(model) = &model {
+            if labels.iter().any(|l| l.model.as_deref() == Some(model.as_str())) {
+                return Err(err(
+                    ErrorCode::XmlDetail,
+                    ErrorDomain::Domain,
+                    format!("seclabel for model {model} is already provided"),
+                ));
+            }
+        }
+        let norelabel = prop_tristate(element, "relabel")? == Some(false);
+        let labelskip = prop_tristate(element, "labelskip")? == Some(true);
+        let label = element
+            .xpath_child("label")
+            .map(Element::string_value)
+            .filter(|l| !l.is_empty() && l.len() <= MAX_LABEL_BYTES);
+        if label.is_some() && norelabel {
+            return Err(err(
+                ErrorCode::XmlError,
+                ErrorDomain::Domain,
+                format!(
+                    "Cannot specify a label if relabelling is turned off. model={}",
+                    model.as_deref().unwrap_or("<null>")
+                ),
+            ));
+        }
+        labels.push(Seclabel { model, norelabel, labelskip, label });
+    }
+    Ok(labels)
+}
+
+fn storage_err(code: ErrorCode, detail: impl std::fmt::Display) -> Rejection {
+    err(code, ErrorDomain::Storage, detail)
+}
+
+/// `virStorageEncryptionParseNode`.
+fn parse_encryption(node: &Element) -> Result<Encryption, Rejection> {
+    let Some(format) = node.xpath_attribute("format").map(|a| a.value.as_str()).filter(|s| !s.is_empty()) else {
+        return Err(storage_err(ErrorCode::XmlError, "unknown volume encryption format"));
+    };
+    let format = EncryptionFormat::ALL.into_iter().find(|f| f.as_str() == format).ok_or_else(|| {
+        storage_err(ErrorCode::ConfigUnsupported, format!("unknown volume encryption format type {format}"))
+    })?;
+    let engine = match node.prop("engine") {
+        None => EncryptionEngine::Default,
+        Some("qemu") => EncryptionEngine::Qemu,
+        Some("librbd") => EncryptionEngine::Librbd,
+        Some(other) => return Err(invalid_value(node, "engine", other)),
+    };
+    let mut secrets = Vec::new();
+    for secret in node.xpath_children("secret") {
+        let Some(kind) = secret.xpath_attribute("type").map(|a| a.value.as_str()).filter(|s| !s.is_empty()) else {
+            return Err(storage_err(ErrorCode::XmlError, "unknown volume encryption secret type"));
+        };
+        if kind != "passphrase" {
+            return Err(storage_err(
+                ErrorCode::ConfigUnsupported,
+                format!("unknown volume encryption secret type {kind}"),
+            ));
+        }
+        secrets.push(parse_secret_lookup(secret)?);
+    }
+    let mut encryption = Encryption { format, engine, secrets, cipher: None, ivgen: None };
+    if format == EncryptionFormat::Luks {
+        if let Some(cipher) = node.xpath_child("cipher") {
+            let Some(name) = cipher.prop("name") else {
+                return Err(storage_err(ErrorCode::XmlError, "cipher info missing 'name' attribute"));
+            };
+            let Some(size) = cipher.prop("size") else {
+                return Err(missing_required(cipher, "size"));
+            };
+            let Some(size) = parse_unsigned(size) else {
+                return Err(err(
+                    ErrorCode::XmlError,
+                    ErrorDomain::Xml,
+                    format!(
+                        "Invalid value for attribute 'size' in element '{}': '{size}'. Expected non-negative integer value",
+                        cipher.name
+                    ),
+                ));
+            };
+            encryption.cipher = Some(Cipher {
+                name: name.to_string(),
+                size,
+                mode: cipher.prop("mode").map(str::to_string),
+                hash: cipher.prop("hash").map(str::to_string),
+            });
+        }
+        if let Some(ivgen) = node.xpath_child("ivgen") {
+            if encryption.cipher.is_none() {
+                return Err(storage_err(ErrorCode::XmlError, "ivgen element found, but cipher is missing"));
+            }
+            let Some(name) = ivgen.prop("name") else {
+                return Err(storage_err(ErrorCode::XmlError, "missing ivgen info name string"));
+            };
+            encryption.ivgen =
+                Some(Ivgen { name: name.to_string(), hash: ivgen.prop("hash").map(str::to_string) });
+        }
+    }
+    Ok(encryption)
+}
+
+/// `virSecretLookupParseSecret`.
+fn parse_secret_lookup(node: &Element) -> Result<SecretLookup, Rejection> {
+    let none = |detail: String| err(ErrorCode::XmlError, ErrorDomain::None, detail);
+    match (node.prop("uuid"), node.prop("usage")) {
+        (None, None) => Err(none("missing secret uuid or usage attribute".into())),
+        (Some(_), Some(_)) => Err(none("either secret uuid or usage expected".into())),
+        (Some(uuid), None) => {
+            parse_uuid(uuid).map(SecretLookup::Uuid).ok_or_else(|| none(format!("invalid secret uuid '{uuid}'")))
+        }
+        (None, Some(usage)) => Ok(SecretLookup::Usage(usage.to_string())),
+    }
+}
+
+/// `virUUIDParse`: surrounding white space, `-` and ` ` anywhere between digit pairs,
+/// exactly 32 hex digits.
+pub fn parse_uuid(s: &str) -> Option<[u8; 16]> {
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && is_space(b[i]) {
+        i += 1;
+    }
+    let mut out = [0u8; 16];
+    let mut n = 0;
+    while n < 16 {
+        let c = *b.get(i)?;
+        if c == b'-' || c == b' ' {
+            i += 1;
+            continue;
+        }
+        let hi = (c as char).to_digit(16)?;
+        let lo = (*b.get(i + 1)? as char).to_digit(16)?;
+        out[n] = (hi * 16 + lo) as u8;
+        n += 1;
+        i += 2;
+    }
+    if b[i..].iter().all(|&c| is_space(c)) { Some(out) } else { None }
+}
