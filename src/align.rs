@@ -93,7 +93,12 @@ impl Domain {
 }
 
 fn align_err(detail: impl std::fmt::Display) -> Rejection {
-    Rejection::new(Stage::Align, ErrorCode::ConfigUnsupported, ErrorDomain::Domain, detail)
+    Rejection::new(
+        Stage::Align,
+        ErrorCode::ConfigUnsupported,
+        ErrorDomain::Domain,
+        detail,
+    )
 }
 
 /// `virDomainBackupDefAssignStore`.
@@ -114,19 +119,33 @@ fn assign_store(
         return Ok(());
     }
     if source.source_type != SourceType::File {
-        return Err(align_err(format_args!("refusing to generate file name for disk '{}'", disk.name)));
+        return Err(align_err(format_args!(
+            "refusing to generate file name for disk '{}'",
+            disk.name
+        )));
     }
     let store = disk.store.get_or_insert_with(BackupStore::default);
     store.kind = StoreType::File;
-    store.path = Some(format!("{}.{}", source.path.as_deref().unwrap_or("(null)"), suffix));
+    store.path = Some(format!(
+        "{}.{}",
+        source.path.as_deref().unwrap_or("(null)"),
+        suffix
+    ));
     Ok(())
 }
 
 /// Aligns `def` with `domain` as `virDomainBackupAlignDisks(def, dom, suffix)` does.
 /// On error `def` may be partly aligned, as in libvirt.
-pub fn align(def: &mut DomainBackup, domain: &Domain, suffix: &str, profile: Profile) -> Result<(), Rejection> {
+pub fn align(
+    def: &mut DomainBackup,
+    domain: &Domain,
+    suffix: &str,
+    profile: Profile,
+) -> Result<(), Rejection> {
     if domain.disks.is_empty() {
-        return Err(align_err("domain must have at least one disk to perform backup"));
+        return Err(align_err(
+            "domain must have at least one disk to perform backup",
+        ));
     }
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for disk in def.disks.iter_mut() {
@@ -134,7 +153,10 @@ pub fn align(def: &mut DomainBackup, domain: &Domain, suffix: &str, profile: Pro
             return Err(align_err(format_args!("no disk named '{}'", disk.name)));
         };
         if !seen.insert(disk.name.clone()) {
-            return Err(align_err(format_args!("disk '{}' specified twice", disk.name)));
+            return Err(align_err(format_args!(
+                "disk '{}' specified twice",
+                disk.name
+            )));
         }
         if disk.backup_mode == DiskBackupMode::Incremental
             && disk.incremental.is_none()
@@ -155,7 +177,10 @@ pub fn align(def: &mut DomainBackup, domain: &Domain, suffix: &str, profile: Pro
         if seen.contains(&source.target) {
             continue;
         }
-        let mut disk = BackupDisk { name: source.target.clone(), ..BackupDisk::default() };
+        let mut disk = BackupDisk {
+            name: source.target.clone(),
+            ..BackupDisk::default()
+        };
         if backup_all && !source.is_empty() && !source.readonly {
             disk.backup = true;
             assign_store(&mut disk, source, suffix, profile)?;
@@ -178,4 +203,74 @@ pub fn align(def: &mut DomainBackup, domain: &Domain, suffix: &str, profile: Pro
         }
     }
     Ok(())
+}
+
+/// A domain description that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DomainXmlError(pub String);
+
+impl std::fmt::Display for DomainXmlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "domain XML: {}", self.0)
+    }
+}
+
+impl std::error::Error for DomainXmlError {}
+
+impl Domain {
+    /// Reads what alignment needs from a libvirt domain XML (`<domain>` with
+    /// `<devices><disk type=..>` children holding `<source file|dev|dir|protocol=..>`,
+    /// `<target dev=..>` and `<readonly/>`), so that the same file can be given to real
+    /// libvirt's `virDomainDefParseString`.
+    pub fn from_xml(text: &[u8]) -> Result<Domain, DomainXmlError> {
+        let document = crate::xml::read::read(text).map_err(|r| DomainXmlError(r.message))?;
+        let root = &document.root;
+        if root.name != "domain" {
+            return Err(DomainXmlError(format!(
+                "root element is <{}>, not <domain>",
+                root.name
+            )));
+        }
+        let mut disks = Vec::new();
+        for devices in root.xpath_children("devices") {
+            for disk in devices.xpath_children("disk") {
+                let source_type = match disk.prop("type").unwrap_or("file") {
+                    "file" => SourceType::File,
+                    "block" => SourceType::Block,
+                    "dir" => SourceType::Dir,
+                    "network" => SourceType::Network,
+                    "volume" => SourceType::Volume,
+                    "nvme" => SourceType::Nvme,
+                    "vhostuser" => SourceType::VhostUser,
+                    "vhostvdpa" => SourceType::VhostVdpa,
+                    other => return Err(DomainXmlError(format!("unknown disk type '{other}'"))),
+                };
+                let source = disk.xpath_child("source");
+                let path_attribute = match source_type {
+                    SourceType::File => Some("file"),
+                    SourceType::Block => Some("dev"),
+                    SourceType::Dir => Some("dir"),
+                    _ => None,
+                };
+                let path = path_attribute
+                    .and_then(|a| source.and_then(|s| s.prop(a)))
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string);
+                let network_protocol =
+                    source.is_some_and(|s| s.prop("protocol").is_some_and(|p| p != "none"));
+                let Some(target) = disk.xpath_child("target").and_then(|t| t.prop("dev")) else {
+                    return Err(DomainXmlError("a <disk> has no <target dev=...>".into()));
+                };
+                disks.push(DomainDisk {
+                    target: target.to_string(),
+                    source_type,
+                    path,
+                    network_protocol,
+                    readonly: disk.xpath_child("readonly").is_some(),
+                });
+            }
+        }
+        Ok(Domain { disks })
+    }
 }

@@ -8,7 +8,9 @@
 use std::fmt;
 
 /// The pipeline stage that refused a document, in pipeline order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Stage {
@@ -26,7 +28,13 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, in pipeline order.
-    pub const ALL: [Stage; 5] = [Stage::WellFormed, Stage::Root, Stage::Schema, Stage::Parse, Stage::Align];
+    pub const ALL: [Stage; 5] = [
+        Stage::WellFormed,
+        Stage::Root,
+        Stage::Schema,
+        Stage::Parse,
+        Stage::Align,
+    ];
 
     /// The name used on the command line and in reports (`well-formed`, `root`, ...).
     pub fn as_str(self) -> &'static str {
@@ -131,7 +139,19 @@ impl ErrorDomain {
 }
 
 /// A place in the input text: 1-based line and column (in characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Position {
     /// 1-based line number.
     pub line: u32,
@@ -168,7 +188,12 @@ pub struct Rejection {
 
 impl Rejection {
     /// Builds a rejection from a code and domain; the prefix of `code` is put before `detail`.
-    pub fn new(stage: Stage, code: ErrorCode, domain: ErrorDomain, detail: impl fmt::Display) -> Self {
+    pub fn new(
+        stage: Stage,
+        code: ErrorCode,
+        domain: ErrorDomain,
+        detail: impl fmt::Display,
+    ) -> Self {
         Rejection {
             stage,
             code: code.number(),
@@ -180,7 +205,13 @@ impl Rejection {
 
     /// Builds a rejection from raw numbers and a full message (as reported by real libvirt).
     pub fn from_parts(stage: Stage, code: i32, domain: i32, message: impl Into<String>) -> Self {
-        Rejection { stage, code, domain, message: message.into(), position: None }
+        Rejection {
+            stage,
+            code,
+            domain,
+            message: message.into(),
+            position: None,
+        }
     }
 
     /// The same rejection, pointing at `position`.

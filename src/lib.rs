@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod align;
+pub mod corpus;
 pub mod error;
 #[cfg(feature = "libvirt")]
 pub mod libvirt;
@@ -47,7 +48,10 @@ pub fn parse(input: &[u8], options: Options) -> Result<DomainBackup, Rejection> 
             Stage::Root,
             ErrorCode::XmlError,
             ErrorDomain::Xml,
-            format_args!("expecting root element of 'domainbackup', not '{}'", document.root.name),
+            format_args!(
+                "expecting root element of 'domainbackup', not '{}'",
+                document.root.name
+            ),
         )
         .at(document.root.position));
     }
@@ -64,7 +68,67 @@ pub fn process(input: &[u8], options: Options) -> Result<String, Rejection> {
     let mut def = parse(input, options)?;
     if options.align {
         let domain = align::Domain::upstream_test(&def);
-        align::align(&mut def, &domain, align::UPSTREAM_TEST_SUFFIX, options.profile)?;
+        align::align(
+            &mut def,
+            &domain,
+            align::UPSTREAM_TEST_SUFFIX,
+            options.profile,
+        )?;
     }
     Ok(xml::format::format(&def, options.internal))
+}
+
+/// The ways a document is put through the pipeline, as named on command lines, in
+/// manifests and in reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Mode {
+    /// Public parse (schema checked) and format: what `virDomainBackupBegin` reads.
+    Parse,
+    /// Public parse, alignment with the upstream test's fake domain, format.
+    Align,
+    /// Internal parse and format (status XML), not aligned.
+    Internal,
+    /// Internal parse, alignment, internal format (upstream's `backup-pull-internal-invalid`).
+    InternalAlign,
+}
+
+impl Mode {
+    /// Every mode.
+    pub const ALL: [Mode; 4] = [
+        Mode::Parse,
+        Mode::Align,
+        Mode::Internal,
+        Mode::InternalAlign,
+    ];
+
+    /// The name: `parse`, `align`, `internal`, `internal-align`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Parse => "parse",
+            Mode::Align => "align",
+            Mode::Internal => "internal",
+            Mode::InternalAlign => "internal-align",
+        }
+    }
+
+    /// The mode named `name`.
+    pub fn from_name(name: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// The pipeline options of this mode under `profile`.
+    pub fn options(self, profile: Profile) -> Options {
+        Options {
+            profile,
+            internal: matches!(self, Mode::Internal | Mode::InternalAlign),
+            align: matches!(self, Mode::Align | Mode::InternalAlign),
+        }
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }

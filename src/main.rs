@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 use domainbackup_harness::{Options, Profile};
 
 #[derive(Parser)]
-#[command(name = "domainbackup-harness", version, about = "Reference model and conformance harness for libvirt's <domainbackup> XML")]
+#[command(
+    name = "domainbackup-harness",
+    version,
+    about = "Reference model and conformance harness for libvirt's <domainbackup> XML"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -47,7 +51,9 @@ fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>, String> {
 
 fn read_stdin() -> Result<Vec<u8>, String> {
     let mut buf = Vec::new();
-    std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("cannot read standard input: {e}"))?;
+    std::io::stdin()
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
     Ok(buf)
 }
 
@@ -56,11 +62,20 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match cli.command {
-        Command::Parse { profile, internal, align, file } => {
+        Command::Parse {
+            profile,
+            internal,
+            align,
+            file,
+        } => {
             let input = match read_input(file.as_ref()) {
                 Ok(input) => input,
                 Err(e) => {
@@ -68,10 +83,21 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            match domainbackup_harness::process(&input, Options { profile, internal, align }) {
+            match domainbackup_harness::process(
+                &input,
+                Options {
+                    profile,
+                    internal,
+                    align,
+                },
+            ) {
                 Ok(text) => {
                     let mut out = std::io::stdout().lock();
-                    if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+                    if out
+                        .write_all(text.as_bytes())
+                        .and_then(|_| out.flush())
+                        .is_err()
+                    {
                         return ExitCode::from(2);
                     }
                     ExitCode::SUCCESS

@@ -8,8 +8,8 @@
 use std::fmt::Write as _;
 
 use crate::model::{
-    BackupDisk, BackupMode, BackupStore, DomainBackup, Encryption, EncryptionFormat,
-    SecretLookup, Seclabel, StoreType,
+    BackupDisk, BackupMode, BackupStore, DomainBackup, Encryption, EncryptionFormat, Seclabel,
+    SecretLookup, StoreType,
 };
 
 /// Formats `def` as `virDomainBackupDefFormat(buf, def, internal, NULL)` does at indent 0.
@@ -24,7 +24,11 @@ pub fn format(def: &DomainBackup, internal: bool) -> String {
 pub fn format_into(out: &mut String, def: &DomainBackup, internal: bool, indent: usize) {
     let mut children = Element::child_buffer(indent + 2);
 
-    children.escaped_line("<incremental>", def.incremental.as_deref(), "</incremental>");
+    children.escaped_line(
+        "<incremental>",
+        def.incremental.as_deref(),
+        "</incremental>",
+    );
 
     if let Some(server) = &def.server {
         let mut attrs = String::new();
@@ -50,7 +54,10 @@ pub fn format_into(out: &mut String, def: &DomainBackup, internal: bool, indent:
     if internal {
         let mut objects = Element::child_buffer(indent + 6);
         if let Some(alias) = &def.tls_secret_alias {
-            objects.line(&format!("<secret type='tlskey' alias='{}'/>", escape(alias)));
+            objects.line(&format!(
+                "<secret type='tlskey' alias='{}'/>",
+                escape(alias)
+            ));
         }
         if let Some(alias) = &def.tls_alias {
             objects.line(&format!("<TLSx509 alias='{}'/>", escape(alias)));
@@ -69,7 +76,11 @@ pub fn format_into(out: &mut String, def: &DomainBackup, internal: bool, indent:
 fn format_disk(buf: &mut Element, disk: &BackupDisk, push: bool, internal: bool) {
     let mut attrs = String::new();
     escaped_attr(&mut attrs, "name", Some(&disk.name));
-    attrs.push_str(if disk.backup { " backup='yes'" } else { " backup='no'" });
+    attrs.push_str(if disk.backup {
+        " backup='yes'"
+    } else {
+        " backup='no'"
+    });
     if internal && !disk.state.as_str().is_empty() {
         let _ = write!(attrs, " state='{}'", disk.state.as_str());
     }
@@ -92,7 +103,11 @@ fn format_disk(buf: &mut Element, disk: &BackupDisk, push: bool, internal: bool)
         if let Some(format) = store.format {
             children.line(&format!("<driver type='{}'/>", format.as_str()));
         }
-        format_store(&mut children, store, if push { "target" } else { "scratch" });
+        format_store(
+            &mut children,
+            store,
+            if push { "target" } else { "scratch" },
+        );
     }
     buf.element("disk", &attrs, &children.text);
 }
@@ -123,7 +138,11 @@ fn format_seclabel(buf: &mut Element, seclabel: &Seclabel) {
     if seclabel.labelskip {
         head.push_str(" labelskip='yes'");
     } else {
-        head.push_str(if seclabel.norelabel { " relabel='no'" } else { " relabel='yes'" });
+        head.push_str(if seclabel.norelabel {
+            " relabel='no'"
+        } else {
+            " relabel='yes'"
+        });
     }
     match &seclabel.label {
         Some(label) => {
@@ -143,25 +162,35 @@ fn format_seclabel(buf: &mut Element, seclabel: &Seclabel) {
 
 fn format_encryption(buf: &mut Element, encryption: &Encryption) {
     match encryption.engine.as_str() {
-        None => buf.line(&format!("<encryption format='{}'>", encryption.format.as_str())),
-        Some(engine) => {
-            buf.line(&format!("<encryption format='{}' engine='{engine}'>", encryption.format.as_str()))
-        }
+        None => buf.line(&format!(
+            "<encryption format='{}'>",
+            encryption.format.as_str()
+        )),
+        Some(engine) => buf.line(&format!(
+            "<encryption format='{}' engine='{engine}'>",
+            encryption.format.as_str()
+        )),
     }
     let mut inner = Element::child_buffer(buf.indent + 2);
     for secret in &encryption.secrets {
         match secret {
-            SecretLookup::Uuid(uuid) => {
-                inner.line(&format!("<secret type='passphrase' uuid='{}'/>", format_uuid(uuid)))
-            }
-            SecretLookup::Usage(usage) => {
-                inner.line(&format!("<secret type='passphrase' usage='{}'/>", escape(usage)))
-            }
+            SecretLookup::Uuid(uuid) => inner.line(&format!(
+                "<secret type='passphrase' uuid='{}'/>",
+                format_uuid(uuid)
+            )),
+            SecretLookup::Usage(usage) => inner.line(&format!(
+                "<secret type='passphrase' usage='{}'/>",
+                escape(usage)
+            )),
         }
     }
     if encryption.format == EncryptionFormat::Luks {
         if let Some(cipher) = &encryption.cipher {
-            let mut line = format!("<cipher name='{}' size='{}'", escape(&cipher.name), cipher.size);
+            let mut line = format!(
+                "<cipher name='{}' size='{}'",
+                escape(&cipher.name),
+                cipher.size
+            );
             escaped_attr(&mut line, "mode", cipher.mode.as_deref());
             escaped_attr(&mut line, "hash", cipher.hash.as_deref());
             line.push_str("/>");
@@ -200,9 +229,7 @@ fn escaped_attr(out: &mut String, name: &str, value: Option<&str>) {
 /// libvirt's XML escaping: `< > & " '` become references; the control characters
 /// 0x01–0x08, 0x0B, 0x0C and 0x0E–0x19 are dropped; everything else is copied.
 pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
-    let special = |c: char| {
-        matches!(c, '<' | '>' | '&' | '"' | '\'' | '\u{01}'..='\u{08}' | '\u{0B}' | '\u{0C}' | '\u{0E}'..='\u{19}')
-    };
+    let special = |c: char| matches!(c, '<' | '>' | '&' | '"' | '\'' | '\u{01}'..='\u{08}' | '\u{0B}' | '\u{0C}' | '\u{0E}'..='\u{19}');
     if !s.contains(special) {
         return std::borrow::Cow::Borrowed(s);
     }
@@ -229,7 +256,10 @@ struct Element {
 
 impl Element {
     fn child_buffer(indent: usize) -> Element {
-        Element { text: String::new(), indent }
+        Element {
+            text: String::new(),
+            indent,
+        }
     }
 
     fn at_line_start(&self) -> bool {

@@ -59,100 +59,41 @@ fn not_well_formed(detail: impl std::fmt::Display, position: Position) -> Reject
         Stage::WellFormed,
         ErrorCode::XmlDetail,
         ErrorDomain::Domain,
-        format_args!("at line {}, column {}: {}", position.line, position.column, detail),
+        format_args!(
+            "at line {}, column {}: {}",
+            position.line, position.column, detail
+        ),
     )
     .at(position)
 }
 
-/// Turns the bytes into text: a UTF-8 byte order mark is skipped, and the encoding named
-/// in the XML declaration (UTF-8, ASCII or ISO-8859-1) is applied.
+/// Turns the bytes into text. libvirt has libxml2 read every document as UTF-8, whatever
+/// encoding its XML declaration names; a UTF-8 byte order mark is skipped.
 fn decode(input: &[u8]) -> Result<String, Rejection> {
-    let (input, had_bom) = match input.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (rest, true),
-        None => (input, false),
-    };
-    if input.starts_with(b"\xFE\xFF") || input.starts_with(b"\xFF\xFE") {
-        return Err(not_well_formed(
-            "UTF-16 input is truncated at its first NUL byte when passed as a C string",
-            Position { line: 1, column: 1 },
-        ));
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    match std::str::from_utf8(input) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => Err(not_well_formed(
+            format!(
+                "input is not proper UTF-8 (byte 0x{:02X})",
+                input[e.valid_up_to()]
+            ),
+            position_of(input, e.valid_up_to()),
+        )),
     }
-    let encoding = declared_encoding(input);
-    let kind = match encoding.as_deref().map(str::to_ascii_uppercase).as_deref() {
-        None | Some("UTF-8") | Some("UTF8") => Charset::Utf8,
-        Some("ISO-8859-1") | Some("ISO-LATIN-1") | Some("ISO LATIN 1") | Some("LATIN1")
-        | Some("L1") | Some("ISO_8859-1") | Some("ISO8859-1") | Some("CP819") | Some("IBM819") => {
-            if had_bom {
-                Charset::Utf8
-            } else {
-                Charset::Latin1
-            }
-        }
-        Some("US-ASCII") | Some("ASCII") => Charset::Ascii,
-        Some(other) => {
-            return Err(not_well_formed(
-                format!("unsupported encoding {other}"),
-                Position { line: 1, column: 1 },
-            ));
-        }
-    };
-    match kind {
-        Charset::Utf8 => match std::str::from_utf8(input) {
-            Ok(s) => Ok(s.to_string()),
-            Err(e) => {
-                let at = position_of(input, e.valid_up_to());
-                Err(not_well_formed(
-                    format!(
-                        "input is not proper UTF-8 (byte 0x{:02X})",
-                        input[e.valid_up_to()]
-                    ),
-                    at,
-                ))
-            }
-        },
-        Charset::Latin1 => Ok(input.iter().map(|&b| b as char).collect()),
-        Charset::Ascii => match input.iter().position(|b| !b.is_ascii()) {
-            None => Ok(input.iter().map(|&b| b as char).collect()),
-            Some(i) => Err(not_well_formed(
-                format!("byte 0x{:02X} is not ASCII", input[i]),
-                position_of(input, i),
-            )),
-        },
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Charset {
-    Utf8,
-    Latin1,
-    Ascii,
-}
-
-/// The `encoding` pseudo-attribute of a leading XML declaration, if any.
-fn declared_encoding(input: &[u8]) -> Option<String> {
-    let rest = input.strip_prefix(b"<?xml")?;
-    if !rest.first().is_some_and(|b| is_blank(*b as char)) {
-        return None;
-    }
-    let end = rest.windows(2).position(|w| w == b"?>")?;
-    let decl = std::str::from_utf8(&rest[..end]).ok()?;
-    let pos = decl.find("encoding")?;
-    let after = decl[pos + "encoding".len()..].trim_start_matches(is_blank);
-    let after = after.strip_prefix('=')?.trim_start_matches(is_blank);
-    let quote = after.chars().next()?;
-    if quote != '"' && quote != '\'' {
-        return None;
-    }
-    let body = &after[1..];
-    let close = body.find(quote)?;
-    Some(body[..close].to_string())
 }
 
 fn position_of(input: &[u8], offset: usize) -> Position {
     let before = &input[..offset.min(input.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u32 + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count() as u32
+        + 1;
     Position { line, column }
 }
 
@@ -224,7 +165,11 @@ impl<'t> Reader<'t> {
     fn new(text: &'t str) -> Self {
         Reader {
             text,
-            cursor: Cursor { offset: 0, line: 1, column: 1 },
+            cursor: Cursor {
+                offset: 0,
+                line: 1,
+                column: 1,
+            },
             stack: Vec::new(),
             root: None,
             has_doctype: false,
@@ -249,7 +194,10 @@ impl<'t> Reader<'t> {
             }
             self.cursor.offset = offset;
         }
-        Position { line: self.cursor.line, column: self.cursor.column }
+        Position {
+            line: self.cursor.line,
+            column: self.cursor.column,
+        }
     }
 
     fn fail(&mut self, offset: usize, detail: impl std::fmt::Display) -> Rejection {
@@ -303,14 +251,20 @@ impl<'t> Reader<'t> {
             ));
         }
         match self.root {
-            Some(root) => Ok(Document { root, has_doctype: self.has_doctype }),
+            Some(root) => Ok(Document {
+                root,
+                has_doctype: self.has_doctype,
+            }),
             None => Err(self.fail(self.text.len(), "start tag expected, '<' not found")),
         }
     }
 
     fn declaration(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
         if start != 0 || self.seen_decl_slot {
-            return Err(self.fail(start, "XML declaration allowed only at the start of the document"));
+            return Err(self.fail(
+                start,
+                "XML declaration allowed only at the start of the document",
+            ));
         }
         let body = &self.text[start + "<?xml".len()..end - "?>".len()];
         self.check_declaration(start, body)
@@ -330,7 +284,9 @@ impl<'t> Reader<'t> {
             if !had_space {
                 return Err(self.fail(start, "blank needed in the XML declaration"));
             }
-            let name_len = trimmed.find(|c: char| c == '=' || is_blank(c)).unwrap_or(trimmed.len());
+            let name_len = trimmed
+                .find(|c: char| c == '=' || is_blank(c))
+                .unwrap_or(trimmed.len());
             let name = &trimmed[..name_len];
             let Some(index) = expected.iter().position(|n| *n == name) else {
                 return Err(self.fail(
@@ -347,7 +303,10 @@ impl<'t> Reader<'t> {
             }
             let after = trimmed[name_len..].trim_start_matches(is_blank);
             let Some(after) = after.strip_prefix('=') else {
-                return Err(self.fail(start, format!("'=' expected after '{name}' in the XML declaration")));
+                return Err(self.fail(
+                    start,
+                    format!("'=' expected after '{name}' in the XML declaration"),
+                ));
             };
             let after = after.trim_start_matches(is_blank);
             let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'');
@@ -364,9 +323,7 @@ impl<'t> Reader<'t> {
                     let major = parts.next().unwrap_or("");
                     let minor = parts.next().unwrap_or("");
                     // libxml2 accepts any 1.x version (with a warning) and refuses others.
-                    major == "1"
-                        && !minor.is_empty()
-                        && minor.chars().all(|c| c.is_ascii_digit())
+                    major == "1" && !minor.is_empty() && minor.chars().all(|c| c.is_ascii_digit())
                 }
                 "encoding" => {
                     let mut chars = value.chars();
@@ -376,7 +333,10 @@ impl<'t> Reader<'t> {
                 _ => value == "yes" || value == "no",
             };
             if !valid {
-                return Err(self.fail(start, format!("invalid value '{value}' for '{name}' in the XML declaration")));
+                return Err(self.fail(
+                    start,
+                    format!("invalid value '{value}' for '{name}' in the XML declaration"),
+                ));
             }
             expected = &expected[index + 1..];
             rest = &after[1 + close + 1..];
@@ -393,10 +353,16 @@ impl<'t> Reader<'t> {
         let target_len = body.find(is_blank).unwrap_or(body.len());
         let target = &body[..target_len];
         if target.eq_ignore_ascii_case("xml") {
-            return Err(self.fail(start, "XML declaration allowed only at the start of the document"));
+            return Err(self.fail(
+                start,
+                "XML declaration allowed only at the start of the document",
+            ));
         }
         if !is_name(target) {
-            return Err(self.fail(start, format!("invalid processing instruction target '{target}'")));
+            return Err(self.fail(
+                start,
+                format!("invalid processing instruction target '{target}'"),
+            ));
         }
         if target_len < body.len() || !body[target_len..].is_empty() {
             self.check_chars(start + 2 + target_len, &body[target_len..])?;
@@ -428,14 +394,20 @@ impl<'t> Reader<'t> {
 
     fn check_chars(&mut self, offset: usize, s: &str) -> Result<(), Rejection> {
         if let Some((i, c)) = s.char_indices().find(|(_, c)| !is_xml_char(*c)) {
-            return Err(self.fail(offset + i, format!("char 0x{:X} out of allowed range", c as u32)));
+            return Err(self.fail(
+                offset + i,
+                format!("char 0x{:X} out of allowed range", c as u32),
+            ));
         }
         Ok(())
     }
 
     fn doctype(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
         if self.has_doctype || self.root.is_some() || !self.stack.is_empty() {
-            return Err(self.fail(start, "DOCTYPE is only allowed once, before the root element"));
+            return Err(self.fail(
+                start,
+                "DOCTYPE is only allowed once, before the root element",
+            ));
         }
         self.has_doctype = true;
         let body = &self.text[start + "<!DOCTYPE".len()..end - 1];
@@ -443,7 +415,9 @@ impl<'t> Reader<'t> {
             return Err(self.fail(start, "space required after '<!DOCTYPE'"));
         }
         let body = body.trim_start_matches(is_blank);
-        let name_len = body.find(|c: char| is_blank(c) || c == '[').unwrap_or(body.len());
+        let name_len = body
+            .find(|c: char| is_blank(c) || c == '[')
+            .unwrap_or(body.len());
         if !is_name(&body[..name_len]) {
             return Err(self.fail(start, "DOCTYPE improperly terminated: name expected"));
         }
@@ -478,7 +452,8 @@ impl<'t> Reader<'t> {
                 return Err(self.fail(start, format!("invalid entity name '{name}'")));
             }
             if !self.entities.iter().any(|(n, _)| n == name) {
-                self.entities.push((name.to_string(), value[1..1 + close].to_string()));
+                self.entities
+                    .push((name.to_string(), value[1..1 + close].to_string()));
             }
         }
         Ok(())
@@ -542,7 +517,10 @@ impl<'t> Reader<'t> {
         for (qn, value, pos) in attributes {
             let (prefix, local, namespace) = self.resolve(&qn, false);
             if namespace.is_some() && !seen.insert((local.clone(), namespace.clone())) {
-                return Err(not_well_formed(format!("namespaced attribute '{qn}' redefined"), pos));
+                return Err(not_well_formed(
+                    format!("namespaced attribute '{qn}' redefined"),
+                    pos,
+                ));
             }
             if namespace.as_deref() == Some(XML_NAMESPACE) && local == "space" {
                 match value.as_str() {
@@ -551,9 +529,20 @@ impl<'t> Reader<'t> {
                     _ => {}
                 }
             }
-            element.attributes.push(Attribute { name: local, prefix, namespace, value, position: pos });
+            element.attributes.push(Attribute {
+                name: local,
+                prefix,
+                namespace,
+                value,
+                position: pos,
+            });
         }
-        let open = Open { element, space, bindings: saved, qname: qname.to_string() };
+        let open = Open {
+            element,
+            space,
+            bindings: saved,
+            qname: qname.to_string(),
+        };
         if empty {
             self.close(open);
         } else {
@@ -563,7 +552,11 @@ impl<'t> Reader<'t> {
     }
 
     fn bind(&mut self, prefix: Option<String>, uri: String) -> Option<String> {
-        let previous = self.namespaces.iter().rposition(|(p, _)| *p == prefix).map(|i| self.namespaces[i].1.clone());
+        let previous = self
+            .namespaces
+            .iter()
+            .rposition(|(p, _)| *p == prefix)
+            .map(|i| self.namespaces[i].1.clone());
         self.namespaces.push((prefix, uri));
         previous
     }
@@ -580,7 +573,9 @@ impl<'t> Reader<'t> {
                 .filter(|uri| !uri.is_empty())
         };
         match qname.split_once(':') {
-            Some((prefix, local)) if !prefix.is_empty() && !local.is_empty() && !local.contains(':') => {
+            Some((prefix, local))
+                if !prefix.is_empty() && !local.is_empty() && !local.contains(':') =>
+            {
                 match lookup(Some(prefix)) {
                     Some(uri) => (Some(prefix.to_string()), local.to_string(), Some(uri)),
                     None => (None, qname.to_string(), None),
@@ -595,7 +590,11 @@ impl<'t> Reader<'t> {
 
     /// Reads the attributes of a start tag: `(S Attribute)* S?`, values expanded and
     /// normalized as libxml2 does for CDATA attributes.
-    fn attributes(&mut self, offset: usize, s: &str) -> Result<Vec<(String, String, Position)>, Rejection> {
+    fn attributes(
+        &mut self,
+        offset: usize,
+        s: &str,
+    ) -> Result<Vec<(String, String, Position)>, Rejection> {
         let mut out: Vec<(String, String, Position)> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
         let bytes = s.as_bytes();
@@ -609,7 +608,10 @@ impl<'t> Reader<'t> {
                 break;
             }
             if i == ws_start {
-                return Err(self.fail(offset + i, "attributes construct error: blank expected between attributes"));
+                return Err(self.fail(
+                    offset + i,
+                    "attributes construct error: blank expected between attributes",
+                ));
             }
             let name_start = i;
             while i < bytes.len() && bytes[i] != b'=' && !is_blank(bytes[i] as char) {
@@ -617,7 +619,10 @@ impl<'t> Reader<'t> {
             }
             let name = &s[name_start..i];
             if !is_name(name) {
-                return Err(self.fail(offset + name_start, format!("invalid attribute name '{name}'")));
+                return Err(self.fail(
+                    offset + name_start,
+                    format!("invalid attribute name '{name}'"),
+                ));
             }
             if name.len() > MAX_NAME_LENGTH {
                 return Err(self.fail(offset + name_start, "name too long"));
@@ -626,7 +631,10 @@ impl<'t> Reader<'t> {
                 i += 1;
             }
             if i == bytes.len() || bytes[i] != b'=' {
-                return Err(self.fail(offset + i, format!("specification mandates value for attribute {name}")));
+                return Err(self.fail(
+                    offset + i,
+                    format!("specification mandates value for attribute {name}"),
+                ));
             }
             i += 1;
             while i < bytes.len() && is_blank(bytes[i] as char) {
@@ -645,7 +653,10 @@ impl<'t> Reader<'t> {
             i = value_start + len + 1;
             let position = self.pos(offset + name_start);
             if !seen.insert(name) {
-                return Err(not_well_formed(format!("attribute {name} redefined"), position));
+                return Err(not_well_formed(
+                    format!("attribute {name} redefined"),
+                    position,
+                ));
             }
             let value = self.attribute_value(offset + value_start, raw)?;
             out.push((name.to_string(), value, position));
@@ -658,7 +669,11 @@ impl<'t> Reader<'t> {
         let mut chars = raw.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
             match c {
-                '<' => return Err(self.fail(offset + i, "unescaped '<' not allowed in attributes values")),
+                '<' => {
+                    return Err(
+                        self.fail(offset + i, "unescaped '<' not allowed in attributes values")
+                    );
+                }
                 '&' => {
                     let rest = &raw[i..];
                     let len = rest.find(';').map(|p| p + 1);
@@ -670,7 +685,13 @@ impl<'t> Reader<'t> {
                     // own literal white space is (libxml2 normalizes entity text too).
                     match expanded {
                         Expanded::Char(c) => out.push(c),
-                        Expanded::Text(t) => out.extend(t.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c })),
+                        Expanded::Text(t) => out.extend(t.chars().map(|c| {
+                            if matches!(c, '\t' | '\n' | '\r') {
+                                ' '
+                            } else {
+                                c
+                            }
+                        })),
                     }
                     while chars.peek().is_some_and(|(j, _)| *j < i + len) {
                         chars.next();
@@ -684,7 +705,10 @@ impl<'t> Reader<'t> {
                 }
                 '\t' | '\n' => out.push(' '),
                 c if !is_xml_char(c) => {
-                    return Err(self.fail(offset + i, format!("char 0x{:X} out of allowed range", c as u32)));
+                    return Err(self.fail(
+                        offset + i,
+                        format!("char 0x{:X} out of allowed range", c as u32),
+                    ));
                 }
                 c => out.push(c),
             }
@@ -712,7 +736,10 @@ impl<'t> Reader<'t> {
             };
             return match value.and_then(char::from_u32).filter(|c| is_xml_char(*c)) {
                 Some(c) => Ok(Expanded::Char(c)),
-                None => Err(self.fail(offset, format!("xmlParseCharRef: invalid xmlChar value in '{reference}'"))),
+                None => Err(self.fail(
+                    offset,
+                    format!("xmlParseCharRef: invalid xmlChar value in '{reference}'"),
+                )),
             };
         }
         if !is_name(body) {
@@ -729,7 +756,12 @@ impl<'t> Reader<'t> {
         if let Some(c) = predefined {
             return Ok(Expanded::Char(c));
         }
-        let Some(value) = self.entities.iter().find(|(n, _)| n == body).map(|(_, v)| v.clone()) else {
+        let Some(value) = self
+            .entities
+            .iter()
+            .find(|(n, _)| n == body)
+            .map(|(_, v)| v.clone())
+        else {
             return Err(self.fail(offset, format!("Entity '{body}' not defined")));
         };
         let expanded = self.expand_entity_text(offset, &value, 0)?;
@@ -738,7 +770,12 @@ impl<'t> Reader<'t> {
 
     /// The replacement text of an internal entity, with the references inside it expanded,
     /// within a global budget (the defence against exponential entity expansion).
-    fn expand_entity_text(&mut self, offset: usize, value: &str, depth: usize) -> Result<String, Rejection> {
+    fn expand_entity_text(
+        &mut self,
+        offset: usize,
+        value: &str,
+        depth: usize,
+    ) -> Result<String, Rejection> {
         if depth > 40 {
             return Err(self.fail(offset, "detected an entity reference loop"));
         }
@@ -758,7 +795,12 @@ impl<'t> Reader<'t> {
                     Expanded::Text(t) => out.push_str(&t),
                 }
             } else {
-                let Some(inner) = self.entities.iter().find(|(n, _)| n == body).map(|(_, v)| v.clone()) else {
+                let Some(inner) = self
+                    .entities
+                    .iter()
+                    .find(|(n, _)| n == body)
+                    .map(|(_, v)| v.clone())
+                else {
                     return Err(self.fail(offset, format!("Entity '{body}' not defined")));
                 };
                 let expanded = self.expand_entity_text(offset, &inner, depth + 1)?;
@@ -781,11 +823,14 @@ impl<'t> Reader<'t> {
         let inner = &self.text[start + 2..end - 1];
         let name = inner.trim_end_matches(is_blank);
         let Some(open) = self.stack.pop() else {
-            return Err(self.fail(start, if self.root.is_some() {
-                "extra content at the end of the document".to_string()
-            } else {
-                format!("unexpected end tag '{name}'")
-            }));
+            return Err(self.fail(
+                start,
+                if self.root.is_some() {
+                    "extra content at the end of the document".to_string()
+                } else {
+                    format!("unexpected end tag '{name}'")
+                },
+            ));
         };
         if open.qname != name {
             let expected = open.qname.clone();
@@ -817,27 +862,37 @@ impl<'t> Reader<'t> {
         let body = &self.text[start + "<![CDATA[".len()..end - "]]>".len()];
         self.check_chars(start, body)?;
         if self.stack.is_empty() {
-            return Err(self.fail(start, if self.root.is_some() {
-                "extra content at the end of the document"
-            } else {
-                "start tag expected, '<' not found"
-            }));
+            return Err(self.fail(
+                start,
+                if self.root.is_some() {
+                    "extra content at the end of the document"
+                } else {
+                    "start tag expected, '<' not found"
+                },
+            ));
         }
         let position = self.pos(start);
         let value = normalize_line_ends(body);
         if let Some(open) = self.stack.last_mut() {
-            open.element.children.push(Node::Text(Text { value, cdata: true, position }));
+            open.element.children.push(Node::Text(Text {
+                value,
+                cdata: true,
+                position,
+            }));
         }
         Ok(())
     }
 
     fn reference_in_content(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
         if self.stack.is_empty() {
-            return Err(self.fail(start, if self.root.is_some() {
-                "extra content at the end of the document"
-            } else {
-                "start tag expected, '<' not found"
-            }));
+            return Err(self.fail(
+                start,
+                if self.root.is_some() {
+                    "extra content at the end of the document"
+                } else {
+                    "start tag expected, '<' not found"
+                },
+            ));
         }
         let reference = &self.text[start..end];
         if !reference.ends_with(';') {
@@ -860,11 +915,14 @@ impl<'t> Reader<'t> {
             if raw.chars().all(is_blank) {
                 return Ok(());
             }
-            return Err(self.fail(start, if self.root.is_some() {
-                "extra content at the end of the document"
-            } else {
-                "start tag expected, '<' not found"
-            }));
+            return Err(self.fail(
+                start,
+                if self.root.is_some() {
+                    "extra content at the end of the document"
+                } else {
+                    "start tag expected, '<' not found"
+                },
+            ));
         }
         if let Some(i) = raw.find("]]>") {
             return Err(self.fail(start + i, "sequence ']]>' not allowed in content"));
@@ -879,7 +937,11 @@ impl<'t> Reader<'t> {
                 Some(c) => Some(c),
                 None => next,
             };
-            let following2 = if chunk.following.is_some() { None } else { next2 };
+            let following2 = if chunk.following.is_some() {
+                None
+            } else {
+                next2
+            };
             let value = normalize_line_ends(chunk.text);
             let blank_only = chunk.text.chars().all(is_blank);
             let position = self.pos(start + chunk.offset);
@@ -900,7 +962,10 @@ impl<'t> Reader<'t> {
     }
 
     fn append_text(&mut self, value: String, position: Position) -> Result<(), Rejection> {
-        let open = self.stack.last_mut().expect("text is only appended inside an element");
+        let open = self
+            .stack
+            .last_mut()
+            .expect("text is only appended inside an element");
         if let Some(Node::Text(last)) = open.element.children.last_mut() {
             if !last.cdata {
                 if last.value.len() + value.len() > MAX_TEXT_LENGTH {
@@ -912,9 +977,16 @@ impl<'t> Reader<'t> {
             }
         }
         if value.len() > MAX_TEXT_LENGTH {
-            return Err(not_well_formed("xmlSAX2Characters: huge text node", position));
+            return Err(not_well_formed(
+                "xmlSAX2Characters: huge text node",
+                position,
+            ));
         }
-        open.element.children.push(Node::Text(Text { value, cdata: false, position }));
+        open.element.children.push(Node::Text(Text {
+            value,
+            cdata: false,
+            position,
+        }));
         Ok(())
     }
 }
@@ -964,7 +1036,8 @@ fn char_data_chunks(raw: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
     let mut cur = 0;
     let mut i = 0;
-    let fast_char = |c: u8| (0x20..=0x7F).contains(&c) && c != b'<' && c != b'&' && c != b']' || c == b'\t';
+    let fast_char =
+        |c: u8| (0x20..=0x7F).contains(&c) && c != b'<' && c != b'&' && c != b']' || c == b'\t';
     let next_char = |at: usize| raw[at..].chars().next();
     'fast: loop {
         while i < b.len() && (b[i] == b' ' || b[i] == b'\n') {
@@ -973,7 +1046,12 @@ fn char_data_chunks(raw: &str) -> Vec<Chunk<'_>> {
         if i == b.len() {
             // The run ends at '<' or '&' (or the end of input).
             if i > cur {
-                chunks.push(Chunk { text: &raw[cur..i], offset: cur, checked: true, following: None });
+                chunks.push(Chunk {
+                    text: &raw[cur..i],
+                    offset: cur,
+                    checked: true,
+                    following: None,
+                });
             }
             return chunks;
         }
@@ -1006,7 +1084,12 @@ fn char_data_chunks(raw: &str) -> Vec<Chunk<'_>> {
         }
         if i >= b.len() {
             if cur < b.len() {
-                chunks.push(Chunk { text: &raw[cur..], offset: cur, checked: is_blank(b[cur] as char), following: None });
+                chunks.push(Chunk {
+                    text: &raw[cur..],
+                    offset: cur,
+                    checked: is_blank(b[cur] as char),
+                    following: None,
+                });
             }
             return chunks;
         }
@@ -1030,13 +1113,23 @@ fn char_data_chunks(raw: &str) -> Vec<Chunk<'_>> {
         len += if c == '\r' { 1 } else { c.len_utf8() };
         if len >= BIG_BUFFER {
             let end = at + width;
-            chunks.push(Chunk { text: &raw[start..end], offset: start, checked: true, following: next_char(end) });
+            chunks.push(Chunk {
+                text: &raw[start..end],
+                offset: start,
+                checked: true,
+                following: next_char(end),
+            });
             start = end;
             len = 0;
         }
     }
     if start < raw.len() {
-        chunks.push(Chunk { text: &raw[start..], offset: start, checked: true, following: None });
+        chunks.push(Chunk {
+            text: &raw[start..],
+            offset: start,
+            checked: true,
+            following: None,
+        });
     }
     chunks
 }

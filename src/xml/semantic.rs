@@ -10,7 +10,7 @@ use super::tree::Element;
 use crate::error::{ErrorCode, ErrorDomain, Rejection, Stage};
 use crate::model::{
     BackupDisk, BackupMode, BackupStore, Cipher, DiskBackupMode, DiskState, DomainBackup,
-    Encryption, EncryptionEngine, EncryptionFormat, Ivgen, PullServer, SecretLookup, Seclabel,
+    Encryption, EncryptionEngine, EncryptionFormat, Ivgen, PullServer, Seclabel, SecretLookup,
     StorageFormat, StoreType, Transport,
 };
 use crate::profile::{Profile, UnknownTransportError};
@@ -20,8 +20,17 @@ use crate::profile::{Profile, UnknownTransportError};
 pub const MAX_LABEL_BYTES: usize = 4096;
 
 /// Storage type names of `virStorageType`, in enum order (index 0, `none`, is refused).
-const STORAGE_TYPES: [&str; 9] =
-    ["none", "file", "block", "dir", "network", "volume", "nvme", "vhostuser", "vhostvdpa"];
+const STORAGE_TYPES: [&str; 9] = [
+    "none",
+    "file",
+    "block",
+    "dir",
+    "network",
+    "volume",
+    "nvme",
+    "vhostuser",
+    "vhostvdpa",
+];
 
 /// Parses the root `<domainbackup>` element (whose name was already checked).
 pub fn parse(root: &Element, profile: Profile, internal: bool) -> Result<DomainBackup, Rejection> {
@@ -42,7 +51,10 @@ pub fn parse(root: &Element, profile: Profile, internal: bool) -> Result<DomainB
     }
     let push = def.mode == BackupMode::Push;
 
-    def.incremental = root.xpath_child("incremental").map(Element::string_value).filter(|s| !s.is_empty());
+    def.incremental = root
+        .xpath_child("incremental")
+        .map(Element::string_value)
+        .filter(|s| !s.is_empty());
 
     if let Some(server) = root.xpath_child("server") {
         if def.mode != BackupMode::Pull {
@@ -85,7 +97,10 @@ pub fn parse(root: &Element, profile: Profile, internal: bool) -> Result<DomainB
             .xpath_children("privateData")
             .flat_map(|p| p.xpath_children("objects"))
             .flat_map(|o| o.xpath_children("secret"))
-            .filter(|s| s.xpath_attribute("type").is_some_and(|a| a.value == "tlskey"))
+            .filter(|s| {
+                s.xpath_attribute("type")
+                    .is_some_and(|a| a.value == "tlskey")
+            })
             .find_map(|s| s.xpath_attribute("alias"))
             .map(|a| a.value.clone())
             .filter(|s| !s.is_empty());
@@ -120,7 +135,10 @@ fn invalid_value(node: &Element, name: &str, value: &str) -> Rejection {
     err(
         ErrorCode::XmlError,
         ErrorDomain::Xml,
-        format!("Invalid value for attribute '{name}' in element '{}': '{value}'.", node.name),
+        format!(
+            "Invalid value for attribute '{name}' in element '{}': '{value}'.",
+            node.name
+        ),
     )
 }
 
@@ -128,7 +146,10 @@ fn missing_required(node: &Element, name: &str) -> Rejection {
     err(
         ErrorCode::XmlError,
         ErrorDomain::Xml,
-        format!("Missing required attribute '{name}' in element '{}'", node.name),
+        format!(
+            "Missing required attribute '{name}' in element '{}'",
+            node.name
+        ),
     )
 }
 
@@ -170,16 +191,25 @@ fn parse_host(node: &Element, profile: Profile) -> Result<PullServer, Rejection>
                     ErrorDomain::Domain,
                     format!("unknown protocol transport type '{other}'"),
                 ),
-                UnknownTransportError::InvalidAttributeValue => invalid_value(node, "transport", other),
+                UnknownTransportError::InvalidAttributeValue => {
+                    invalid_value(node, "transport", other)
+                }
             });
         }
     };
-    let mut host = PullServer { transport, ..PullServer::default() };
+    let mut host = PullServer {
+        transport,
+        ..PullServer::default()
+    };
     let socket = node.prop("socket");
 
     if transport == Transport::Unix {
         let Some(socket) = socket else {
-            return Err(err(ErrorCode::XmlError, ErrorDomain::Domain, "missing socket for unix transport"));
+            return Err(err(
+                ErrorCode::XmlError,
+                ErrorDomain::Domain,
+                "missing socket for unix transport",
+            ));
         };
         host.socket = Some(socket.to_string());
         return Ok(host);
@@ -206,7 +236,11 @@ fn parse_host(node: &Element, profile: Profile) -> Result<PullServer, Rejection>
 
     let name = node.prop("name");
     if profile.host_name_checked_before_port() && name.is_none() {
-        return Err(err(ErrorCode::XmlError, ErrorDomain::Domain, "missing name for host"));
+        return Err(err(
+            ErrorCode::XmlError,
+            ErrorDomain::Domain,
+            "missing name for host",
+        ));
     }
     if let Some(port) = node.prop("port") {
         let Some(value) = parse_unsigned(port) else {
@@ -217,12 +251,20 @@ fn parse_host(node: &Element, profile: Profile) -> Result<PullServer, Rejection>
             ));
         };
         if value > u32::from(u16::MAX) {
-            return Err(err(ErrorCode::InvalidArg, ErrorDomain::None, format!("port '{port}' out of range")));
+            return Err(err(
+                ErrorCode::InvalidArg,
+                ErrorDomain::None,
+                format!("port '{port}' out of range"),
+            ));
         }
         host.port = value;
     }
     let Some(name) = name else {
-        return Err(err(ErrorCode::XmlError, ErrorDomain::Domain, "missing name for host"));
+        return Err(err(
+            ErrorCode::XmlError,
+            ErrorDomain::Domain,
+            "missing name for host",
+        ));
     };
     host.name = Some(name.to_string());
     Ok(host)
@@ -231,9 +273,16 @@ fn parse_host(node: &Element, profile: Profile) -> Result<PullServer, Rejection>
 /// `virDomainBackupDiskDefParseXML` for one element child of `<disks>`.
 fn parse_disk(node: &Element, push: bool, internal: bool) -> Result<BackupDisk, Rejection> {
     let Some(name) = node.prop("name") else {
-        return Err(err(ErrorCode::XmlError, ErrorDomain::Domain, "missing name from disk backup element"));
+        return Err(err(
+            ErrorCode::XmlError,
+            ErrorDomain::Domain,
+            "missing name from disk backup element",
+        ));
     };
-    let mut disk = BackupDisk { name: name.to_string(), ..BackupDisk::default() };
+    let mut disk = BackupDisk {
+        name: name.to_string(),
+        ..BackupDisk::default()
+    };
     disk.backup = prop_tristate(node, "backup")?.unwrap_or(true);
     if !disk.backup {
         return Ok(disk);
@@ -283,12 +332,20 @@ fn parse_disk(node: &Element, push: bool, internal: bool) -> Result<BackupDisk, 
     let mut store = BackupStore::default();
     if let Some(format) = format {
         store.format = Some(StorageFormat::from_name(format).ok_or_else(|| {
-            err(ErrorCode::XmlError, ErrorDomain::Domain, format!("unknown storage source format '{format}'"))
+            err(
+                ErrorCode::XmlError,
+                ErrorDomain::Domain,
+                format!("unknown storage source format '{format}'"),
+            )
         })?);
     }
     if let Some(index) = index {
         store.index = parse_unsigned(index).ok_or_else(|| {
-            err(ErrorCode::XmlError, ErrorDomain::Domain, format!("invalid storage source index '{index}'"))
+            err(
+                ErrorCode::XmlError,
+                ErrorDomain::Domain,
+                format!("invalid storage source index '{index}'"),
+            )
         })?;
     }
     store.kind = match kind {
@@ -298,7 +355,10 @@ fn parse_disk(node: &Element, push: bool, internal: bool) -> Result<BackupDisk, 
             return Err(err(
                 ErrorCode::XmlError,
                 ErrorDomain::Domain,
-                format!("unsupported disk backup type '{}'", raw_type.unwrap_or(kind)),
+                format!(
+                    "unsupported disk backup type '{}'",
+                    raw_type.unwrap_or(kind)
+                ),
             ));
         }
     };
@@ -336,7 +396,10 @@ fn parse_seclabels(node: &Element) -> Result<Vec<Seclabel>, Rejection> {
     for element in node.xpath_children("seclabel") {
         let model = element.prop("model").map(str::to_string);
         if let Some(model) = &model {
-            if labels.iter().any(|l| l.model.as_deref() == Some(model.as_str())) {
+            if labels
+                .iter()
+                .any(|l| l.model.as_deref() == Some(model.as_str()))
+            {
                 return Err(err(
                     ErrorCode::XmlDetail,
                     ErrorDomain::Domain,
@@ -360,7 +423,12 @@ fn parse_seclabels(node: &Element) -> Result<Vec<Seclabel>, Rejection> {
                 ),
             ));
         }
-        labels.push(Seclabel { model, norelabel, labelskip, label });
+        labels.push(Seclabel {
+            model,
+            norelabel,
+            labelskip,
+            label,
+        });
     }
     Ok(labels)
 }
@@ -371,12 +439,25 @@ fn storage_err(code: ErrorCode, detail: impl std::fmt::Display) -> Rejection {
 
 /// `virStorageEncryptionParseNode`.
 fn parse_encryption(node: &Element) -> Result<Encryption, Rejection> {
-    let Some(format) = node.xpath_attribute("format").map(|a| a.value.as_str()).filter(|s| !s.is_empty()) else {
-        return Err(storage_err(ErrorCode::XmlError, "unknown volume encryption format"));
+    let Some(format) = node
+        .xpath_attribute("format")
+        .map(|a| a.value.as_str())
+        .filter(|s| !s.is_empty())
+    else {
+        return Err(storage_err(
+            ErrorCode::XmlError,
+            "unknown volume encryption format",
+        ));
     };
-    let format = EncryptionFormat::ALL.into_iter().find(|f| f.as_str() == format).ok_or_else(|| {
-        storage_err(ErrorCode::ConfigUnsupported, format!("unknown volume encryption format type {format}"))
-    })?;
+    let format = EncryptionFormat::ALL
+        .into_iter()
+        .find(|f| f.as_str() == format)
+        .ok_or_else(|| {
+            storage_err(
+                ErrorCode::ConfigUnsupported,
+                format!("unknown volume encryption format type {format}"),
+            )
+        })?;
     let engine = match node.prop("engine") {
         None => EncryptionEngine::Default,
         Some("qemu") => EncryptionEngine::Qemu,
@@ -385,8 +466,15 @@ fn parse_encryption(node: &Element) -> Result<Encryption, Rejection> {
     };
     let mut secrets = Vec::new();
     for secret in node.xpath_children("secret") {
-        let Some(kind) = secret.xpath_attribute("type").map(|a| a.value.as_str()).filter(|s| !s.is_empty()) else {
-            return Err(storage_err(ErrorCode::XmlError, "unknown volume encryption secret type"));
+        let Some(kind) = secret
+            .xpath_attribute("type")
+            .map(|a| a.value.as_str())
+            .filter(|s| !s.is_empty())
+        else {
+            return Err(storage_err(
+                ErrorCode::XmlError,
+                "unknown volume encryption secret type",
+            ));
         };
         if kind != "passphrase" {
             return Err(storage_err(
@@ -396,11 +484,20 @@ fn parse_encryption(node: &Element) -> Result<Encryption, Rejection> {
         }
         secrets.push(parse_secret_lookup(secret)?);
     }
-    let mut encryption = Encryption { format, engine, secrets, cipher: None, ivgen: None };
+    let mut encryption = Encryption {
+        format,
+        engine,
+        secrets,
+        cipher: None,
+        ivgen: None,
+    };
     if format == EncryptionFormat::Luks {
         if let Some(cipher) = node.xpath_child("cipher") {
             let Some(name) = cipher.prop("name") else {
-                return Err(storage_err(ErrorCode::XmlError, "cipher info missing 'name' attribute"));
+                return Err(storage_err(
+                    ErrorCode::XmlError,
+                    "cipher info missing 'name' attribute",
+                ));
             };
             let Some(size) = cipher.prop("size") else {
                 return Err(missing_required(cipher, "size"));
@@ -424,13 +521,21 @@ fn parse_encryption(node: &Element) -> Result<Encryption, Rejection> {
         }
         if let Some(ivgen) = node.xpath_child("ivgen") {
             if encryption.cipher.is_none() {
-                return Err(storage_err(ErrorCode::XmlError, "ivgen element found, but cipher is missing"));
+                return Err(storage_err(
+                    ErrorCode::XmlError,
+                    "ivgen element found, but cipher is missing",
+                ));
             }
             let Some(name) = ivgen.prop("name") else {
-                return Err(storage_err(ErrorCode::XmlError, "missing ivgen info name string"));
+                return Err(storage_err(
+                    ErrorCode::XmlError,
+                    "missing ivgen info name string",
+                ));
             };
-            encryption.ivgen =
-                Some(Ivgen { name: name.to_string(), hash: ivgen.prop("hash").map(str::to_string) });
+            encryption.ivgen = Some(Ivgen {
+                name: name.to_string(),
+                hash: ivgen.prop("hash").map(str::to_string),
+            });
         }
     }
     Ok(encryption)
@@ -442,9 +547,9 @@ fn parse_secret_lookup(node: &Element) -> Result<SecretLookup, Rejection> {
     match (node.prop("uuid"), node.prop("usage")) {
         (None, None) => Err(none("missing secret uuid or usage attribute".into())),
         (Some(_), Some(_)) => Err(none("either secret uuid or usage expected".into())),
-        (Some(uuid), None) => {
-            parse_uuid(uuid).map(SecretLookup::Uuid).ok_or_else(|| none(format!("invalid secret uuid '{uuid}'")))
-        }
+        (Some(uuid), None) => parse_uuid(uuid)
+            .map(SecretLookup::Uuid)
+            .ok_or_else(|| none(format!("invalid secret uuid '{uuid}'"))),
         (None, Some(usage)) => Ok(SecretLookup::Usage(usage.to_string())),
     }
 }
@@ -472,5 +577,9 @@ pub fn parse_uuid(s: &str) -> Option<[u8; 16]> {
         n += 1;
         i += 2;
     }
-    if b[i..].iter().all(|&c| is_space(c)) { Some(out) } else { None }
+    if b[i..].iter().all(|&c| is_space(c)) {
+        Some(out)
+    } else {
+        None
+    }
 }

@@ -79,7 +79,9 @@ impl Element {
 
     /// The attribute `name` in no namespace: what the XPath step `@name` selects.
     pub fn xpath_attribute(&self, name: &str) -> Option<&Attribute> {
-        self.attributes.iter().find(|a| a.name == name && a.namespace.is_none())
+        self.attributes
+            .iter()
+            .find(|a| a.name == name && a.namespace.is_none())
     }
 
     /// Child elements in document order.
@@ -92,7 +94,8 @@ impl Element {
 
     /// Child elements named `name` in no namespace: what the XPath step `./name` selects.
     pub fn xpath_children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.elements().filter(move |e| e.name == name && e.namespace.is_none())
+        self.elements()
+            .filter(move |e| e.name == name && e.namespace.is_none())
     }
 
     /// The first child element matching the XPath step `./name`.

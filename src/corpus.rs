@@ -1,0 +1,157 @@
+//! The project's corpus: documents in `corpus/`, each named after the rule it exercises,
+//! optionally with a `NAME.domain.xml` beside it giving the domain to align against
+//! (otherwise the upstream test's fake domain is used).
+//!
+//! This module loads cases and renders their verdicts under every profile and mode as
+//! reviewable text; it does not decide what a verdict should be.
+
+use std::path::{Path, PathBuf};
+
+use crate::align::{self, Domain};
+use crate::{Mode, Profile, Rejection};
+
+/// One corpus document.
+#[derive(Debug, Clone)]
+pub struct CorpusCase {
+    /// The name: the file's path below the corpus root, without `.xml`, `/` as `.`.
+    pub name: String,
+    /// Where the document is.
+    pub path: PathBuf,
+    /// The document's bytes.
+    pub document: Vec<u8>,
+    /// The domain to align against, if the case has its own.
+    pub domain: Option<Domain>,
+    /// The domain XML text, for handing the same domain to real libvirt.
+    pub domain_xml: Option<Vec<u8>>,
+}
+
+impl CorpusCase {
+    /// The snapshot name of this case.
+    pub fn snapshot_name(&self) -> String {
+        format!("corpus__{}", self.name)
+    }
+}
+
+/// A corpus that could not be loaded: which file, and why.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct CorpusError {
+    /// The file or folder.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub reason: String,
+}
+
+impl std::fmt::Display for CorpusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.reason)
+    }
+}
+
+impl std::error::Error for CorpusError {}
+
+/// Loads every `*.xml` below `dir` (sorted by name), except `*.domain.xml` files, which are
+/// read as the domain of the case of the same name.
+pub fn load_dir(dir: &Path) -> Result<Vec<CorpusCase>, CorpusError> {
+    let mut files = Vec::new();
+    collect(dir, &mut files)?;
+    files.sort();
+    let mut cases = Vec::new();
+    for path in files {
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !file_name.ends_with(".xml") || file_name.ends_with(".domain.xml") {
+            continue;
+        }
+        let relative = path.strip_prefix(dir).unwrap_or(&path);
+        let name = relative
+            .to_string_lossy()
+            .trim_end_matches(".xml")
+            .replace(['/', '\\'], ".");
+        let document = std::fs::read(&path).map_err(|e| CorpusError {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        let domain_path =
+            path.with_file_name(format!("{}.domain.xml", file_name.trim_end_matches(".xml")));
+        let (domain, domain_xml) = if domain_path.exists() {
+            let text = std::fs::read(&domain_path).map_err(|e| CorpusError {
+                path: domain_path.clone(),
+                reason: e.to_string(),
+            })?;
+            let domain = Domain::from_xml(&text).map_err(|e| CorpusError {
+                path: domain_path.clone(),
+                reason: e.to_string(),
+            })?;
+            (Some(domain), Some(text))
+        } else {
+            (None, None)
+        };
+        cases.push(CorpusCase {
+            name,
+            path,
+            document,
+            domain,
+            domain_xml,
+        });
+    }
+    Ok(cases)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| CorpusError {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    for entry in entries {
+        let entry = entry.map_err(|e| CorpusError {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Runs `case` through the reference in `mode` under `profile`, aligning against the
+/// case's own domain when it has one.
+pub fn run(case: &CorpusCase, profile: Profile, mode: Mode) -> Result<String, Rejection> {
+    let options = mode.options(profile);
+    match (&case.domain, options.align) {
+        (Some(domain), true) => {
+            let mut def = crate::parse(&case.document, options)?;
+            align::align(&mut def, domain, align::UPSTREAM_TEST_SUFFIX, profile)?;
+            Ok(crate::xml::format::format(&def, options.internal))
+        }
+        _ => crate::process(&case.document, options),
+    }
+}
+
+/// The verdicts of `case` under every profile and mode, as text for review.
+pub fn verdict_report(case: &CorpusCase) -> Result<String, CorpusError> {
+    let mut out = String::new();
+    for profile in Profile::ALL {
+        for mode in Mode::ALL {
+            match run(case, profile, mode) {
+                Ok(text) => {
+                    out.push_str(&format!("== {profile} {mode}: accepted\n"));
+                    out.push_str(&text);
+                }
+                Err(r) => {
+                    out.push_str(&format!(
+                        "== {profile} {mode}: rejected stage={} code={} domain={}\n{}\n",
+                        r.stage, r.code, r.domain, r.message
+                    ));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
