@@ -216,7 +216,7 @@ impl<'t> Reader<'t> {
             config.check_comments = false;
             config.expand_empty_elements = false;
             config.trim_text(false);
-            config.allow_dangling_amp = true;
+            config.allow_dangling_amp = false;
         }
         loop {
             let start = reader.buffer_position() as usize;
@@ -411,9 +411,6 @@ impl<'t> Reader<'t> {
         }
         self.has_doctype = true;
         let body = &self.text[start + "<!DOCTYPE".len()..end - 1];
-        if !body.starts_with(is_blank) {
-            return Err(self.fail(start, "space required after '<!DOCTYPE'"));
-        }
         let body = body.trim_start_matches(is_blank);
         let name_len = body
             .find(|c: char| is_blank(c) || c == '[')
@@ -473,7 +470,7 @@ impl<'t> Reader<'t> {
         let inner = &self.text[start + 1..inner_end];
         let name_len = inner.find(is_blank).unwrap_or(inner.len());
         let qname = &inner[..name_len];
-        if qname.is_empty() || !is_name(qname) {
+        if qname.is_empty() || !is_name(qname) || !qname_is_complete(qname) {
             return Err(self.fail(start + 1, format!("invalid element name '{qname}'")));
         }
         if qname.len() > MAX_NAME_LENGTH {
@@ -572,18 +569,14 @@ impl<'t> Reader<'t> {
                 .map(|(_, uri)| uri.clone())
                 .filter(|uri| !uri.is_empty())
         };
-        match qname.split_once(':') {
-            Some((prefix, local))
-                if !prefix.is_empty() && !local.is_empty() && !local.contains(':') =>
-            {
-                match lookup(Some(prefix)) {
-                    Some(uri) => (Some(prefix.to_string()), local.to_string(), Some(uri)),
-                    None => (None, qname.to_string(), None),
-                }
-            }
-            _ => {
+        match split_qname(qname) {
+            (Some(prefix), local) => match lookup(Some(prefix)) {
+                Some(uri) => (Some(prefix.to_string()), local, Some(uri)),
+                None => (None, format!("{prefix}:{local}"), None),
+            },
+            (None, name) => {
                 let namespace = if is_element { lookup(None) } else { None };
-                (None, qname.to_string(), namespace)
+                (None, name, namespace)
             }
         }
     }
@@ -618,7 +611,7 @@ impl<'t> Reader<'t> {
                 i += 1;
             }
             let name = &s[name_start..i];
-            if !is_name(name) {
+            if !is_name(name) || !qname_is_complete(name) {
                 return Err(self.fail(
                     offset + name_start,
                     format!("invalid attribute name '{name}'"),
@@ -924,6 +917,9 @@ impl<'t> Reader<'t> {
                 },
             ));
         }
+        if let Some(i) = raw.find(['&', '<']) {
+            return Err(self.fail(start + i, "EntityRef: expecting ';'"));
+        }
         if let Some(i) = raw.find("]]>") {
             return Err(self.fail(start + i, "sequence ']]>' not allowed in content"));
         }
@@ -1016,6 +1012,37 @@ fn are_blanks(open: &Open, next: Option<char>, next2: Option<char>) -> bool {
     }
 }
 
+/// Splits a qualified name as libxml2's `xmlParseQName` does: the prefix is the part before
+/// the first colon when a name character that may start a name follows it; whatever follows
+/// a second colon stays in the local name (`b:x:y` is `x:y` with prefix `b`).
+fn split_qname(qname: &str) -> (Option<&str>, String) {
+    let Some((prefix, rest)) = qname.split_once(':') else {
+        return (None, qname.to_string());
+    };
+    let starts_name = rest
+        .chars()
+        .next()
+        .is_some_and(|c| c != ':' && is_name_start_char(c));
+    if prefix.is_empty() || !starts_name {
+        return (None, qname.to_string());
+    }
+    (Some(prefix), rest.to_string())
+}
+
+/// Whether libxml2 can read `qname` as one QName: `p:l:` followed by something that cannot
+/// start a name leaves characters in the tag that nothing reads.
+fn qname_is_complete(qname: &str) -> bool {
+    match split_qname(qname) {
+        (Some(_), local) => match local.split_once(':') {
+            Some((_, tail)) => {
+                tail.is_empty() || tail.chars().next().is_some_and(is_name_start_char)
+            }
+            None => true,
+        },
+        (None, _) => true,
+    }
+}
+
 /// A chunk of character data as libxml2 delivers it.
 struct Chunk<'a> {
     text: &'a str,
@@ -1093,7 +1120,10 @@ fn char_data_chunks(raw: &str) -> Vec<Chunk<'_>> {
             }
             return chunks;
         }
-        if (0x20..=0x7F).contains(&b[i]) || b[i] == b'\t' || b[i] == b'\n' {
+        if ((0x20..=0x7F).contains(&b[i]) && b[i] != b'<' && b[i] != b'&')
+            || b[i] == b'\t'
+            || b[i] == b'\n'
+        {
             continue 'fast;
         }
         break;
