@@ -22,8 +22,9 @@ pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 /// open ancestors.
 pub const MAX_DEPTH: usize = 256;
 
-/// libxml2's limit on one text node or attribute value without `XML_PARSE_HUGE`.
-pub const MAX_TEXT_LENGTH: usize = 10_000_000;
+/// libxml2's limit on one attribute value without `XML_PARSE_HUGE` (text nodes have no
+/// limit that a document under [`MAX_DOCUMENT_BYTES`] can reach).
+pub const MAX_ATTRIBUTE_LENGTH: usize = 10_000_000;
 
 /// libxml2's limit on a name without `XML_PARSE_HUGE`.
 pub const MAX_NAME_LENGTH: usize = 50_000;
@@ -155,7 +156,14 @@ struct Reader<'t> {
     has_doctype: bool,
     seen_decl_slot: bool,
     /// Entities declared in the internal DTD subset: name → replacement text.
-    entities: Vec<(String, String)>,
+    /// Entities declared in the internal subset: name and replacement text (`None` for an
+    /// external entity, which is never loaded and reads as nothing).
+    entities: Vec<(String, Option<String>)>,
+    /// The DOCTYPE names an external subset: undeclared entities are then only a warning.
+    external_subset: bool,
+    /// Element declarations of the internal subset: name → whether the content is mixed
+    /// (`#PCDATA`, `ANY`, `EMPTY`), which decides libxml2's blank removal.
+    element_decls: std::collections::HashMap<String, bool>,
     expansion_budget: usize,
     /// Namespace prefix → URI (`None` key: the default namespace).
     namespaces: Vec<(Option<String>, String)>,
@@ -175,6 +183,8 @@ impl<'t> Reader<'t> {
             has_doctype: false,
             seen_decl_slot: false,
             entities: Vec::new(),
+            external_subset: false,
+            element_decls: std::collections::HashMap::new(),
             expansion_budget: MAX_ENTITY_EXPANSION,
             namespaces: vec![(Some("xml".to_string()), XML_NAMESPACE.to_string())],
         }
@@ -419,6 +429,8 @@ impl<'t> Reader<'t> {
             return Err(self.fail(start, "DOCTYPE improperly terminated: name expected"));
         }
         self.check_chars(start, body)?;
+        let after_name = body[name_len..].trim_start_matches(is_blank);
+        self.external_subset = after_name.starts_with("SYSTEM") || after_name.starts_with("PUBLIC");
         if let (Some(open), Some(close)) = (body.find('['), body.rfind(']')) {
             if open < close {
                 self.internal_subset(start, &body[open + 1..close])?;
@@ -440,7 +452,11 @@ impl<'t> Reader<'t> {
             let name = &decl[..name_len];
             let value = decl[name_len..].trim_start_matches(is_blank);
             let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-                continue; // external entity: never loaded (NONET, no DTD loading)
+                // An external entity: never loaded (NONET, no DTD loading).
+                if is_name(name) && !self.entities.iter().any(|(n, _)| n == name) {
+                    self.entities.push((name.to_string(), None));
+                }
+                continue;
             };
             let Some(close) = value[1..].find(quote) else {
                 return Err(self.fail(start, format!("entity value of '{name}' is not terminated")));
@@ -450,8 +466,26 @@ impl<'t> Reader<'t> {
             }
             if !self.entities.iter().any(|(n, _)| n == name) {
                 self.entities
-                    .push((name.to_string(), value[1..1 + close].to_string()));
+                    .push((name.to_string(), Some(value[1..1 + close].to_string())));
             }
+        }
+        let mut rest = subset;
+        while let Some(i) = rest.find("<!ELEMENT") {
+            rest = &rest[i + "<!ELEMENT".len()..];
+            let decl = rest.trim_start_matches(is_blank);
+            let name_len = decl
+                .find(|c: char| is_blank(c) || c == '(')
+                .unwrap_or(decl.len());
+            let name = &decl[..name_len];
+            let content = decl[name_len..].trim_start_matches(is_blank);
+            let mixed = content.starts_with("ANY")
+                || content.starts_with("EMPTY")
+                || content
+                    .trim_start_matches('(')
+                    .trim_start_matches(is_blank)
+                    .starts_with("#PCDATA");
+            let local = split_qname(name).1;
+            self.element_decls.entry(local).or_insert(mixed);
         }
         Ok(())
     }
@@ -685,6 +719,11 @@ impl<'t> Reader<'t> {
                                 c
                             }
                         })),
+                        Expanded::External => {
+                            return Err(
+                                self.fail(offset + i, "attribute references an external entity")
+                            );
+                        }
                     }
                     while chars.peek().is_some_and(|(j, _)| *j < i + len) {
                         chars.next();
@@ -706,7 +745,7 @@ impl<'t> Reader<'t> {
                 c => out.push(c),
             }
         }
-        if out.len() > MAX_TEXT_LENGTH {
+        if out.len() > MAX_ATTRIBUTE_LENGTH {
             return Err(self.fail(offset, "AttValue length too long"));
         }
         Ok(out)
@@ -749,16 +788,20 @@ impl<'t> Reader<'t> {
         if let Some(c) = predefined {
             return Ok(Expanded::Char(c));
         }
-        let Some(value) = self
+        match self
             .entities
             .iter()
             .find(|(n, _)| n == body)
             .map(|(_, v)| v.clone())
-        else {
-            return Err(self.fail(offset, format!("Entity '{body}' not defined")));
-        };
-        let expanded = self.expand_entity_text(offset, &value, 0)?;
-        Ok(Expanded::Text(expanded))
+        {
+            Some(Some(value)) => {
+                let expanded = self.expand_entity_text(offset, &value, 0)?;
+                Ok(Expanded::Text(expanded))
+            }
+            Some(None) => Ok(Expanded::External),
+            None if self.external_subset => Ok(Expanded::Text(String::new())),
+            None => Err(self.fail(offset, format!("Entity '{body}' not defined"))),
+        }
     }
 
     /// The replacement text of an internal entity, with the references inside it expanded,
@@ -786,18 +829,23 @@ impl<'t> Reader<'t> {
                 match self.expand_reference(offset, reference)? {
                     Expanded::Char(c) => out.push(c),
                     Expanded::Text(t) => out.push_str(&t),
+                    Expanded::External => {}
                 }
             } else {
-                let Some(inner) = self
+                match self
                     .entities
                     .iter()
                     .find(|(n, _)| n == body)
                     .map(|(_, v)| v.clone())
-                else {
-                    return Err(self.fail(offset, format!("Entity '{body}' not defined")));
-                };
-                let expanded = self.expand_entity_text(offset, &inner, depth + 1)?;
-                out.push_str(&expanded);
+                {
+                    Some(Some(inner)) => {
+                        let expanded = self.expand_entity_text(offset, &inner, depth + 1)?;
+                        out.push_str(&expanded);
+                    }
+                    Some(None) => {}
+                    None if self.external_subset => {}
+                    None => return Err(self.fail(offset, format!("Entity '{body}' not defined"))),
+                }
             }
             rest = &tail[end + 1..];
         }
@@ -894,9 +942,12 @@ impl<'t> Reader<'t> {
         let text = match self.expand_reference(start, reference)? {
             Expanded::Char(c) => c.to_string(),
             Expanded::Text(t) => normalize_line_ends(&t),
+            Expanded::External => String::new(),
         };
         let position = self.pos(start);
-        self.append_text(text, position)?;
+        if !text.is_empty() {
+            self.append_text(text, position);
+        }
         Ok(())
     }
 
@@ -941,9 +992,16 @@ impl<'t> Reader<'t> {
             let value = normalize_line_ends(chunk.text);
             let blank_only = chunk.text.chars().all(is_blank);
             let position = self.pos(start + chunk.offset);
-            let open = self.stack.last_mut().expect("checked non-empty above");
+            let Some(open) = self.stack.last_mut() else {
+                break;
+            };
+            let declared = if self.element_decls.is_empty() {
+                None
+            } else {
+                self.element_decls.get(&open.element.name).copied()
+            };
             let keep = if chunk.checked && blank_only {
-                !are_blanks(open, following, following2)
+                !are_blanks(open, declared, following, following2)
             } else {
                 true
             };
@@ -951,51 +1009,56 @@ impl<'t> Reader<'t> {
                 if chunk.checked && open.space == -1 {
                     open.space = -2;
                 }
-                self.append_text(value, position)?;
+                self.append_text(value, position);
             }
         }
         Ok(())
     }
 
-    fn append_text(&mut self, value: String, position: Position) -> Result<(), Rejection> {
-        let open = self
-            .stack
-            .last_mut()
-            .expect("text is only appended inside an element");
+    /// Appends text to the open element, merged with a preceding text node as libxml2
+    /// does (CDATA sections stay separate nodes).
+    fn append_text(&mut self, value: String, position: Position) {
+        // The caller only appends inside an open element.
+        let Some(open) = self.stack.last_mut() else {
+            return;
+        };
         if let Some(Node::Text(last)) = open.element.children.last_mut() {
             if !last.cdata {
-                if last.value.len() + value.len() > MAX_TEXT_LENGTH {
-                    let p = last.position;
-                    return Err(not_well_formed("xmlSAX2Characters: huge text node", p));
-                }
                 last.value.push_str(&value);
-                return Ok(());
+                return;
             }
-        }
-        if value.len() > MAX_TEXT_LENGTH {
-            return Err(not_well_formed(
-                "xmlSAX2Characters: huge text node",
-                position,
-            ));
         }
         open.element.children.push(Node::Text(Text {
             value,
             cdata: false,
             position,
         }));
-        Ok(())
     }
 }
 
 enum Expanded {
     Char(char),
     Text(String),
+    /// An external entity: never loaded, so it reads as nothing in content and is an
+    /// error in an attribute value.
+    External,
 }
 
 /// libxml2's `areBlanks` for a blank-only chunk of the open element: whether it is dropped.
-fn are_blanks(open: &Open, next: Option<char>, next2: Option<char>) -> bool {
+///
+/// `declared` is the element's declaration in the internal DTD subset, if any: whether its
+/// content is mixed (`#PCDATA`, `ANY`, `EMPTY`: blanks kept) or elements only (dropped).
+fn are_blanks(
+    open: &Open,
+    declared: Option<bool>,
+    next: Option<char>,
+    next2: Option<char>,
+) -> bool {
     if open.space == 1 || open.space == -2 {
         return false;
+    }
+    if let Some(mixed) = declared {
+        return !mixed;
     }
     if next != Some('<') && next != Some('\r') {
         return false;

@@ -1,0 +1,93 @@
+//! The `parse` command line, as scripts rely on it: canonical XML and exit 0 when accepted,
+//! one `error: stage=.. code=.. domain=.. message=..` line on stderr and exit 1 when
+//! rejected, a clear message and exit 2 for usage or I/O problems.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn harness(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_domainbackup-harness"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    input.write_all(stdin).expect("stdin accepts the document");
+    drop(input);
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn upstream(name: &str) -> String {
+    format!("{}/../shared/libvirt/tests/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn accepted_document_prints_canonical_xml() {
+    let out = harness(&["parse", "--align", &upstream("domainbackupxml2xmlin/backup-push.xml")], b"");
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let expected = std::fs::read(upstream("domainbackupxml2xmlout/backup-push.xml")).expect("vector");
+    assert_eq!(out.stdout, expected);
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn standard_input_is_read_with_dash_or_nothing() {
+    for args in [&["parse", "-"][..], &["parse"][..]] {
+        let out = harness(args, b"<domainbackup/>");
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "<domainbackup mode='push'/>\n");
+    }
+}
+
+#[test]
+fn rejection_is_one_line_with_stage_code_domain_message() {
+    let out = harness(&["parse", "--align"], b"<domainbackup><disks><disk name='vda'/><disk name='vda'/></disks></domainbackup>");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: stage=align code=67 domain=20 message=unsupported configuration: disk 'vda' specified twice\n"
+    );
+}
+
+#[test]
+fn profile_and_internal_change_the_verdict() {
+    let doc = b"<domainbackup mode='pull'><server transport='sctp' name='h'/></domainbackup>";
+    let v11 = harness(&["parse", "--internal"], doc);
+    assert_eq!(
+        String::from_utf8_lossy(&v11.stderr),
+        "error: stage=parse code=27 domain=5 message=XML error: Invalid value for attribute 'transport' in element 'server': 'sctp'.\n"
+    );
+    let v9 = harness(&["parse", "--internal", "--profile", "9.0"], doc);
+    assert_eq!(
+        String::from_utf8_lossy(&v9.stderr),
+        "error: stage=parse code=67 domain=20 message=unsupported configuration: unknown protocol transport type 'sctp'\n"
+    );
+    let plain = harness(&["parse"], doc);
+    assert_eq!(plain.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&plain.stderr).starts_with("error: stage=schema code=92 domain=5 message="));
+}
+
+#[test]
+fn multi_line_messages_stay_on_one_line() {
+    let out = harness(&["parse"], b"<domainbackup><bogus/></domainbackup>");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("\\n"), "{stderr}");
+}
+
+#[test]
+fn usage_and_io_problems_exit_2() {
+    let bad_profile = harness(&["parse", "--profile", "10.0"], b"");
+    assert_eq!(bad_profile.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_profile.stderr).contains("unknown profile '10.0'"));
+
+    let missing = harness(&["parse", "/nonexistent/backup.xml"], b"");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/backup.xml"));
+
+    let unknown = harness(&["parse", "--frobnicate"], b"");
+    assert_eq!(unknown.status.code(), Some(2));
+}
