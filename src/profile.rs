@@ -109,7 +109,11 @@ pub struct UnknownProfile(pub String);
 
 impl fmt::Display for UnknownProfile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown profile '{}' (expected one of: 9.0, 11.3)", self.0)
+        write!(
+            f,
+            "unknown profile '{}' (expected one of: 9.0, 11.3)",
+            self.0
+        )
     }
 }
 

@@ -20,14 +20,30 @@ fn harness(args: &[&str], stdin: &[u8]) -> Output {
 }
 
 fn upstream(name: &str) -> String {
-    format!("{}/../shared/libvirt/tests/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../shared/libvirt/tests/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 #[test]
 fn accepted_document_prints_canonical_xml() {
-    let out = harness(&["parse", "--align", &upstream("domainbackupxml2xmlin/backup-push.xml")], b"");
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    let expected = std::fs::read(upstream("domainbackupxml2xmlout/backup-push.xml")).expect("vector");
+    let out = harness(
+        &[
+            "parse",
+            "--align",
+            &upstream("domainbackupxml2xmlin/backup-push.xml"),
+        ],
+        b"",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected =
+        std::fs::read(upstream("domainbackupxml2xmlout/backup-push.xml")).expect("vector");
     assert_eq!(out.stdout, expected);
     assert!(out.stderr.is_empty());
 }
@@ -37,13 +53,19 @@ fn standard_input_is_read_with_dash_or_nothing() {
     for args in [&["parse", "-"][..], &["parse"][..]] {
         let out = harness(args, b"<domainbackup/>");
         assert_eq!(out.status.code(), Some(0));
-        assert_eq!(String::from_utf8_lossy(&out.stdout), "<domainbackup mode='push'/>\n");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "<domainbackup mode='push'/>\n"
+        );
     }
 }
 
 #[test]
 fn rejection_is_one_line_with_stage_code_domain_message() {
-    let out = harness(&["parse", "--align"], b"<domainbackup><disks><disk name='vda'/><disk name='vda'/></disks></domainbackup>");
+    let out = harness(
+        &["parse", "--align"],
+        b"<domainbackup><disks><disk name='vda'/><disk name='vda'/></disks></domainbackup>",
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     assert_eq!(
@@ -67,7 +89,10 @@ fn profile_and_internal_change_the_verdict() {
     );
     let plain = harness(&["parse"], doc);
     assert_eq!(plain.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&plain.stderr).starts_with("error: stage=schema code=92 domain=5 message="));
+    assert!(
+        String::from_utf8_lossy(&plain.stderr)
+            .starts_with("error: stage=schema code=92 domain=5 message=")
+    );
 }
 
 #[test]
@@ -86,7 +111,9 @@ fn usage_and_io_problems_exit_2() {
 
     let missing = harness(&["parse", "/nonexistent/backup.xml"], b"");
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/backup.xml"));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("cannot read /nonexistent/backup.xml")
+    );
 
     let unknown = harness(&["parse", "--frobnicate"], b"");
     assert_eq!(unknown.status.code(), Some(2));

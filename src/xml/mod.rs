@@ -8,4 +8,4 @@ pub mod schema;
 pub mod semantic;
 pub mod tree;
 
-pub use tree::{Attribute, Document, Element, Node, Text};
+pub use tree::{Attribute, Document, Element, EntityReference, Node, Text};

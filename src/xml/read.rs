@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use quick_xml::events::Event;
 
-use super::tree::{Attribute, Document, Element, Node, Text};
+use super::tree::{Attribute, Document, Element, EntityReference, Node, Text};
 use crate::error::{ErrorCode, ErrorDomain, Position, Rejection, Stage};
 
 /// The largest document read, in bytes (after truncation at the first NUL). libvirt has no
@@ -939,14 +939,23 @@ impl<'t> Reader<'t> {
         if !reference.ends_with(';') {
             return Err(self.fail(start, "EntityRef: expecting ';'"));
         }
-        let text = match self.expand_reference(start, reference)? {
-            Expanded::Char(c) => c.to_string(),
+        let position = self.pos(start);
+        let value = match self.expand_reference(start, reference)? {
+            Expanded::Char(c) => {
+                self.append_text(c.to_string(), position);
+                return Ok(());
+            }
             Expanded::Text(t) => normalize_line_ends(&t),
             Expanded::External => String::new(),
         };
-        let position = self.pos(start);
-        if !text.is_empty() {
-            self.append_text(text, position);
+        let name = reference[1..reference.len() - 1].to_string();
+        if let Some(open) = self.stack.last_mut() {
+            let node = EntityReference {
+                name,
+                value,
+                position,
+            };
+            open.element.children.push(Node::EntityReference(node));
         }
         Ok(())
     }

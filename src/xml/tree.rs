@@ -31,6 +31,10 @@ pub enum Node {
     /// Character data (text, references and CDATA sections are kept apart as libxml2 does
     /// not merge a CDATA section with neighbouring text).
     Text(Text),
+    /// A reference to a general entity other than the five predefined ones (`&name;`): in
+    /// libxml2's tree (read without entity substitution) it stays a node of its own, which
+    /// the schema refuses and whose text XPath still reads.
+    EntityReference(EntityReference),
     /// A comment (kept so that text on either side stays separate, as in libxml2).
     Comment(Position),
     /// A processing instruction.
@@ -45,6 +49,17 @@ pub struct Text {
     /// Whether this was a `<![CDATA[...]]>` section.
     pub cdata: bool,
     /// Where the run starts.
+    pub position: Position,
+}
+
+/// A reference to a declared (or, under an external DTD subset, undeclared) entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityReference {
+    /// The entity's name.
+    pub name: String,
+    /// Its replacement text (empty for an external entity, which is never loaded).
+    pub value: String,
+    /// Where the reference is.
     pub position: Position,
 }
 
@@ -118,6 +133,7 @@ impl Element {
         while let Some(top) = stack.last_mut() {
             match top.next() {
                 Some(Node::Text(t)) => out.push_str(&t.value),
+                Some(Node::EntityReference(r)) => out.push_str(&r.value),
                 Some(Node::Element(e)) => stack.push(e.children.iter()),
                 Some(_) => {}
                 None => {
