@@ -15,6 +15,7 @@
 pub mod align;
 pub mod corpus;
 pub mod error;
+pub mod generator;
 #[cfg(feature = "libvirt")]
 pub mod libvirt;
 pub mod model;

@@ -90,6 +90,17 @@ impl Profile {
         self < Profile::V11_3
     }
 
+    /// The encryption format `luks-any` exists (9.0 refuses it as an unknown format type).
+    pub fn has_luks_any_encryption(self) -> bool {
+        self >= Profile::V11_3
+    }
+
+    /// The storage source type `vhostvdpa` exists (9.0 reports it as an unknown type rather
+    /// than as an unsupported backup type).
+    pub fn has_vhostvdpa_storage_type(self) -> bool {
+        self >= Profile::V11_3
+    }
+
     /// Alignment generates a store path for a *listed* `backup='yes'` disk that has none
     /// (and forces it to `type='file'`); 9.0 did this only for unlisted disks.
     pub fn align_generates_path_for_listed_disks(self) -> bool {

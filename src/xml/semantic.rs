@@ -88,7 +88,7 @@ pub fn parse(root: &Element, profile: Profile, internal: bool) -> Result<DomainB
 
     for disks in root.xpath_children("disks") {
         for node in disks.elements() {
-            def.disks.push(parse_disk(node, push, internal)?);
+            def.disks.push(parse_disk(node, push, internal, profile)?);
         }
     }
 
@@ -271,7 +271,12 @@ fn parse_host(node: &Element, profile: Profile) -> Result<PullServer, Rejection>
 }
 
 /// `virDomainBackupDiskDefParseXML` for one element child of `<disks>`.
-fn parse_disk(node: &Element, push: bool, internal: bool) -> Result<BackupDisk, Rejection> {
+fn parse_disk(
+    node: &Element,
+    push: bool,
+    internal: bool,
+    profile: Profile,
+) -> Result<BackupDisk, Rejection> {
     let Some(name) = node.prop("name") else {
         return Err(err(
             ErrorCode::XmlError,
@@ -319,7 +324,7 @@ fn parse_disk(node: &Element, push: bool, internal: bool) -> Result<BackupDisk, 
     let kind = match raw_type {
         None => "file",
         Some(t) => match STORAGE_TYPES.iter().position(|n| *n == t) {
-            Some(i) if i > 0 => t,
+            Some(i) if i > 0 && (t != "vhostvdpa" || profile.has_vhostvdpa_storage_type()) => t,
             _ => {
                 return Err(err(
                     ErrorCode::XmlError,
@@ -364,14 +369,14 @@ fn parse_disk(node: &Element, push: bool, internal: bool) -> Result<BackupDisk, 
     };
     let source = node.xpath_child(if push { "target" } else { "scratch" });
     if let Some(source) = source {
-        parse_store(source, &mut store)?;
+        parse_store(source, &mut store, profile)?;
     }
     disk.store = Some(store);
     Ok(disk)
 }
 
 /// `virDomainStorageSourceParse` for a file or block target/scratch.
-fn parse_store(node: &Element, store: &mut BackupStore) -> Result<(), Rejection> {
+fn parse_store(node: &Element, store: &mut BackupStore, profile: Profile) -> Result<(), Rejection> {
     match store.kind {
         StoreType::File => {
             store.path = node.prop("file").map(str::to_string);
@@ -380,7 +385,7 @@ fn parse_store(node: &Element, store: &mut BackupStore) -> Result<(), Rejection>
         StoreType::Block => store.path = node.prop("dev").map(str::to_string),
     }
     if let Some(encryption) = node.xpath_child("encryption") {
-        store.encryption = Some(parse_encryption(encryption)?);
+        store.encryption = Some(parse_encryption(encryption, profile)?);
     }
     store.seclabels = parse_seclabels(node)?;
     // A path of "" means no path (a compatibility rule for disks without media).
@@ -438,7 +443,7 @@ fn storage_err(code: ErrorCode, detail: impl std::fmt::Display) -> Rejection {
 }
 
 /// `virStorageEncryptionParseNode`.
-fn parse_encryption(node: &Element) -> Result<Encryption, Rejection> {
+fn parse_encryption(node: &Element, profile: Profile) -> Result<Encryption, Rejection> {
     let Some(format) = node
         .xpath_attribute("format")
         .map(|a| a.value.as_str())
@@ -449,8 +454,11 @@ fn parse_encryption(node: &Element) -> Result<Encryption, Rejection> {
             "unknown volume encryption format",
         ));
     };
+    let known =
+        |f: &EncryptionFormat| *f != EncryptionFormat::LuksAny || profile.has_luks_any_encryption();
     let format = EncryptionFormat::ALL
         .into_iter()
+        .filter(known)
         .find(|f| f.as_str() == format)
         .ok_or_else(|| {
             storage_err(

@@ -1,0 +1,592 @@
+//! Writing one backup definition in many spellings that all mean the same to libvirt:
+//! attribute order, quote style, white space between elements and inside tags, comments and
+//! processing instructions, character and predefined entity references, CDATA where text is
+//! read, defaults written or left out, and element order where the schema interleaves.
+//!
+//! Every choice is drawn from a seed (which the proptest runner draws), so a case is
+//! reproduced by its model and seed. Choices that libxml2's blank-text rules would make
+//! lossy (a whitespace-only run next to markup) are never made.
+
+use std::fmt::Write as _;
+
+use crate::model::{
+    BackupDisk, BackupMode, BackupStore, DomainBackup, Encryption, Seclabel, SecretLookup,
+    StoreType, Transport,
+};
+use crate::xml::format::format_uuid;
+
+use super::model::Target;
+
+/// A small deterministic generator for spelling choices (xorshift64*).
+#[derive(Debug, Clone)]
+pub struct Choices(u64);
+
+impl Choices {
+    /// Choices from `seed`.
+    pub fn new(seed: u64) -> Choices {
+        Choices(seed ^ 0x9E37_79B9_7F4A_7C15 | 1)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// True with probability `n` in `d`.
+    fn chance(&mut self, n: u64, d: u64) -> bool {
+        self.next() % d < n
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i + 1);
+            items.swap(i, j);
+        }
+    }
+}
+
+/// An element to write: its attributes (name, value) and children.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub(crate) name: &'static str,
+    attributes: Vec<(&'static str, String)>,
+    pub(crate) content: Content,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Content {
+    /// Child elements, in groups: elements of one group keep their order, groups may be
+    /// interleaved when `interleave` is set.
+    Elements {
+        groups: Vec<Vec<Node>>,
+        interleave: bool,
+    },
+    /// Text read with XPath `string()`; never empty.
+    Text(String),
+}
+
+impl Node {
+    fn new(name: &'static str) -> Node {
+        Node {
+            name,
+            attributes: Vec::new(),
+            content: Content::Elements {
+                groups: Vec::new(),
+                interleave: true,
+            },
+        }
+    }
+
+    fn attr(mut self, name: &'static str, value: impl Into<String>) -> Node {
+        self.attributes.push((name, value.into()));
+        self
+    }
+
+    fn opt_attr(self, name: &'static str, value: Option<&str>) -> Node {
+        match value {
+            Some(v) => self.attr(name, v),
+            None => self,
+        }
+    }
+
+    fn child_group(mut self, group: Vec<Node>) -> Node {
+        if let Content::Elements { groups, .. } = &mut self.content {
+            if !group.is_empty() {
+                groups.push(group);
+            }
+        }
+        self
+    }
+
+    fn child(self, node: Node) -> Node {
+        self.child_group(vec![node])
+    }
+
+    fn text(name: &'static str, text: &str) -> Node {
+        Node {
+            name,
+            attributes: Vec::new(),
+            content: Content::Text(text.to_string()),
+        }
+    }
+
+    /// Sets attribute `name` (added if absent).
+    pub(crate) fn set(&mut self, name: &'static str, value: impl Into<String>) {
+        let value = value.into();
+        match self.attributes.iter_mut().find(|(n, _)| *n == name) {
+            Some(a) => a.1 = value,
+            None => self.attributes.push((name, value)),
+        }
+    }
+
+    /// Removes attribute `name`; whether it was there.
+    pub(crate) fn remove(&mut self, name: &str) -> bool {
+        let before = self.attributes.len();
+        self.attributes.retain(|(n, _)| *n != name);
+        before != self.attributes.len()
+    }
+
+    /// The child elements, in their groups' order.
+    pub(crate) fn children_mut(&mut self) -> impl Iterator<Item = &mut Node> {
+        match &mut self.content {
+            Content::Elements { groups, .. } => Some(groups.iter_mut().flatten()),
+            Content::Text(_) => None,
+        }
+        .into_iter()
+        .flatten()
+    }
+
+    /// The first child element called `name`.
+    pub(crate) fn child_mut(&mut self, name: &str) -> Option<&mut Node> {
+        self.children_mut().find(|n| n.name == name)
+    }
+
+    /// Adds an element of its own group.
+    pub(crate) fn push_child(&mut self, node: Node) {
+        if let Content::Elements { groups, .. } = &mut self.content {
+            groups.push(vec![node]);
+        }
+    }
+
+    /// An empty element called `name`.
+    pub(crate) fn element(name: &'static str) -> Node {
+        Node::new(name)
+    }
+
+    /// An element called `name` holding `text`.
+    pub(crate) fn with_text(name: &'static str, text: &str) -> Node {
+        Node::text(name, text)
+    }
+}
+
+/// Writes `def` (a definition as libvirt's parser reads it) as a document whose parse gives
+/// back exactly `def`, in a spelling drawn from `seed`.
+pub fn render(def: &DomainBackup, target: Target, seed: u64) -> String {
+    render_edited(def, target, seed, |_| {})
+}
+
+/// Like [`render`], with `edit` applied to the element tree before it is written.
+pub(crate) fn render_edited(
+    def: &DomainBackup,
+    target: Target,
+    seed: u64,
+    edit: impl FnOnce(&mut Node),
+) -> String {
+    let mut c = Choices::new(seed);
+    let mut root = build(def, target, &mut c);
+    edit(&mut root);
+    let mut out = String::new();
+    match c.below(6) {
+        0 => out.push_str("<?xml version=\"1.0\"?>\n"),
+        1 => out.push_str("<?xml version='1.0' encoding='UTF-8'?>"),
+        _ => {}
+    }
+    if c.chance(1, 8) {
+        out.push_str("<!-- backup -->\n");
+    }
+    if c.chance(1, 12) {
+        out.push_str("<!DOCTYPE domainbackup>\n");
+    }
+    if c.chance(1, 12) {
+        out.push_str("<?app hint?>");
+    }
+    let pretty = c.chance(1, 2);
+    write_node(&mut out, &root, &mut c, 0, pretty);
+    if c.chance(1, 3) {
+        out.push('\n');
+    }
+    if c.chance(1, 12) {
+        out.push_str("<!-- end -->");
+    }
+    out
+}
+
+fn build(def: &DomainBackup, target: Target, c: &mut Choices) -> Node {
+    let mut root = Node::new("domainbackup");
+    if def.mode == BackupMode::Pull || c.chance(1, 2) {
+        root = root.attr("mode", def.mode.as_str());
+    }
+    if let Some(incremental) = &def.incremental {
+        root = root.child(Node::text("incremental", incremental));
+    }
+    if let Some(server) = &def.server {
+        let mut node = Node::new("server");
+        if server.transport != Transport::Tcp || c.chance(1, 2) {
+            node = node.attr("transport", server.transport.as_str());
+        }
+        if let Some(tls) = server.tls {
+            node = node.attr("tls", if tls { "yes" } else { "no" });
+        }
+        node = node
+            .opt_attr("name", server.name.as_deref())
+            .opt_attr("socket", server.socket.as_deref());
+        node = node.opt_attr("fdgroup", server.fdgroup.as_deref());
+        if server.port != 0 {
+            let zeros = if c.chance(1, 6) {
+                "0".repeat(c.below(3) + 1)
+            } else {
+                String::new()
+            };
+            node = node.attr("port", format!("{zeros}{}", server.port));
+        } else if server.transport == Transport::Tcp && c.chance(1, 4) {
+            node = node.attr("port", "0");
+        }
+        root = root.child(node);
+    }
+    if !def.disks.is_empty() {
+        let disks: Vec<Node> = def
+            .disks
+            .iter()
+            .map(|d| build_disk(d, def.mode, target, c))
+            .collect();
+        root = root.child(Node::new("disks").child_group(disks));
+    }
+    if def.tls_secret_alias.is_some() || def.tls_alias.is_some() {
+        let mut objects = Node::new("objects");
+        if let Some(alias) = &def.tls_secret_alias {
+            objects = objects.child(
+                Node::new("secret")
+                    .attr("type", "tlskey")
+                    .attr("alias", alias.as_str()),
+            );
+        }
+        if let Some(alias) = &def.tls_alias {
+            objects = objects.child(Node::new("TLSx509").attr("alias", alias.as_str()));
+        }
+        root = root.child(Node::new("privateData").child(objects));
+    }
+    root
+}
+
+fn build_disk(disk: &BackupDisk, mode: BackupMode, target: Target, c: &mut Choices) -> Node {
+    let mut node = Node::new("disk").attr("name", disk.name.as_str());
+    if !disk.backup {
+        return node.attr("backup", "no");
+    }
+    let default_store = BackupStore::default();
+    let store = disk.store.as_ref().unwrap_or(&default_store);
+    let has_children = store.path.is_some() || store.format.is_some();
+    // When may `type` be left out? A file store without children in 11.3 (the plain push
+    // disk) or in pull; always in an internal parse (no schema).
+    let type_optional = store.kind == StoreType::File
+        && (target.internal
+            || match mode {
+                BackupMode::Push => !has_children && target.profile.schema_allows_plain_push_disk(),
+                BackupMode::Pull => true,
+            });
+    let write_type = !type_optional || c.chance(1, 2);
+    // A pull `backup='yes'` needs `type='file'` beside it (unless nothing is checked).
+    let write_backup =
+        (write_type || mode == BackupMode::Push || target.internal) && c.chance(1, 3);
+    if write_backup {
+        node = node.attr("backup", "yes");
+    }
+    if write_type {
+        node = node.attr("type", store.kind.as_str());
+    }
+    match disk.backup_mode.as_str() {
+        Some(m) => node = node.attr("backupmode", m),
+        None if target.internal && c.chance(1, 4) => node = node.attr("backupmode", ""),
+        None => {}
+    }
+    node = node.opt_attr("incremental", disk.incremental.as_deref());
+    if mode == BackupMode::Pull {
+        node = node.opt_attr("exportname", disk.export_name.as_deref());
+        node = node.opt_attr("exportbitmap", disk.export_bitmap.as_deref());
+    }
+    if target.internal {
+        node = node.attr("state", disk.state.as_str());
+        if store.index != 0 {
+            node = node.attr(
+                "index",
+                format!("{}{}", if c.chance(1, 5) { "0" } else { "" }, store.index),
+            );
+        } else if c.chance(1, 8) {
+            node = node.attr("index", "0");
+        }
+    }
+    let mut children = Vec::new();
+    if let Some(format) = store.format {
+        children.push(Node::new("driver").attr("type", format.as_str()));
+    }
+    if let Some(path) = &store.path {
+        let name = if mode == BackupMode::Push {
+            "target"
+        } else {
+            "scratch"
+        };
+        let mut source = Node::new(name).attr(
+            if store.kind == StoreType::File {
+                "file"
+            } else {
+                "dev"
+            },
+            path.as_str(),
+        );
+        source = source.opt_attr("fdgroup", store.fdgroup.as_deref());
+        let labels: Vec<Node> = store
+            .seclabels
+            .iter()
+            .map(|l| build_seclabel(l, c))
+            .collect();
+        source = source.child_group(labels);
+        if let Some(encryption) = &store.encryption {
+            source = source.child(build_encryption(encryption, c));
+        }
+        children.push(source);
+    }
+    for child in children {
+        node = node.child(child);
+    }
+    node
+}
+
+fn build_seclabel(label: &Seclabel, c: &mut Choices) -> Node {
+    let mut node = Node::new("seclabel").opt_attr("model", label.model.as_deref());
+    if label.norelabel {
+        node = node.attr("relabel", "no");
+    } else if label.labelskip {
+        node = node.attr("labelskip", "yes");
+    } else if c.chance(1, 2) {
+        node = node.attr("relabel", "yes");
+    }
+    if let Some(text) = &label.label {
+        let mut labels = vec![Node::text("label", text)];
+        if c.chance(1, 6) {
+            // Only the first <label> is read.
+            labels.push(Node::text("label", "ignored"));
+        }
+        node = node.child_group(labels);
+    }
+    node
+}
+
+fn build_encryption(encryption: &Encryption, c: &mut Choices) -> Node {
+    let mut node = Node::new("encryption").attr("format", encryption.format.as_str());
+    if let Some(engine) = encryption.engine.as_str() {
+        node = node.attr("engine", engine);
+    }
+    let secrets: Vec<Node> = encryption
+        .secrets
+        .iter()
+        .map(|s| {
+            let secret = Node::new("secret").attr("type", "passphrase");
+            match s {
+                SecretLookup::Uuid(uuid) => secret.attr("uuid", spell_uuid(uuid, c)),
+                SecretLookup::Usage(usage) => secret.attr("usage", usage.as_str()),
+            }
+        })
+        .collect();
+    node = node.child_group(secrets);
+    let mut info = Vec::new();
+    if let Some(cipher) = &encryption.cipher {
+        info.push(
+            Node::new("cipher")
+                .attr("name", cipher.name.as_str())
+                .attr("size", cipher.size.to_string())
+                .opt_attr("mode", cipher.mode.as_deref())
+                .opt_attr("hash", cipher.hash.as_deref()),
+        );
+        if let Some(ivgen) = &encryption.ivgen {
+            info.push(
+                Node::new("ivgen")
+                    .attr("name", ivgen.name.as_str())
+                    .opt_attr("hash", ivgen.hash.as_deref()),
+            );
+        }
+    }
+    node.child_group(info)
+}
+
+fn spell_uuid(uuid: &[u8; 16], c: &mut Choices) -> String {
+    let canonical = format_uuid(uuid);
+    match c.below(4) {
+        0 => canonical.to_uppercase(),
+        1 => canonical.replace('-', ""),
+        _ => canonical,
+    }
+}
+
+/// Escapes an attribute value for `quote`, sometimes with more references than needed.
+fn write_attribute_value(out: &mut String, value: &str, quote: char, c: &mut Choices) {
+    let heavy = c.chance(1, 5);
+    for ch in value.chars() {
+        match ch {
+            '&' => out.push_str(if heavy { "&#38;" } else { "&amp;" }),
+            '<' => out.push_str("&lt;"),
+            '\'' if quote == '\'' => out.push_str(if heavy { "&#39;" } else { "&apos;" }),
+            '"' if quote == '"' => out.push_str("&quot;"),
+            '>' if heavy => out.push_str("&gt;"),
+            '\t' | '\n' | '\r' => {
+                let _ = write!(out, "&#{};", ch as u32);
+            }
+            ch if heavy && !ch.is_ascii() => {
+                let _ = write!(out, "&#x{:X};", ch as u32);
+            }
+            ch => out.push(ch),
+        }
+    }
+}
+
+fn write_node(out: &mut String, node: &Node, c: &mut Choices, depth: usize, pretty: bool) {
+    out.push('<');
+    out.push_str(node.name);
+    let mut attributes = node.attributes.clone();
+    c.shuffle(&mut attributes);
+    for (name, value) in &attributes {
+        out.push_str(match c.below(12) {
+            0 => "\n  ",
+            1 => "\t",
+            2 => "  ",
+            _ => " ",
+        });
+        out.push_str(name);
+        if c.chance(1, 10) {
+            out.push_str(" = ");
+        } else {
+            out.push('=');
+        }
+        let quote = if c.chance(1, 2) { '\'' } else { '"' };
+        out.push(quote);
+        write_attribute_value(out, value, quote, c);
+        out.push(quote);
+    }
+    if c.chance(1, 10) {
+        out.push(' ');
+    }
+    match &node.content {
+        Content::Text(text) => {
+            out.push('>');
+            write_text(out, text, c);
+            let _ = write!(out, "</{}>", node.name);
+        }
+        Content::Elements { groups, interleave } => {
+            let children = arrange(groups, *interleave, c);
+            if children.is_empty() {
+                if c.chance(1, 5) {
+                    let _ = write!(out, "></{}>", node.name);
+                } else {
+                    out.push_str("/>");
+                }
+                return;
+            }
+            out.push('>');
+            for child in children {
+                write_separator(out, c, depth + 1, pretty);
+                write_node(out, child, c, depth + 1, pretty);
+            }
+            write_separator(out, c, depth, pretty);
+            let _ = write!(out, "</{}>", node.name);
+        }
+    }
+}
+
+/// The children in a document order the schema allows: each group keeps its own order;
+/// groups are interleaved at random where the schema interleaves.
+fn arrange<'n>(groups: &'n [Vec<Node>], interleave: bool, c: &mut Choices) -> Vec<&'n Node> {
+    if !interleave {
+        return groups.iter().flatten().collect();
+    }
+    let mut cursors: Vec<std::slice::Iter<'n, Node>> = groups.iter().map(|g| g.iter()).collect();
+    let mut remaining: usize = groups.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(remaining);
+    while remaining > 0 {
+        let live: Vec<usize> = cursors
+            .iter()
+            .enumerate()
+            .filter(|(_, it)| it.len() > 0)
+            .map(|(i, _)| i)
+            .collect();
+        let pick = live[c.below(live.len())];
+        if let Some(node) = cursors[pick].next() {
+            out.push(node);
+        }
+        remaining -= 1;
+    }
+    out
+}
+
+/// White space, comments or processing instructions between elements (never inside text).
+fn write_separator(out: &mut String, c: &mut Choices, depth: usize, pretty: bool) {
+    if pretty {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', depth * 2));
+    }
+    match c.below(16) {
+        0 => out.push_str("<!-- note -->"),
+        1 => out.push_str("<?pi data?>"),
+        2 => out.push_str("\r\n\t"),
+        _ => {}
+    }
+}
+
+/// Writes element text so that XPath `string()` of the element gives exactly `text`:
+/// pieces of plain text, CDATA sections and character references. A run of plain blanks is
+/// only written where libxml2 keeps it (alone, or right after other text).
+fn write_text(out: &mut String, text: &str, c: &mut Choices) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let len = 1 + c.below(chars.len() - i);
+        pieces.push((i, i + len));
+        i += len;
+    }
+    let only = pieces.len() == 1;
+    let mut previous_is_text = false;
+    for (start, end) in pieces {
+        let piece: String = chars[start..end].iter().collect();
+        let blank = piece.chars().all(|ch| matches!(ch, ' ' | '\t' | '\n'));
+        let mut kind = c.below(6);
+        if blank && !only && !previous_is_text && kind < 4 {
+            kind = 5; // references: always text
+        }
+        if kind == 4 && piece.contains("]]") {
+            kind = 0;
+        }
+        match kind {
+            4 => {
+                let _ = write!(out, "<![CDATA[{piece}]]>");
+                previous_is_text = false;
+            }
+            5 => {
+                for ch in piece.chars() {
+                    if c.chance(1, 2) {
+                        let _ = write!(out, "&#{};", ch as u32);
+                    } else {
+                        let _ = write!(out, "&#x{:x};", ch as u32);
+                    }
+                }
+                previous_is_text = true;
+            }
+            _ => {
+                for ch in piece.chars() {
+                    match ch {
+                        '&' => out.push_str("&amp;"),
+                        '<' => out.push_str("&lt;"),
+                        // `]]>` may not appear in content.
+                        '>' if out.ends_with(']') || c.chance(1, 2) => out.push_str("&gt;"),
+                        ch => out.push(ch),
+                    }
+                }
+                previous_is_text = true;
+            }
+        }
+    }
+}
+
+/// Writes `def` in libvirt's own canonical spelling (no alignment): the text
+/// `virDomainBackupDefFormat` prints for it.
+pub fn canonical(def: &DomainBackup, target: Target) -> String {
+    crate::xml::format::format(def, target.internal)
+}
