@@ -39,6 +39,90 @@ enum Command {
         /// The document; `-` or nothing for standard input.
         file: Option<PathBuf>,
     },
+    /// Write generated cases (valid, invalid or mixed) and a manifest of JSON lines
+    /// (id, file, profile, mode, rule, expected verdict and output) into a folder.
+    ///
+    /// The same seed gives the same bytes. The first cases of each stream cover every
+    /// production of the grammar (valid) and every rule id (invalid).
+    Generate(GenerateArgs),
+}
+
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// Cases per profile and mode.
+    #[arg(long, default_value_t = 100)]
+    count: usize,
+    /// The seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Only valid documents.
+    #[arg(long, conflicts_with_all = ["invalid", "mixed"])]
+    valid: bool,
+    /// Only invalid documents.
+    #[arg(long, conflicts_with = "mixed")]
+    invalid: bool,
+    /// Valid and invalid documents, alternating (the default).
+    #[arg(long)]
+    mixed: bool,
+    /// parse, align, internal or internal-align; all four when not given.
+    #[arg(long, value_parser = parse_mode)]
+    mode: Option<domainbackup_harness::Mode>,
+    /// 9.0 or 11.3; both when not given.
+    #[arg(long)]
+    profile: Option<Profile>,
+    /// Print the grammar coverage of the valid cases.
+    #[arg(long)]
+    coverage: bool,
+    /// Where to write `cases/` and `manifest.jsonl`.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+fn parse_mode(s: &str) -> Result<domainbackup_harness::Mode, String> {
+    domainbackup_harness::Mode::from_name(s).ok_or_else(|| {
+        format!("unknown mode '{s}' (expected parse, align, internal or internal-align)")
+    })
+}
+
+fn generate_command(args: &GenerateArgs) -> ExitCode {
+    use domainbackup_harness::generator::campaign::{self, Kind};
+    let kind = if args.valid {
+        Kind::Valid
+    } else if args.invalid {
+        Kind::Invalid
+    } else {
+        Kind::Mixed
+    };
+    let profiles = args.profile.map_or(Profile::ALL.to_vec(), |p| vec![p]);
+    let modes = args
+        .mode
+        .map_or(domainbackup_harness::Mode::ALL.to_vec(), |m| vec![m]);
+    let streams: Vec<_> = profiles
+        .iter()
+        .flat_map(|p| modes.iter().map(move |m| (*p, *m)))
+        .collect();
+    match campaign::write_to_dir(&args.out, &streams, kind, args.seed, args.count) {
+        Ok(written) => {
+            eprintln!(
+                "wrote {} cases and {}",
+                written.cases,
+                written.manifest.display()
+            );
+            if args.coverage {
+                for (profile, mode, coverage) in &written.coverage {
+                    print!("{}", coverage.summary(*profile, *mode));
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!(
+                "domainbackup-harness: cannot write to {}: {e}",
+                args.out.display()
+            );
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>, String> {
@@ -108,5 +192,6 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Generate(args) => generate_command(&args),
     }
 }

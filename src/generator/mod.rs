@@ -20,6 +20,8 @@
 //! }
 //! ```
 
+pub mod campaign;
+pub mod coverage;
 pub mod invalid;
 pub mod model;
 pub mod render;
