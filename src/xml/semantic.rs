@@ -5,6 +5,12 @@
 //! namespace); XPath reads (`string(./incremental)`, `./disks/*`, ...) follow XPath's rules.
 //! This module does not check the schema and does not align; a document that reaches it
 //! in a non-internal parse has already passed [`super::schema`].
+//!
+//! Not modelled, because the schema refuses them and only an internal parse reaches them:
+//! `<auth>`, `<reservations>`, `<slices>` and `<dataStore>` inside a target or scratch (libvirt
+//! parses them there and may refuse malformed ones); and the store's `<privateData>`, which
+//! libvirt reads only with the qemu driver's XML options (the generic options that the
+//! upstream test and an in-process libvirt use ignore it, as this module does).
 
 use super::tree::Element;
 use crate::error::{ErrorCode, ErrorDomain, Rejection, Stage};
