@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod align;
+pub mod conform;
 pub mod corpus;
 pub mod error;
 pub mod generator;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use domainbackup_harness::{Options, Profile};
+use domainbackup_harness::{Options, Profile, conform};
 
 #[derive(Parser)]
 #[command(
@@ -39,12 +39,311 @@ enum Command {
         /// The document; `-` or nothing for standard input.
         file: Option<PathBuf>,
     },
+    /// Check another implementation against libvirt's behaviour (the reference model).
+    ///
+    /// Runs a campaign of cases (corpus, upstream vectors, generated cases) through
+    /// COMMAND (started per case, or persistent with `--protocol ndjson`) or a built-in
+    /// implementation, shrinks each disagreement to a minimal counterexample and reports.
+    /// Exit 0: all agree (or only known failures); 1: disagreements; 2: usage or
+    /// environment problem; 130: interrupted.
+    Check(Box<CheckArgs>),
     /// Write generated cases (valid, invalid or mixed) and a manifest of JSON lines
     /// (id, file, profile, mode, rule, expected verdict and output) into a folder.
     ///
     /// The same seed gives the same bytes. The first cases of each stream cover every
     /// production of the grammar (valid) and every rule id (invalid).
     Generate(GenerateArgs),
+    /// Merge report folders written by `check --report` into one page (one column per
+    /// implementation; shards of one implementation become one run).
+    Report {
+        /// Report folders.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where to write the merged report.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Protocol of COMMAND: per-case (a process per case) or ndjson (one persistent process).
+    #[arg(long, default_value = "per-case", value_parser = ["per-case", "ndjson"])]
+    protocol: String,
+    /// A built-in implementation instead of COMMAND: reference (the default when no
+    /// COMMAND is given) or libvirt.
+    #[arg(long, value_parser = ["reference", "libvirt"], conflicts_with = "protocol")]
+    builtin: Option<String>,
+    /// libvirt library for `--builtin libvirt` (default: $DOMAINBACKUP_LIBVIRT_SO or libvirt.so.0).
+    #[arg(long)]
+    libvirt_so: Option<PathBuf>,
+    /// Name shown in reports instead of the implementation's own.
+    #[arg(long)]
+    name: Option<String>,
+    /// Seed of every random choice.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Number of cases (default: the fixed set; fewer: a seeded sample; more: extended).
+    #[arg(long)]
+    cases: Option<usize>,
+    /// What extends the fixed set up to --cases: generator (grammar-driven documents) or
+    /// variants (respellings of fixed cases).
+    #[arg(long, default_value = "generator")]
+    extend: conform::Extension,
+    /// Parallel jobs (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Run only shard K of N (a case belongs to shard hash(id) % N + 1).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<conform::Shard>,
+    /// Seconds one case may take.
+    #[arg(long, default_value_t = 5.0)]
+    timeout: f64,
+    /// Comparison: verdict, semantic (default), exact; add `codes` to compare error codes.
+    #[arg(long, default_value = "semantic")]
+    compare: conform::Comparison,
+    /// Modes to run (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "parse,align,internal")]
+    modes: Vec<String>,
+    /// Profiles to run (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "9.0,11.3")]
+    profiles: Vec<Profile>,
+    /// Only cases whose id contains this text (repeatable).
+    #[arg(long)]
+    filter: Vec<String>,
+    /// Corpus folder (default: this crate's corpus/).
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+    /// Leave the corpus out.
+    #[arg(long)]
+    no_corpus: bool,
+    /// libvirt's domainbackupxml2xmlin/ folder (default: ../shared/libvirt beside the crate).
+    #[arg(long)]
+    upstream: Option<PathBuf>,
+    /// Leave the upstream vectors out.
+    #[arg(long)]
+    no_upstream: bool,
+    /// Write results.jsonl, junit.xml, index.html, summary.json and counterexamples here.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// Known failures (lines: case id or rule id, then a reason) that do not fail the run.
+    #[arg(long)]
+    known_failures: Option<PathBuf>,
+    /// Write the current failures in the known-failures format.
+    #[arg(long)]
+    write_known_failures: Option<PathBuf>,
+    /// A known failure that now agrees fails the run.
+    #[arg(long)]
+    strict: bool,
+    /// Replay one counterexample file instead of running a campaign.
+    #[arg(long)]
+    replay: Option<PathBuf>,
+    /// Implementation runs per shrunk disagreement.
+    #[arg(long, default_value_t = 400)]
+    shrink_steps: usize,
+    /// Seconds per shrunk disagreement.
+    #[arg(long, default_value_t = 20.0)]
+    shrink_time: f64,
+    /// Disagreements shrunk per run (0: none).
+    #[arg(long, default_value_t = 20)]
+    shrink_max: usize,
+    /// Counterexamples printed in full at the end.
+    #[arg(long, default_value_t = 3)]
+    show: usize,
+    /// The implementation's command and arguments (after `--`).
+    #[arg(last = true, value_name = "COMMAND")]
+    command: Vec<std::ffi::OsString>,
+}
+
+fn seconds(value: f64, flag: &str) -> Result<std::time::Duration, String> {
+    std::time::Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("--{flag} must be a positive number of seconds, not {value}"))
+}
+
+/// Turns the flags into a request; every rule about them is here, none in `main`.
+fn check_request(args: &CheckArgs) -> Result<conform::run::CheckRequest, String> {
+    use conform::ImplementationSpec;
+    let implementation = match (&args.builtin, args.command.is_empty()) {
+        (Some(_), false) => return Err("give either --builtin or `-- COMMAND`, not both".into()),
+        // Nothing named: the campaign runs against the built-in reference, which shows the
+        // harness working on a fresh machine and must agree with itself.
+        (None, true) => ImplementationSpec::Reference,
+        (Some(b), true) if b == "reference" => ImplementationSpec::Reference,
+        (Some(_), true) => ImplementationSpec::Libvirt {
+            library: args.libvirt_so.clone(),
+        },
+        (None, false) if args.protocol == "ndjson" => ImplementationSpec::Ndjson {
+            command: args.command.clone(),
+        },
+        (None, false) => ImplementationSpec::PerCase {
+            command: args.command.clone(),
+        },
+    };
+    if args.libvirt_so.is_some() && args.builtin.as_deref() != Some("libvirt") {
+        return Err("--libvirt-so only goes with --builtin libvirt".into());
+    }
+    let mut config = conform::CheckConfig {
+        seed: args.seed,
+        cases: args.cases,
+        extend: args.extend,
+        shard: args.shard,
+        timeout: seconds(args.timeout, "timeout")?,
+        compare: args.compare,
+        profiles: args.profiles.clone(),
+        filter: args.filter.clone(),
+        strict: args.strict,
+        ..conform::CheckConfig::default()
+    };
+    if let Some(jobs) = args.jobs {
+        if jobs == 0 {
+            return Err("--jobs must be at least 1".into());
+        }
+        config.jobs = jobs;
+    }
+    config.modes = args
+        .modes
+        .iter()
+        .map(|m| {
+            domainbackup_harness::Mode::from_name(m)
+                .filter(|m| conform::CAMPAIGN_MODES.contains(m))
+                .ok_or_else(|| format!("unknown mode '{m}' (parse, align, internal)"))
+        })
+        .collect::<Result<_, _>>()?;
+    if args.no_corpus {
+        config.corpus_dir = None;
+    } else if let Some(dir) = &args.corpus {
+        config.corpus_dir = Some(dir.clone());
+    }
+    if args.no_upstream {
+        config.upstream_dir = None;
+    } else if let Some(dir) = &args.upstream {
+        config.upstream_dir = Some(dir.clone());
+    }
+    config.shrink = conform::ShrinkLimits {
+        steps: args.shrink_steps,
+        time: seconds(args.shrink_time, "shrink-time")?,
+        max_cases: args.shrink_max,
+    };
+    if let Some(path) = &args.known_failures {
+        config.known_failures =
+            conform::KnownFailures::load(path).map_err(|e| format!("known failures: {e}"))?;
+    }
+    Ok(conform::run::CheckRequest {
+        implementation,
+        name: args.name.clone(),
+        config,
+        report_dir: args.report.clone(),
+        write_known_failures: args.write_known_failures.clone(),
+    })
+}
+
+/// The progress bar: drawn on a terminal only.
+struct Bar(indicatif::ProgressBar);
+
+impl conform::Progress for Bar {
+    fn started(&self, total: usize) {
+        self.0.set_length(total as u64);
+    }
+    fn case_done(&self, result: &conform::CaseResult) {
+        self.0.inc(1);
+        if result.outcome.is_disagreement() {
+            self.0.set_message("disagreements found");
+        }
+    }
+    fn shrinking(&self, count: usize) {
+        self.0
+            .set_message(format!("shrinking {count} disagreements"));
+    }
+}
+
+fn check_command(args: &CheckArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let request = match check_request(args) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("domainbackup-harness check: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(file) = &args.replay {
+        return match conform::run::execute_replay(&request, file) {
+            Ok(replay) => {
+                print!("{}", conform::report::replay_summary(&replay));
+                ExitCode::from(u8::from(
+                    replay.disagrees() && replay.result.known.is_none(),
+                ))
+            }
+            Err(e) => {
+                eprintln!("domainbackup-harness check: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let cancel = cancel.clone();
+        // A second Ctrl-C stops at once.
+        let _ = ctrlc::set_handler(move || {
+            if cancel.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    }
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(0)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} cases {per_sec} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = Bar(bar);
+    let result = conform::run::execute(&request, &[], &progress, &cancel);
+    progress.0.finish_and_clear();
+    match result {
+        Ok(report) => {
+            print!("{}", conform::report::terminal_summary(&report, args.show));
+            if let Some(dir) = &args.report {
+                println!("report: {}", dir.join("index.html").display());
+            }
+            ExitCode::from(report.exit_status(request.config.strict))
+        }
+        Err(e) => {
+            eprintln!("domainbackup-harness check: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn report_command(dirs: &[PathBuf], out: &std::path::Path) -> ExitCode {
+    match conform::report::merge_dirs(dirs)
+        .and_then(|merged| conform::report::write_report_dir(out, &merged).map(|_| merged))
+    {
+        Ok(merged) => {
+            for r in &merged {
+                println!(
+                    "{}: {} cases, {} disagreements",
+                    r.implementation.name,
+                    r.results.len(),
+                    r.results
+                        .iter()
+                        .filter(|x| x.outcome.is_disagreement())
+                        .count()
+                );
+            }
+            println!("report: {}", out.join("index.html").display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("domainbackup-harness report: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -192,6 +491,8 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Check(args) => check_command(&args),
         Command::Generate(args) => generate_command(&args),
+        Command::Report { dirs, out } => report_command(&dirs, &out),
     }
 }

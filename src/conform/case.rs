@@ -1,0 +1,477 @@
+//! Cases and where they come from.
+//!
+//! A [`Case`] is one document put through one mode under one profile. Its expectation is
+//! always the reference's outcome ([`Case::expectation`]), never written down by hand.
+//! Sources implement [`CaseSource`]: the project's corpus and libvirt's upstream vectors
+//! ([`FixedSource`], every document in every requested mode and profile) and
+//! [`VariantSource`], seeded structure-preserving respellings of fixed cases that stand in
+//! until the grammar generator plugs in through the same trait. [`campaign`] builds the
+//! deterministic case list of a run.
+
+use std::path::{Path, PathBuf};
+
+use crate::{Mode, Profile, Rejection};
+
+use super::xmltree::XDocument;
+
+/// One document, one mode, one profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// Unique within a campaign, without whitespace:
+    /// `SOURCE/NAME@PROFILE/MODE`, e.g. `corpus/error.B1.unknown-mode@11.3/parse`.
+    pub id: String,
+    /// The rule the document exercises (known-failure lists and reports group by it), e.g.
+    /// `B1` for a corpus file `error.B1.*`, `grammar.push` for `grammar.push.*`.
+    pub rule: String,
+    /// Where the case comes from: `corpus`, `upstream`, `variant`, `counterexample`, ...
+    pub source: String,
+    /// The libvirt version whose behaviour is expected.
+    pub profile: Profile,
+    /// How the document is processed.
+    pub mode: Mode,
+    /// The document's bytes, exactly as handed to the implementation.
+    pub document: Vec<u8>,
+}
+
+impl Case {
+    /// What libvirt does with this case: the reference's outcome.
+    pub fn expectation(&self) -> Result<String, Rejection> {
+        crate::process(&self.document, self.mode.options(self.profile))
+    }
+
+    /// The same case with another document (for shrinking and replay).
+    pub fn with_document(&self, document: Vec<u8>) -> Case {
+        Case {
+            document,
+            ..self.clone()
+        }
+    }
+}
+
+/// A document before it is expanded over modes and profiles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceDocument {
+    /// `SOURCE/NAME`, without whitespace.
+    pub id: String,
+    /// The rule it exercises.
+    pub rule: String,
+    /// The document.
+    pub document: Vec<u8>,
+}
+
+/// What a campaign asks of a source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRequest {
+    /// The run's seed.
+    pub seed: u64,
+    /// How many cases are wanted (sources of fixed documents may ignore it).
+    pub count: usize,
+    /// The modes to use.
+    pub modes: Vec<Mode>,
+    /// The profiles to use.
+    pub profiles: Vec<Profile>,
+}
+
+/// Why a source could not produce cases.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{source_name}: {reason}")]
+pub struct SourceError {
+    /// The source.
+    pub source_name: String,
+    /// What went wrong (with the path, for a folder that cannot be read).
+    pub reason: String,
+}
+
+/// Anything that provides cases to a campaign. The grammar-driven generator plugs in here.
+///
+/// A source must be deterministic: the same request gives the same cases, in the same
+/// order, with the same ids (sharding and report merging rely on it).
+pub trait CaseSource {
+    /// The source's name, used as the first part of its case ids.
+    fn name(&self) -> &str;
+    /// The cases for `request`.
+    fn cases(&self, request: &CaseRequest) -> Result<Vec<Case>, SourceError>;
+}
+
+/// Documents that are run as they are, in every requested mode and profile.
+#[derive(Debug, Clone)]
+pub struct FixedSource {
+    name: String,
+    documents: Vec<SourceDocument>,
+}
+
+impl FixedSource {
+    /// A source of the given documents.
+    pub fn new(name: impl Into<String>, documents: Vec<SourceDocument>) -> FixedSource {
+        FixedSource {
+            name: name.into(),
+            documents,
+        }
+    }
+
+    /// The project's corpus (`corpus/`): every document, named after its file, with the
+    /// rule read from the name (`error.B6.port-negative` → `B6`, `grammar.push.x` →
+    /// `grammar.push`).
+    ///
+    /// A corpus case's own `NAME.domain.xml` is not used: an implementation aligns with
+    /// the upstream test's fake domain, so the expectation does too.
+    pub fn corpus(dir: &Path) -> Result<FixedSource, SourceError> {
+        let cases = crate::corpus::load_dir(dir).map_err(|e| SourceError {
+            source_name: "corpus".into(),
+            reason: e.to_string(),
+        })?;
+        if cases.is_empty() {
+            return Err(SourceError {
+                source_name: "corpus".into(),
+                reason: format!("no *.xml document in {}", dir.display()),
+            });
+        }
+        let documents = cases
+            .into_iter()
+            .map(|c| SourceDocument {
+                id: format!("corpus/{}", c.name),
+                rule: corpus_rule(&c.name),
+                document: c.document,
+            })
+            .collect();
+        Ok(FixedSource::new("corpus", documents))
+    }
+
+    /// libvirt's upstream xml2xml inputs (`domainbackupxml2xmlin/*.xml`), read in place.
+    pub fn upstream(dir: &Path) -> Result<FixedSource, SourceError> {
+        let error = |reason: String| SourceError {
+            source_name: "upstream".into(),
+            reason,
+        };
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| error(format!("cannot read {}: {e}", dir.display())))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+            .collect();
+        paths.sort();
+        if paths.is_empty() {
+            return Err(error(format!("no *.xml vector in {}", dir.display())));
+        }
+        let mut documents = Vec::new();
+        for path in paths {
+            let document = std::fs::read(&path)
+                .map_err(|e| error(format!("cannot read {}: {e}", path.display())))?;
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            documents.push(SourceDocument {
+                id: format!("upstream/{stem}"),
+                rule: "upstream".into(),
+                document,
+            });
+        }
+        Ok(FixedSource::new("upstream", documents))
+    }
+
+    /// The documents.
+    pub fn documents(&self) -> &[SourceDocument] {
+        &self.documents
+    }
+}
+
+impl CaseSource for FixedSource {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn cases(&self, request: &CaseRequest) -> Result<Vec<Case>, SourceError> {
+        Ok(expand(&self.documents, &request.profiles, &request.modes))
+    }
+}
+
+/// Every document in every profile and mode, documents outermost.
+pub fn expand(documents: &[SourceDocument], profiles: &[Profile], modes: &[Mode]) -> Vec<Case> {
+    let mut cases = Vec::with_capacity(documents.len() * profiles.len() * modes.len());
+    for doc in documents {
+        for &profile in profiles {
+            for &mode in modes {
+                cases.push(Case {
+                    id: format!("{}@{}/{}", doc.id, profile.name(), mode.name()),
+                    rule: doc.rule.clone(),
+                    source: doc.id.split('/').next().unwrap_or("").to_string(),
+                    profile,
+                    mode,
+                    document: doc.document.clone(),
+                });
+            }
+        }
+    }
+    cases
+}
+
+/// The rule a corpus file exercises, from its name (folders are part of the name, joined
+/// with `.`): `error.ID.*` anywhere gives the catalogue id `ID`; otherwise the name without
+/// its last part and without a leading `rules` folder (`rules.grammar.push.x` →
+/// `grammar.push`).
+pub fn corpus_rule(name: &str) -> String {
+    let parts: Vec<&str> = name.split('.').collect();
+    if let Some(i) = parts.iter().position(|p| *p == "error") {
+        if let Some(id) = parts.get(i + 1) {
+            return (*id).to_string();
+        }
+    }
+    let start = usize::from(parts.len() > 1 && parts[0] == "rules");
+    let end = if parts.len() - start > 1 {
+        parts.len() - 1
+    } else {
+        parts.len()
+    };
+    parts[start..end].join(".")
+}
+
+/// Seeded respellings of fixed cases that keep their structure: attribute order, quote
+/// style, whitespace between elements, comments, `<x/>` against `<x></x>`, an XML
+/// declaration. A stand-in for the grammar generator (`crate::generator`), which replaces
+/// it through [`CaseSource`].
+///
+/// Variant `i` of a run depends only on the seed, `i` and the base cases, so any prefix of
+/// the variants is the same in every run with that seed.
+#[derive(Debug, Clone)]
+pub struct VariantSource {
+    base: Vec<Case>,
+}
+
+impl VariantSource {
+    /// Variants of `base` (cases whose document is not readable XML are never varied).
+    pub fn new(base: Vec<Case>) -> VariantSource {
+        let base = base
+            .into_iter()
+            .filter(|c| XDocument::parse(&c.document).is_some())
+            .collect();
+        VariantSource { base }
+    }
+}
+
+impl CaseSource for VariantSource {
+    fn name(&self) -> &str {
+        "variant"
+    }
+
+    fn cases(&self, request: &CaseRequest) -> Result<Vec<Case>, SourceError> {
+        let base: Vec<&Case> = self
+            .base
+            .iter()
+            .filter(|c| request.modes.contains(&c.mode) && request.profiles.contains(&c.profile))
+            .collect();
+        if base.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::with_capacity(request.count);
+        for i in 0..request.count {
+            let mut rng = Rng::new(request.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let case = base[rng.below(base.len())];
+            // The filter in `new` guarantees the base parses; a failure here only skips it.
+            let Some(doc) = XDocument::parse(&case.document) else {
+                continue;
+            };
+            out.push(Case {
+                id: format!("{}#v{i}", case.id),
+                rule: case.rule.clone(),
+                source: "variant".into(),
+                profile: case.profile,
+                mode: case.mode,
+                document: doc.respell(&mut rng),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// A shard of a campaign: `index` of `count`, 1-based (`--shard 2/4`). A case belongs to
+/// shard `fnv1a(id) % count + 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based index.
+    pub index: u32,
+    /// Number of shards.
+    pub count: u32,
+}
+
+impl Shard {
+    /// Whether the case with `id` belongs to this shard.
+    pub fn contains(&self, id: &str) -> bool {
+        self.count > 0 && fnv1a(id.as_bytes()) % u64::from(self.count) + 1 == u64::from(self.index)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("shard '{s}' is not K/N with 1 <= K <= N (e.g. 1/4)");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: u32 = k.trim().parse().map_err(|_| bad())?;
+        let count: u32 = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// FNV-1a, 64 bits: a hash that never changes between runs, platforms or Rust versions.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// SplitMix64: the runner's small deterministic random source.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator seeded with `seed`.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next_u64() % n as u64) as usize
+        }
+    }
+
+    /// True with probability `1/n`.
+    pub fn one_in(&mut self, n: usize) -> bool {
+        self.below(n) == 0
+    }
+}
+
+/// The settings [`campaign`] uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignPlan {
+    /// Seed of the sample and the variants.
+    pub seed: u64,
+    /// `None`: the fixed set; fewer: a seeded sample; more: plus seeded variants.
+    pub cases: Option<usize>,
+    /// Modes to run.
+    pub modes: Vec<Mode>,
+    /// Profiles to run.
+    pub profiles: Vec<Profile>,
+    /// Keep only cases whose id contains one of these (all when empty).
+    pub filter: Vec<String>,
+    /// Keep only this shard's cases (applied last, so shards partition the same campaign).
+    pub shard: Option<Shard>,
+}
+
+/// The cases of a run: the fixed sources' cases, filtered, then sampled down or extended
+/// with `extra` sources (variants of the fixed cases when `extra` is empty) up to
+/// `plan.cases`, then cut to the shard. Deterministic in `plan`.
+pub fn campaign(
+    fixed: &[&dyn CaseSource],
+    extra: &[&dyn CaseSource],
+    plan: &CampaignPlan,
+) -> Result<Vec<Case>, SourceError> {
+    let request = CaseRequest {
+        seed: plan.seed,
+        count: 0,
+        modes: plan.modes.clone(),
+        profiles: plan.profiles.clone(),
+    };
+    let keep = |c: &Case| plan.filter.is_empty() || plan.filter.iter().any(|f| c.id.contains(f));
+    let mut cases: Vec<Case> = Vec::new();
+    for source in fixed {
+        cases.extend(source.cases(&request)?.into_iter().filter(keep));
+    }
+    match plan.cases {
+        None => {}
+        Some(n) if n <= cases.len() => {
+            // A seeded sample of n, kept in campaign order.
+            let mut rng = Rng::new(plan.seed);
+            let mut indices: Vec<usize> = (0..cases.len()).collect();
+            for i in 0..n {
+                let j = i + rng.below(indices.len() - i);
+                indices.swap(i, j);
+            }
+            let mut chosen: Vec<usize> = indices[..n].to_vec();
+            chosen.sort_unstable();
+            let mut all: Vec<Option<Case>> = cases.into_iter().map(Some).collect();
+            cases = chosen.into_iter().filter_map(|i| all[i].take()).collect();
+        }
+        Some(n) => {
+            let wanted = n - cases.len();
+            let extra_request = CaseRequest {
+                count: wanted,
+                ..request.clone()
+            };
+            let mut added: Vec<Case> = Vec::new();
+            if extra.is_empty() {
+                let variants = VariantSource::new(cases.clone());
+                added.extend(variants.cases(&extra_request)?);
+            } else {
+                for source in extra {
+                    let remaining = wanted.saturating_sub(added.len());
+                    if remaining == 0 {
+                        break;
+                    }
+                    let r = CaseRequest {
+                        count: remaining,
+                        ..request.clone()
+                    };
+                    added.extend(source.cases(&r)?.into_iter().filter(keep).take(remaining));
+                }
+            }
+            cases.extend(added);
+        }
+    }
+    if let Some(shard) = plan.shard {
+        cases.retain(|c| shard.contains(&c.id));
+    }
+    Ok(cases)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_come_from_corpus_names() {
+        assert_eq!(corpus_rule("error.B6.port-negative"), "B6");
+        assert_eq!(corpus_rule("grammar.push.file-target"), "grammar.push");
+        assert_eq!(corpus_rule("align.unlisted-disks-appended"), "align");
+        assert_eq!(corpus_rule("rules.error.D5.vhostvdpa-9"), "D5");
+        assert_eq!(corpus_rule("rules.grammar.push.plain"), "grammar.push");
+        assert_eq!(corpus_rule("single"), "single");
+    }
+
+    #[test]
+    fn shards_partition_ids() {
+        let shards: Vec<Shard> = (1..=3).map(|k| Shard { index: k, count: 3 }).collect();
+        for i in 0..200 {
+            let id = format!("case-{i}");
+            assert_eq!(shards.iter().filter(|s| s.contains(&id)).count(), 1);
+        }
+        assert!("0/2".parse::<Shard>().is_err());
+        assert!("3/2".parse::<Shard>().is_err());
+        assert_eq!("2/2".parse::<Shard>(), Ok(Shard { index: 2, count: 2 }));
+    }
+}

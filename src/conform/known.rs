@@ -1,0 +1,154 @@
+//! Known-failure lists: failures that are listed (with a reason) do not fail a run, and a
+//! listed failure that now agrees is reported as fixed.
+//!
+//! The file has one entry a line: a case id or a rule id, whitespace, then the reason.
+//! Blank lines and lines starting with `#` are ignored.
+//!
+//! ```text
+//! # implementation X, checked 2025-01-01
+//! B6                                       ports are parsed with strtol, which skips spaces
+//! corpus/grammar.push.plain@9.0/parse      9.0 schema not implemented
+//! ```
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::report::CaseResult;
+
+/// One listed failure.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KnownFailure {
+    /// A case id or a rule id.
+    pub key: String,
+    /// Why it fails.
+    pub reason: String,
+    /// The line in the file (1-based).
+    pub line: usize,
+}
+
+/// A known-failure list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KnownFailures {
+    entries: Vec<KnownFailure>,
+}
+
+/// A line that is not `ID REASON`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {reason}")]
+pub struct KnownFailuresError {
+    /// The file.
+    pub file: String,
+    /// The line (1-based).
+    pub line: usize,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl KnownFailures {
+    /// Reads a list from `text` (`file` names it in errors).
+    pub fn parse(text: &str, file: &str) -> Result<KnownFailures, KnownFailuresError> {
+        let mut entries: Vec<KnownFailure> = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let line_no = i + 1;
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let (key, reason) = match trimmed.split_once(char::is_whitespace) {
+                Some((k, r)) => (k, r.trim()),
+                None => (trimmed, ""),
+            };
+            if reason.is_empty() {
+                return Err(KnownFailuresError {
+                    file: file.into(),
+                    line: line_no,
+                    reason: format!("'{key}' has no reason (write: ID REASON)"),
+                });
+            }
+            if let Some(earlier) = entries.iter().find(|e| e.key == key) {
+                return Err(KnownFailuresError {
+                    file: file.into(),
+                    line: line_no,
+                    reason: format!("'{key}' is already listed on line {}", earlier.line),
+                });
+            }
+            entries.push(KnownFailure {
+                key: key.to_string(),
+                reason: reason.to_string(),
+                line: line_no,
+            });
+        }
+        Ok(KnownFailures { entries })
+    }
+
+    /// Reads a list from a file.
+    pub fn load(path: &Path) -> Result<KnownFailures, KnownFailuresError> {
+        let text = std::fs::read_to_string(path).map_err(|e| KnownFailuresError {
+            file: path.display().to_string(),
+            line: 0,
+            reason: format!("cannot read: {e}"),
+        })?;
+        KnownFailures::parse(&text, &path.display().to_string())
+    }
+
+    /// The entries, in file order.
+    pub fn entries(&self) -> &[KnownFailure] {
+        &self.entries
+    }
+
+    /// The entry covering a case (its id first, then its rule).
+    pub fn lookup(&self, case_id: &str, rule: &str) -> Option<&KnownFailure> {
+        self.entries
+            .iter()
+            .find(|e| e.key == case_id)
+            .or_else(|| self.entries.iter().find(|e| e.key == rule))
+    }
+
+    /// Marks each disagreeing result that is listed (sets its `known` reason) and returns
+    /// the entries that are fixed: they cover at least one case of this run and every case
+    /// they cover agrees.
+    pub fn apply(&self, results: &mut [CaseResult]) -> Vec<KnownFailure> {
+        let mut covered = vec![false; self.entries.len()];
+        let mut failing = vec![false; self.entries.len()];
+        for result in results.iter_mut() {
+            result.known = None;
+            let Some(entry) = self.lookup(&result.id, &result.rule) else {
+                continue;
+            };
+            let index = self
+                .entries
+                .iter()
+                .position(|e| e.key == entry.key)
+                .unwrap_or(0);
+            if result.outcome == super::Outcome::Skipped {
+                continue;
+            }
+            covered[index] = true;
+            if result.outcome.is_disagreement() {
+                failing[index] = true;
+                result.known = Some(entry.reason.clone());
+            }
+        }
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| covered[*i] && !failing[*i])
+            .map(|(_, e)| e.clone())
+            .collect()
+    }
+}
+
+/// The current failures in the known-failures format: one line per disagreeing case,
+/// with its outcome and detail as the reason.
+pub fn write_known_failures(results: &[CaseResult]) -> String {
+    let mut out = String::from(
+        "# known failures written by domainbackup-harness check --write-known-failures\n\
+         # one entry a line: CASE-ID-or-RULE-ID REASON\n",
+    );
+    for r in results.iter().filter(|r| r.outcome.is_disagreement()) {
+        let detail = r.detail.replace(['\n', '\r'], " ");
+        let detail: String = detail.chars().take(200).collect();
+        let _ = writeln!(out, "{} {}: {}", r.id, r.outcome, detail.trim());
+    }
+    out
+}

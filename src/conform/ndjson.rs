@@ -1,0 +1,577 @@
+//! The persistent protocol (like Bowtie): one process per job, one JSON object per line
+//! each way.
+//!
+//! ```text
+//! → {"cmd":"start","version":1}
+//! ← {"ok":true,"name":"..","version":"..","modes":["parse","align","internal"],"profiles":["9.0","11.3"]}
+//! → {"cmd":"run","seq":1,"mode":"parse","profile":"11.3","xml":"<domainbackup/>"}
+//! ← {"seq":1,"accepted":true,"xml":"<domainbackup mode='push'/>\n"}
+//!   or {"seq":1,"accepted":false,"message":"..","code":27}   (code, and "stage", optional)
+//!   or {"seq":1,"skipped":"reason"}
+//! → {"cmd":"stop"}
+//! ```
+//!
+//! Every read has the timeout. A process that dies, answers garbage, a line over the cap or
+//! the wrong `seq` is killed and restarted before the next case; its case is recorded as a
+//! crash, timeout or protocol error. Writes go through a thread, so a process that stops
+//! reading never blocks the runner.
+
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::{Profile, Stage};
+
+use super::case::Case;
+use super::implementation::{
+    Capabilities, FirstInstance, Implementation, LaunchSettings, Launcher, Observed, shell_words,
+};
+use super::process::{command_name, kill_group, resolve_program, signal_name};
+use super::run::EnvironmentError;
+
+/// The protocol version this runner speaks.
+pub const PROTOCOL_VERSION: u64 = 1;
+
+enum Line {
+    Text(Vec<u8>),
+    TooLong,
+    Eof,
+}
+
+/// One running process.
+struct Session {
+    child: Child,
+    pid: u32,
+    requests: mpsc::Sender<Vec<u8>>,
+    lines: mpsc::Receiver<Line>,
+    stderr_tail: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Session {
+    fn spawn(command: &[OsString], cap: usize) -> std::io::Result<Session> {
+        let (program, args) = command
+            .split_first()
+            .ok_or_else(|| std::io::Error::other("empty command"))?;
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()?;
+        let pid = child.id();
+        let mut stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| std::io::Error::other("no stdin pipe"))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| std::io::Error::other("no stdout pipe"))?;
+        let stderr = child
+            .stderr
+            .take()
+            .ok_or_else(|| std::io::Error::other("no stderr pipe"))?;
+        let (requests, to_write) = mpsc::channel::<Vec<u8>>();
+        std::thread::spawn(move || {
+            for request in to_write {
+                if stdin
+                    .write_all(&request)
+                    .and_then(|_| stdin.flush())
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        let (line_tx, lines) = mpsc::channel::<Line>();
+        std::thread::spawn(move || read_lines(stdout, cap, line_tx));
+        let stderr_tail = Arc::new(Mutex::new(Vec::new()));
+        {
+            let tail = stderr_tail.clone();
+            std::thread::spawn(move || keep_tail(stderr, tail));
+        }
+        Ok(Session {
+            child,
+            pid,
+            requests,
+            lines,
+            stderr_tail,
+        })
+    }
+
+    fn send(&self, value: &Value) {
+        let mut line = value.to_string().into_bytes();
+        line.push(b'\n');
+        // A writer thread that has stopped (the process closed stdin) shows up as no answer.
+        let _ = self.requests.send(line);
+    }
+
+    fn receive(&self, timeout: Duration) -> Result<Line, ()> {
+        self.lines.recv_timeout(timeout).or_else(|e| match e {
+            mpsc::RecvTimeoutError::Timeout => Err(()),
+            mpsc::RecvTimeoutError::Disconnected => Ok(Line::Eof),
+        })
+    }
+
+    /// How the process ended, once its stdout closed (waits a little for the exit).
+    fn exit_detail(&mut self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        let status = loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => break Some(status),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
+                _ => break None,
+            }
+        };
+        use std::os::unix::process::ExitStatusExt;
+        let head = match status {
+            Some(s) if s.code().is_some() => {
+                format!("the process exited with status {}", s.code().unwrap_or(-1))
+            }
+            Some(s) => {
+                let sig = s.signal().unwrap_or(0);
+                format!(
+                    "the process was killed by signal {sig} ({})",
+                    signal_name(sig)
+                )
+            }
+            None => "the process closed its output".to_string(),
+        };
+        let tail = self.stderr_tail();
+        if tail.is_empty() {
+            head
+        } else {
+            format!("{head}; stderr: {tail}")
+        }
+    }
+
+    fn stderr_tail(&self) -> String {
+        let bytes = match self.stderr_tail.lock() {
+            Ok(b) => b.clone(),
+            Err(p) => p.into_inner().clone(),
+        };
+        super::process::stderr_tail(&bytes)
+    }
+
+    /// Asks the process to stop, then makes sure it has.
+    fn stop(mut self, polite: bool) {
+        if polite {
+            self.send(&json!({"cmd": "stop"}));
+        }
+        drop(self.requests);
+        let deadline = Instant::now() + Duration::from_millis(if polite { 500 } else { 0 });
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(_)) => break,
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
+                _ => {
+                    kill_group(self.pid);
+                    let _ = self.child.wait();
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn read_lines(stdout: impl Read, cap: usize, tx: mpsc::Sender<Line>) {
+    let mut reader = BufReader::new(stdout);
+    let mut line = Vec::new();
+    loop {
+        let (done, used) = match reader.fill_buf() {
+            Ok([]) => {
+                let _ = tx.send(Line::Eof);
+                return;
+            }
+            Ok(buf) => match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    line.extend_from_slice(&buf[..i]);
+                    (true, i + 1)
+                }
+                None => {
+                    line.extend_from_slice(buf);
+                    (false, buf.len())
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => {
+                let _ = tx.send(Line::Eof);
+                return;
+            }
+        };
+        reader.consume(used);
+        if line.len() > cap {
+            let _ = tx.send(Line::TooLong);
+            return;
+        }
+        if done && tx.send(Line::Text(std::mem::take(&mut line))).is_err() {
+            return;
+        }
+    }
+}
+
+fn keep_tail(mut stderr: impl Read, tail: Arc<Mutex<Vec<u8>>>) {
+    let mut buf = [0u8; 8192];
+    loop {
+        match stderr.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => {
+                let mut t = match tail.lock() {
+                    Ok(t) => t,
+                    Err(p) => p.into_inner(),
+                };
+                t.extend_from_slice(&buf[..n]);
+                let excess = t.len().saturating_sub(4096);
+                t.drain(..excess);
+            }
+        }
+    }
+}
+
+/// Starts the process and performs the handshake.
+fn handshake(
+    command: &[OsString],
+    timeout: Duration,
+    cap: usize,
+) -> Result<(Session, Capabilities), String> {
+    let mut session =
+        Session::spawn(command, cap).map_err(|e| format!("could not be started: {e}"))?;
+    session.send(&json!({"cmd": "start", "version": PROTOCOL_VERSION}));
+    let line = match session.receive(timeout) {
+        Err(()) => {
+            session.stop(false);
+            return Err(format!(
+                "no answer to {{\"cmd\":\"start\"}} within {} ms",
+                timeout.as_millis()
+            ));
+        }
+        Ok(Line::Eof) => {
+            let detail = session.exit_detail();
+            session.stop(false);
+            return Err(format!("no answer to {{\"cmd\":\"start\"}}: {detail}"));
+        }
+        Ok(Line::TooLong) => {
+            session.stop(false);
+            return Err(format!("the answer to start is longer than {cap} bytes"));
+        }
+        Ok(Line::Text(line)) => line,
+    };
+    match parse_capabilities(&line) {
+        Ok(caps) => Ok((session, caps)),
+        Err(e) => {
+            session.stop(false);
+            Err(e)
+        }
+    }
+}
+
+/// Reads the answer to `start`.
+pub fn parse_capabilities(line: &[u8]) -> Result<Capabilities, String> {
+    let shown = String::from_utf8_lossy(line)
+        .chars()
+        .take(200)
+        .collect::<String>();
+    let value: Value = serde_json::from_slice(line)
+        .map_err(|e| format!("the answer to start is not JSON ({e}): {shown}"))?;
+    if value.get("ok") != Some(&Value::Bool(true)) {
+        return Err(format!(
+            "the answer to start is not {{\"ok\":true,..}}: {shown}"
+        ));
+    }
+    let name = value
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("the answer to start has no \"name\": {shown}"))?
+        .to_string();
+    let version = match value.get("version") {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let list = |key: &str| -> Result<Vec<String>, String> {
+        value
+            .get(key)
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("the answer to start has no \"{key}\" list: {shown}"))?
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| format!("\"{key}\" holds a non-string: {shown}"))
+            })
+            .collect()
+    };
+    let mut modes = Vec::new();
+    for m in list("modes")? {
+        let mode = super::process::mode_from_env_value(&m)
+            .ok_or_else(|| format!("unknown mode \"{m}\" (parse, align, internal)"))?;
+        modes.push(mode);
+    }
+    let mut profiles = Vec::new();
+    for p in list("profiles")? {
+        let profile: Profile = p
+            .parse()
+            .map_err(|_| format!("unknown profile \"{p}\" (9.0, 11.3)"))?;
+        profiles.push(profile);
+    }
+    Ok(Capabilities {
+        name,
+        version,
+        modes,
+        profiles,
+    })
+}
+
+/// Reads the answer to a `run` with `seq`.
+pub fn parse_answer(line: &[u8], seq: u64) -> Result<Observed, String> {
+    let shown = || {
+        String::from_utf8_lossy(line)
+            .chars()
+            .take(200)
+            .collect::<String>()
+    };
+    let value: Value = serde_json::from_slice(line)
+        .map_err(|e| format!("the answer is not JSON ({e}): {}", shown()))?;
+    let Some(object) = value.as_object() else {
+        return Err(format!("the answer is not a JSON object: {}", shown()));
+    };
+    match object.get("seq").and_then(Value::as_u64) {
+        Some(s) if s == seq => {}
+        Some(s) => return Err(format!("answer for seq {s}, expected seq {seq}")),
+        None => return Err(format!("the answer has no \"seq\": {}", shown())),
+    }
+    if let Some(reason) = object.get("skipped") {
+        return match reason.as_str() {
+            Some(reason) => Ok(Observed::Skipped {
+                reason: reason.to_string(),
+            }),
+            None => Err(format!("\"skipped\" is not a string: {}", shown())),
+        };
+    }
+    match object.get("accepted") {
+        Some(Value::Bool(true)) => match object.get("xml").and_then(Value::as_str) {
+            Some(xml) => Ok(Observed::Accepted {
+                output: xml.to_string(),
+            }),
+            None => Err(format!("accepted without an \"xml\" string: {}", shown())),
+        },
+        Some(Value::Bool(false)) => {
+            let message = match object.get("message") {
+                Some(Value::String(m)) => m.clone(),
+                None => String::new(),
+                Some(_) => return Err(format!("\"message\" is not a string: {}", shown())),
+            };
+            let code = match object.get("code") {
+                None | Some(Value::Null) => None,
+                Some(c) => Some(
+                    c.as_i64()
+                        .and_then(|c| i32::try_from(c).ok())
+                        .ok_or_else(|| format!("\"code\" is not an integer: {}", shown()))?,
+                ),
+            };
+            let stage = object
+                .get("stage")
+                .and_then(Value::as_str)
+                .and_then(Stage::from_name);
+            Ok(Observed::Rejected {
+                message,
+                code,
+                stage,
+            })
+        }
+        _ => Err(format!(
+            "the answer has neither \"accepted\" nor \"skipped\": {}",
+            shown()
+        )),
+    }
+}
+
+/// Starts persistent processes.
+pub struct NdjsonLauncher {
+    command: Vec<OsString>,
+    capabilities: Capabilities,
+    timeout: Duration,
+    cap: usize,
+    first: FirstInstance,
+}
+
+impl NdjsonLauncher {
+    /// Starts one process and performs the handshake, to learn what it supports; that
+    /// process is the first job's.
+    pub fn new(
+        command: Vec<OsString>,
+        settings: &LaunchSettings,
+    ) -> Result<NdjsonLauncher, EnvironmentError> {
+        let Some(program) = command.first() else {
+            return Err(EnvironmentError::Usage(
+                "no command given after `--`".into(),
+            ));
+        };
+        resolve_program(std::path::Path::new(program))?;
+        let (session, mut capabilities) =
+            handshake(&command, settings.timeout, settings.output_cap).map_err(|detail| {
+                EnvironmentError::Handshake {
+                    command: shell_words(&command),
+                    detail,
+                }
+            })?;
+        if capabilities.name.trim().is_empty() {
+            capabilities.name = command_name(&command);
+        }
+        let instance = Ndjson {
+            command: command.clone(),
+            session: Some(session),
+            seq: 0,
+            timeout: settings.timeout,
+            cap: settings.output_cap,
+        };
+        Ok(NdjsonLauncher {
+            command,
+            capabilities,
+            timeout: settings.timeout,
+            cap: settings.output_cap,
+            first: FirstInstance(Mutex::new(Some(Box::new(instance)))),
+        })
+    }
+}
+
+impl Launcher for NdjsonLauncher {
+    fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
+    }
+
+    fn start(&self) -> Result<Box<dyn Implementation>, EnvironmentError> {
+        if let Some(first) = self.first.take() {
+            return Ok(first);
+        }
+        Ok(Box::new(Ndjson {
+            command: self.command.clone(),
+            session: None,
+            seq: 0,
+            timeout: self.timeout,
+            cap: self.cap,
+        }))
+    }
+
+    fn command_line(&self) -> String {
+        format!("--protocol ndjson -- {}", shell_words(&self.command))
+    }
+}
+
+/// One job's process; started (again) lazily before a case when there is none.
+struct Ndjson {
+    command: Vec<OsString>,
+    session: Option<Session>,
+    seq: u64,
+    timeout: Duration,
+    cap: usize,
+}
+
+impl Ndjson {
+    fn fail(&mut self, observed: Observed) -> Observed {
+        if let Some(session) = self.session.take() {
+            session.stop(false);
+        }
+        observed
+    }
+}
+
+impl Implementation for Ndjson {
+    fn run(&mut self, case: &Case) -> Observed {
+        let Ok(xml) = std::str::from_utf8(&case.document) else {
+            return Observed::Skipped {
+                reason: "the document is not UTF-8 and cannot be sent as a JSON string".into(),
+            };
+        };
+        if self.session.is_none() {
+            match handshake(&self.command, self.timeout, self.cap) {
+                Ok((session, _)) => self.session = Some(session),
+                Err(detail) => {
+                    return Observed::ProtocolError {
+                        detail: format!("restart failed: {detail}"),
+                    };
+                }
+            }
+        }
+        self.seq += 1;
+        let seq = self.seq;
+        let Some(session) = self.session.as_mut() else {
+            return Observed::ProtocolError {
+                detail: "no process".into(),
+            };
+        };
+        session.send(&json!({
+            "cmd": "run",
+            "seq": seq,
+            "mode": case.mode.name(),
+            "profile": case.profile.name(),
+            "xml": xml,
+        }));
+        match session.receive(self.timeout) {
+            Err(()) => self.fail(Observed::TimedOut {
+                after_ms: self.timeout.as_millis() as u64,
+            }),
+            Ok(Line::Eof) => {
+                let detail = session.exit_detail();
+                self.fail(Observed::Crashed { detail })
+            }
+            Ok(Line::TooLong) => self.fail(Observed::ProtocolError {
+                detail: format!("an answer line is longer than {} bytes", self.cap),
+            }),
+            Ok(Line::Text(line)) => match parse_answer(&line, seq) {
+                Ok(observed) => observed,
+                Err(detail) => self.fail(Observed::ProtocolError { detail }),
+            },
+        }
+    }
+}
+
+impl Drop for Ndjson {
+    fn drop(&mut self) {
+        if let Some(session) = self.session.take() {
+            session.stop(true);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_checked() {
+        assert_eq!(
+            parse_answer(br#"{"seq":3,"accepted":true,"xml":"<x/>"}"#, 3),
+            Ok(Observed::Accepted {
+                output: "<x/>".into()
+            })
+        );
+        assert_eq!(
+            parse_answer(br#"{"seq":3,"accepted":false,"message":"m","code":27}"#, 3),
+            Ok(Observed::Rejected {
+                message: "m".into(),
+                code: Some(27),
+                stage: None
+            })
+        );
+        assert!(parse_answer(br#"{"seq":2,"accepted":true,"xml":""}"#, 3).is_err());
+        assert!(parse_answer(b"garbage", 3).is_err());
+        assert!(parse_answer(br#"{"seq":3}"#, 3).is_err());
+        assert_eq!(
+            parse_answer(br#"{"seq":3,"skipped":"no"}"#, 3),
+            Ok(Observed::Skipped {
+                reason: "no".into()
+            })
+        );
+    }
+}

@@ -1,0 +1,414 @@
+//! `domainbackup-harness check` against deliberately wrong implementations
+//! (`examples/wrong/`), one per outcome class: each is classified right, shrunk to a small
+//! counterexample, reported (terminal, JSON lines, JUnit, HTML) and replayable; the correct
+//! examples agree on everything in both protocols; environment problems exit 2.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use domainbackup_harness::conform::Outcome;
+use domainbackup_harness::conform::report::{RunReport, read_report_dir};
+
+fn harness() -> &'static str {
+    env!("CARGO_BIN_EXE_domainbackup-harness")
+}
+
+fn example(name: &str) -> String {
+    format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A Python that starts fast: the system one when there is one.
+fn python() -> String {
+    if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3".into()
+    } else {
+        "python3".into()
+    }
+}
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+    report: Option<RunReport>,
+    dir: PathBuf,
+}
+
+fn run_harness(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(harness());
+    cmd.args(args)
+        .current_dir(cwd)
+        .env("DOMAINBACKUP_HARNESS", harness())
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("the harness runs")
+}
+
+/// `check ARGS` with a report folder in a fresh temporary folder (also the working
+/// directory, so that nothing is written into the crate).
+fn check(args: &[&str], env: &[(&str, &str)]) -> (Run, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path().join("report");
+    let dir_s = dir.display().to_string();
+    let mut full = vec!["check", "--jobs", "2", "--report", &dir_s];
+    full.extend_from_slice(args);
+    let out = run_harness(&full, tmp.path(), env);
+    let report = read_report_dir(&dir).ok().and_then(|mut r| r.pop());
+    (
+        Run {
+            status: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            report,
+            dir,
+        },
+        tmp,
+    )
+}
+
+/// The run found `outcome` (and nothing but `outcome` and agreement), shrank its first
+/// counterexample to at most `max_lines` lines, reported it, and the counterexample
+/// replays with `replay_args` (the implementation's part of the command line).
+fn assert_caught(run: &Run, outcome: Outcome, max_lines: usize, replay_args: &[&str]) {
+    let report = run
+        .report
+        .as_ref()
+        .unwrap_or_else(|| panic!("no report; stderr: {}", run.stderr));
+    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
+    let found = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == outcome)
+        .count();
+    assert!(found > 0, "no {outcome}:\n{}", run.stdout);
+    for r in &report.results {
+        assert!(
+            r.outcome == outcome || r.outcome == Outcome::Agree,
+            "{}: {} ({})",
+            r.id,
+            r.outcome,
+            r.detail
+        );
+    }
+    let c = report
+        .counterexamples
+        .first()
+        .unwrap_or_else(|| panic!("no counterexample:\n{}", run.stdout));
+    assert_eq!(c.outcome, outcome);
+    let document = String::from_utf8_lossy(&c.document_bytes()).into_owned();
+    assert!(
+        c.lines <= max_lines,
+        "{} lines, at most {max_lines} expected:\n{document}",
+        c.lines
+    );
+    println!("{outcome}: {} lines\n{document}", c.lines);
+    // Reported: terminal, JSON lines, JUnit, HTML.
+    assert!(
+        run.stdout.contains(&format!("── {outcome}")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("replay: domainbackup-harness check --replay")
+    );
+    let junit = std::fs::read_to_string(run.dir.join("junit.xml")).expect("junit.xml");
+    assert!(junit.contains(&format!("type=\"{}\"", outcome.key())));
+    let html = std::fs::read_to_string(run.dir.join("index.html")).expect("index.html");
+    assert!(html.contains(outcome.name()) && html.contains(&c.rule));
+    let jsonl = std::fs::read_to_string(run.dir.join("results.jsonl")).expect("results.jsonl");
+    assert_eq!(jsonl.lines().count(), report.results.len());
+    // Replayable: the stored file, against the same implementation, disagrees the same way.
+    let mut args = vec!["check", "--replay", &c.file];
+    args.extend_from_slice(replay_args);
+    let out = run_harness(&args, &run.dir, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains(&format!("now {outcome}")), "{stdout}");
+}
+
+#[test]
+fn dropped_attribute_is_wrong_output() {
+    let imp = example("wrong/drops-exportbitmap.sh");
+    let (run, _tmp) = check(&["--filter", "grammar.pull.export", "--", &imp], &[]);
+    assert_caught(&run, Outcome::WrongOutput, 6, &["--", &imp]);
+    let c = &run.report.as_ref().expect("report").counterexamples[0];
+    assert_eq!(
+        c.signature.as_deref(),
+        Some("/domainbackup/disks/disk/@exportbitmap")
+    );
+    assert!(c.detail.contains("@exportbitmap: expected"), "{}", c.detail);
+}
+
+#[test]
+fn bad_mode_accepted_is_false_accept() {
+    let imp = example("wrong/accepts-bad-mode.sh");
+    let (run, _tmp) = check(&["--filter", "unknown-mode", "--", &imp], &[]);
+    assert_caught(&run, Outcome::FalseAccept, 1, &["--", &imp]);
+}
+
+#[test]
+fn valid_port_rejected_is_false_reject() {
+    let imp = example("wrong/rejects-port.sh");
+    let (run, _tmp) = check(&["--filter", "grammar.server.tcp", "--", &imp], &[]);
+    assert_caught(&run, Outcome::FalseReject, 3, &["--", &imp]);
+}
+
+#[test]
+fn wrong_code_is_wrong_error_when_codes_are_compared() {
+    let imp = example("wrong/wrong-code.sh");
+    let args = ["--compare", "codes", "--filter", "error.A3", "--", &imp];
+    let (run, _tmp) = check(&args, &[]);
+    assert_caught(
+        &run,
+        Outcome::WrongError,
+        6,
+        &["--compare", "codes", "--", &imp],
+    );
+    // Without codes, the same implementation agrees.
+    let (run, _tmp) = check(&["--filter", "error.A3", "--", &imp], &[]);
+    assert_eq!(run.status, 0, "{}", run.stdout);
+}
+
+#[test]
+fn crash_on_a_condition_is_crash() {
+    let imp = example("wrong/crashes-on-scratch.sh");
+    let (run, _tmp) = check(&["--filter", "grammar.pull.block", "--", &imp], &[]);
+    assert_caught(&run, Outcome::Crash, 7, &["--", &imp]);
+    let c = &run.report.as_ref().expect("report").counterexamples[0];
+    assert!(c.detail.contains("SIGSEGV"), "{}", c.detail);
+}
+
+#[test]
+fn hang_is_timeout_and_is_killed() {
+    let imp = example("wrong/hangs-on-incremental.sh");
+    let started = std::time::Instant::now();
+    let args = [
+        "--timeout",
+        "0.3",
+        "--shrink-time",
+        "6",
+        "--filter",
+        "grammar.push.backupmode-full@11.3",
+        "--",
+        &imp,
+    ];
+    let (run, _tmp) = check(&args, &[]);
+    assert_caught(&run, Outcome::Timeout, 3, &["--timeout", "0.3", "--", &imp]);
+    // Its `sleep 60` was killed with it.
+    assert!(started.elapsed().as_secs() < 30);
+}
+
+#[test]
+fn garbage_output_is_protocol_error() {
+    let imp = example("wrong/garbage-on-tls.sh");
+    let (run, _tmp) = check(&["--filter", "tls", "--", &imp], &[]);
+    assert_caught(&run, Outcome::ProtocolError, 3, &["--", &imp]);
+    let c = &run.report.as_ref().expect("report").counterexamples[0];
+    assert!(c.detail.contains("not UTF-8"), "{}", c.detail);
+}
+
+#[test]
+fn broken_ndjson_is_protocol_error_and_restarted() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let starts = tmp.path().join("starts");
+    let starts_s = starts.display().to_string();
+    let py = python();
+    let imp = example("wrong/ndjson-breaks-on-unix.py");
+    let args = [
+        "--protocol",
+        "ndjson",
+        "--filter",
+        "grammar.server",
+        "--",
+        &py,
+        &imp,
+    ];
+    let (run, _tmp) = check(&args, &[("BROKEN_NDJSON_STARTS", &starts_s)]);
+    assert_caught(
+        &run,
+        Outcome::ProtocolError,
+        3,
+        &["--protocol", "ndjson", "--", &py, &imp],
+    );
+    let report = run.report.as_ref().expect("report");
+    // Only the unix-transport cases fail: after each break the process was restarted and
+    // answered the next case in step.
+    for r in report
+        .results
+        .iter()
+        .filter(|r| r.outcome.is_disagreement())
+    {
+        assert!(r.id.contains("unix") || r.id.contains("tls-no"), "{}", r.id);
+    }
+    let starts = std::fs::read_to_string(&starts).expect("the start log");
+    assert!(
+        starts.lines().count() > 2,
+        "restarted {} times",
+        starts.lines().count()
+    );
+}
+
+#[test]
+fn builtin_reference_agrees_with_itself() {
+    let (run, _tmp) = check(&["--builtin", "reference", "--cases", "3000"], &[]);
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+    let report = run.report.expect("report");
+    assert_eq!(report.results.len(), 3000);
+    assert!(report.results.iter().all(|r| r.outcome == Outcome::Agree));
+}
+
+/// With nothing named, `check` runs its campaign against the built-in reference: the
+/// README's first command on a fresh machine.
+#[test]
+fn check_without_an_implementation_runs_the_reference() {
+    let (run, _tmp) = check(&["--cases", "200"], &[]);
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+    let report = run.report.expect("report");
+    assert_eq!(report.results.len(), 200);
+    assert!(report.results.iter().all(|r| r.outcome == Outcome::Agree));
+}
+
+#[test]
+fn correct_per_case_example_agrees() {
+    let py = python();
+    let imp = example("domainbackup_impl.py");
+    let (run, _tmp) = check(&["--cases", "60", "--seed", "7", "--", &py, &imp], &[]);
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+    let report = run.report.expect("report");
+    assert_eq!(report.results.len(), 60);
+    assert!(report.results.iter().all(|r| r.outcome == Outcome::Agree));
+}
+
+#[test]
+fn correct_ndjson_example_agrees_on_every_case() {
+    let py = python();
+    let imp = example("domainbackup_ndjson.py");
+    let args = [
+        "--protocol",
+        "ndjson",
+        "--compare",
+        "codes",
+        "--",
+        &py,
+        &imp,
+    ];
+    let (run, _tmp) = check(&args, &[]);
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+    let report = run.report.expect("report");
+    assert!(report.results.len() > 1000);
+    assert!(report.results.iter().all(|r| r.outcome == Outcome::Agree));
+    assert_eq!(report.implementation.name, "domainbackup_ndjson.py");
+}
+
+#[test]
+fn environment_problems_exit_2_and_say_what() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["check", "--builtin", "reference", "--", "true"],
+            "not both",
+        ),
+        (
+            &["check", "--", "/no/such/implementation"],
+            "does not exist",
+        ),
+        (
+            &["check", "--", "no-such-command-anywhere"],
+            "not found in PATH",
+        ),
+        (
+            &[
+                "check",
+                "--builtin",
+                "libvirt",
+                "--libvirt-so",
+                "/no/such/libvirt.so",
+            ],
+            "libvirt:",
+        ),
+        (
+            &["check", "--builtin", "reference", "--shard", "3/2"],
+            "shard",
+        ),
+        (
+            &[
+                "check",
+                "--builtin",
+                "reference",
+                "--filter",
+                "no-case-has-this",
+            ],
+            "no case id contains",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = run_harness(args, tmp.path(), &[]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    // A persistent process that does not complete the handshake.
+    let out = run_harness(
+        &[
+            "check",
+            "--protocol",
+            "ndjson",
+            "--timeout",
+            "1",
+            "--",
+            "/bin/cat",
+        ],
+        tmp.path(),
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("handshake"), "{stderr}");
+}
+
+#[test]
+fn interrupt_stops_cleanly_and_writes_the_report() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path().join("report");
+    let imp = example("wrong/hangs-on-incremental.sh");
+    let child = Command::new(harness())
+        .args([
+            "check",
+            "--jobs",
+            "2",
+            "--timeout",
+            "1",
+            "--report",
+            &dir.display().to_string(),
+            "--filter",
+            "grammar.root",
+            "--",
+            &imp,
+        ])
+        .current_dir(tmp.path())
+        .env("DOMAINBACKUP_HARNESS", harness())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the harness starts");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let out = child.wait_with_output().expect("the harness stops");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("interrupted:"), "{stdout}");
+    let report = read_report_dir(&dir)
+        .expect("the report is written")
+        .pop()
+        .expect("one run");
+    assert!(report.cancelled);
+    assert!(report.results.len() < report.planned);
+    assert!(!report.results.is_empty());
+    assert!(matches!(out.status.code(), Some(1) | Some(130)));
+}
