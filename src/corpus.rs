@@ -155,3 +155,70 @@ pub fn verdict_report(case: &CorpusCase) -> Result<String, CorpusError> {
     }
     Ok(out)
 }
+
+/// One of libvirt's xml2xml test vectors (`tests/genericxml2xmltest.c`).
+#[derive(Debug, Clone)]
+pub struct UpstreamVector {
+    /// The test name, e.g. `backup-pull`.
+    pub name: &'static str,
+    /// `domainbackupxml2xmlin/<name>.xml`.
+    pub input: PathBuf,
+    /// `domainbackupxml2xmlout/<name>.xml`.
+    pub output: PathBuf,
+    /// Whether the test parses with `VIR_DOMAIN_BACKUP_PARSE_INTERNAL`.
+    pub internal: bool,
+}
+
+/// The `shared/libvirt` folder beside this crate, where libvirt's data files are read from.
+pub fn shared_libvirt_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/libvirt"))
+}
+
+/// The xml2xml vectors of `profile`'s libvirt release, under `shared` (a `shared/libvirt`
+/// folder): 11.3.0's ten, or 9.0.0's eight (whose `backup-push` differs and lives under
+/// `history/v9.0.0/`).
+pub fn upstream_vectors(shared: &Path, profile: Profile) -> Vec<UpstreamVector> {
+    const V11_3: [&str; 10] = [
+        "empty",
+        "backup-pull",
+        "backup-pull-unix",
+        "backup-pull-fd",
+        "backup-pull-seclabel",
+        "backup-pull-encrypted",
+        "backup-push",
+        "backup-push-seclabel",
+        "backup-push-encrypted",
+        "backup-pull-internal-invalid",
+    ];
+    const V9_0: [&str; 8] = [
+        "empty",
+        "backup-pull",
+        "backup-pull-seclabel",
+        "backup-pull-encrypted",
+        "backup-pull-internal-invalid",
+        "backup-push",
+        "backup-push-seclabel",
+        "backup-push-encrypted",
+    ];
+    let names: &[&'static str] = if profile == Profile::V9_0 {
+        &V9_0
+    } else {
+        &V11_3
+    };
+    names
+        .iter()
+        .map(|&name| {
+            let base = if profile == Profile::V9_0 && name == "backup-push" {
+                shared.join("history/v9.0.0/tests")
+            } else {
+                shared.join("tests")
+            };
+            UpstreamVector {
+                name,
+                input: base.join(format!("domainbackupxml2xmlin/{name}.xml")),
+                output: base.join(format!("domainbackupxml2xmlout/{name}.xml")),
+                internal: name == "backup-pull-internal-invalid",
+            }
+        })
+        .collect()
+}

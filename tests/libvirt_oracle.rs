@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 
+use domainbackup_harness::corpus::{self, UpstreamVector};
 use domainbackup_harness::libvirt::{Libvirt, OracleError};
 use domainbackup_harness::{Profile, Rejection, Stage};
 
@@ -34,81 +35,11 @@ fn profile(libvirt: &Libvirt) -> Profile {
 }
 
 fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/libvirt")
+    corpus::shared_libvirt_dir()
 }
 
-/// One xml2xml test: name, input, expected output, internal flag.
-struct Vector {
-    name: String,
-    input: PathBuf,
-    output: PathBuf,
-    internal: bool,
-}
-
-const INTERNAL_TEST: &str = "backup-pull-internal-invalid";
-
-/// The 9.0.0 test list (`tests/genericxml2xmltest.c` of v9.0.0).
-const TESTS_9_0: [&str; 8] = [
-    "empty",
-    "backup-pull",
-    "backup-pull-seclabel",
-    "backup-pull-encrypted",
-    "backup-pull-internal-invalid",
-    "backup-push",
-    "backup-push-seclabel",
-    "backup-push-encrypted",
-];
-
-fn vectors(profile: Profile) -> Vec<Vector> {
-    let top = data().join("tests");
-    let vector = |dir: &Path, name: &str| Vector {
-        name: name.to_string(),
-        input: dir
-            .join("domainbackupxml2xmlin")
-            .join(format!("{name}.xml")),
-        output: dir
-            .join("domainbackupxml2xmlout")
-            .join(format!("{name}.xml")),
-        internal: name == INTERNAL_TEST,
-    };
-    match profile {
-        Profile::V9_0 => {
-            let v9 = data().join("history/v9.0.0/tests");
-            TESTS_9_0
-                .iter()
-                .map(|name| {
-                    let dir = if v9
-                        .join("domainbackupxml2xmlin")
-                        .join(format!("{name}.xml"))
-                        .exists()
-                    {
-                        &v9
-                    } else {
-                        &top
-                    };
-                    vector(dir, name)
-                })
-                .collect()
-        }
-        _ => {
-            let dir = top.join("domainbackupxml2xmlin");
-            let mut names: Vec<String> = std::fs::read_dir(&dir)
-                .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-                .map(|entry| {
-                    entry
-                        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-                        .file_name()
-                })
-                .filter_map(|name| {
-                    name.to_str()
-                        .and_then(|n| n.strip_suffix(".xml"))
-                        .map(str::to_string)
-                })
-                .collect();
-            names.sort();
-            names.iter().map(|name| vector(&top, name)).collect()
-        }
-    }
+fn vectors(profile: Profile) -> Vec<UpstreamVector> {
+    corpus::upstream_vectors(&data(), profile)
 }
 
 fn read(path: &Path) -> Vec<u8> {

@@ -5,52 +5,17 @@
 
 use std::path::PathBuf;
 
-use domainbackup_harness::{Options, Profile, process};
+use domainbackup_harness::{Options, Profile, corpus, process};
 
 fn shared(path: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/libvirt")).join(path)
+    corpus::shared_libvirt_dir().join(path)
 }
 
 /// (test name, input file, expected output file) of a profile's vector set.
 fn vectors(profile: Profile) -> Vec<(String, PathBuf, PathBuf)> {
-    let names: &[&str] = match profile {
-        Profile::V9_0 => &[
-            "empty",
-            "backup-pull",
-            "backup-pull-seclabel",
-            "backup-pull-encrypted",
-            "backup-pull-internal-invalid",
-            "backup-push",
-            "backup-push-seclabel",
-            "backup-push-encrypted",
-        ],
-        _ => &[
-            "empty",
-            "backup-pull",
-            "backup-pull-unix",
-            "backup-pull-fd",
-            "backup-pull-seclabel",
-            "backup-pull-encrypted",
-            "backup-push",
-            "backup-push-seclabel",
-            "backup-push-encrypted",
-            "backup-pull-internal-invalid",
-        ],
-    };
-    names
-        .iter()
-        .map(|name| {
-            let base = if profile == Profile::V9_0 && *name == "backup-push" {
-                "history/v9.0.0/tests"
-            } else {
-                "tests"
-            };
-            (
-                name.to_string(),
-                shared(&format!("{base}/domainbackupxml2xmlin/{name}.xml")),
-                shared(&format!("{base}/domainbackupxml2xmlout/{name}.xml")),
-            )
-        })
+    corpus::upstream_vectors(&corpus::shared_libvirt_dir(), profile)
+        .into_iter()
+        .map(|v| (v.name.to_string(), v.input, v.output))
         .collect()
 }
 
