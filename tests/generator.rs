@@ -276,3 +276,48 @@ fn generation_is_deterministic() {
     };
     assert_eq!(draw(), draw());
 }
+
+/// A1, A2, A5 and A6 need a domain of their own: each is reached, with libvirt's message.
+#[test]
+fn alignment_errors_with_their_domain() {
+    for profile in Profile::ALL {
+        let mut reached = std::collections::BTreeSet::new();
+        run(generator::invalid_with_domain(profile), |case| {
+            let mut def = parse(
+                case.document.as_bytes(),
+                Options {
+                    profile,
+                    internal: false,
+                    align: false,
+                },
+            )
+            .map_err(|r| TestCaseError::fail(format!("{}: {}", case.rule, r.to_line())))?;
+            let got = domainbackup_harness::align::align(&mut def, &case.domain, "SUFFIX", profile);
+            match got {
+                Err(r) if r == case.expected => Ok(()),
+                other => Err(TestCaseError::fail(format!(
+                    "{}: expected {}, got {other:?}\n{}",
+                    case.rule,
+                    case.expected.to_line(),
+                    case.document
+                ))),
+            }
+        });
+        let mut runner = TestRunner::deterministic();
+        let strategy = generator::invalid_with_domain(profile);
+        for _ in 0..200 {
+            reached.insert(
+                strategy
+                    .new_tree(&mut runner)
+                    .expect("a case")
+                    .current()
+                    .rule,
+            );
+        }
+        assert_eq!(
+            reached.into_iter().collect::<Vec<_>>().len(),
+            generator::DOMAIN_ALIGNMENT_RULES.len(),
+            "{profile}"
+        );
+    }
+}

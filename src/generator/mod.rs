@@ -136,3 +136,103 @@ pub fn valid_with_domain(profile: Profile) -> BoxedStrategy<(ValidCase, Domain)>
         })
         .boxed()
 }
+
+/// An alignment error that needs a domain of its own (the upstream test's fake domain has
+/// every listed disk, as file disks, so it never reaches these).
+#[derive(Debug, Clone)]
+pub struct DomainAlignmentCase {
+    /// The rule: `align.domain-without-disks` (A1), `align.no-disk-named` (A2),
+    /// `align.disk-without-media` (A5) or `align.refusing-to-generate-file-name` (A6).
+    pub rule: &'static str,
+    /// The document, valid for the schema and the parser.
+    pub document: String,
+    /// The domain it is aligned against.
+    pub domain: Domain,
+    /// libvirt's rejection.
+    pub expected: Rejection,
+}
+
+/// The alignment rules [`invalid_with_domain`] breaks.
+pub const DOMAIN_ALIGNMENT_RULES: [&str; 4] = [
+    "align.domain-without-disks",
+    "align.no-disk-named",
+    "align.disk-without-media",
+    "align.refusing-to-generate-file-name",
+];
+
+/// Documents that align against a generated domain with one of A1, A2, A5 or A6, each with
+/// the domain that triggers it and libvirt's rejection.
+pub fn invalid_with_domain(profile: Profile) -> BoxedStrategy<DomainAlignmentCase> {
+    use crate::align::{DomainDisk, SourceType};
+    use crate::error::{ErrorCode, ErrorDomain, Stage};
+    let t = Target {
+        profile,
+        internal: false,
+    };
+    (model::aligned_definition(t), any::<u64>(), 0usize..4)
+        .prop_filter_map(
+            "the rule applies",
+            move |((mut def, mut domain), seed, which)| {
+                let rule = DOMAIN_ALIGNMENT_RULES[which];
+                let reject = |message: String| {
+                    Rejection::new(
+                        Stage::Align,
+                        ErrorCode::ConfigUnsupported,
+                        ErrorDomain::Domain,
+                        message,
+                    )
+                };
+                let expected = match rule {
+                    "align.domain-without-disks" => {
+                        domain.disks.clear();
+                        reject("domain must have at least one disk to perform backup".into())
+                    }
+                    "align.no-disk-named" => {
+                        // A listed name the domain does not have, in front of the others.
+                        let name = "vdnotthere".to_string();
+                        domain.disks.retain(|d| d.target != name);
+                        def.disks.insert(
+                            0,
+                            crate::model::BackupDisk {
+                                name: name.clone(),
+                                ..Default::default()
+                            },
+                        );
+                        reject(format!("no disk named '{name}'"))
+                    }
+                    "align.disk-without-media" => {
+                        // The first listed backed-up disk's domain disk has no source.
+                        let disk = def.disks.iter().find(|d| d.backup)?;
+                        let source = domain.disks.iter_mut().find(|d| d.target == disk.name)?;
+                        source.source_type = SourceType::File;
+                        source.path = None;
+                        reject(format!("disk '{}' has no media", disk.name))
+                    }
+                    _ => {
+                        // With no <disks>, an unlisted writable disk with media on a block
+                        // device needs a generated file name, which only file disks get.
+                        def.disks.clear();
+                        domain.disks = vec![
+                            DomainDisk::file("vda", "/images/vda.qcow2"),
+                            DomainDisk {
+                                target: "vdb".into(),
+                                source_type: SourceType::Block,
+                                path: Some("/dev/vg/vdb".into()),
+                                network_protocol: false,
+                                readonly: false,
+                            },
+                        ];
+                        reject("refusing to generate file name for disk 'vdb'".into())
+                    }
+                };
+                let document = render::render(&def, t, seed);
+                Some(DomainAlignmentCase {
+                    rule,
+                    document,
+                    domain,
+                    expected,
+                })
+            },
+        )
+        .boxed()
+}
