@@ -147,9 +147,16 @@ pub fn align(
             "domain must have at least one disk to perform backup",
         ));
     }
+    // libvirt looks each name up with a linear scan (`virDomainDiskByTarget`); the first
+    // disk of a target wins either way, and a map keeps many-disk documents linear.
+    let mut by_target: std::collections::HashMap<&str, &DomainDisk> =
+        std::collections::HashMap::with_capacity(domain.disks.len());
+    for d in &domain.disks {
+        by_target.entry(d.target.as_str()).or_insert(d);
+    }
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for disk in def.disks.iter_mut() {
-        let Some(source) = domain.disks.iter().find(|d| d.target == disk.name) else {
+        let Some(source) = by_target.get(disk.name.as_str()).copied() else {
             return Err(align_err(format_args!("no disk named '{}'", disk.name)));
         };
         if !seen.insert(disk.name.clone()) {
