@@ -2,6 +2,8 @@
 //! `domainbackup.rng` ([`schema`]), libvirt's C parser ([`semantic`]) and its formatter
 //! ([`format`]).
 
+mod dtd;
+mod encodings;
 pub mod format;
 pub mod read;
 pub mod schema;

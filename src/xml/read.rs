@@ -29,6 +29,10 @@ pub const MAX_ATTRIBUTE_LENGTH: usize = 10_000_000;
 /// libxml2's limit on a name without `XML_PARSE_HUGE`.
 pub const MAX_NAME_LENGTH: usize = 50_000;
 
+/// libxml2's `XML_MAX_TEXT_LENGTH` without `XML_PARSE_HUGE`: the longest comment, CDATA
+/// section and processing-instruction data (in bytes).
+pub const MAX_TEXT_LENGTH: usize = 10_000_000;
+
 /// Budget for the expansion of entities declared in an internal DTD subset.
 const MAX_ENTITY_EXPANSION: usize = 1_000_000;
 
@@ -99,12 +103,12 @@ fn position_of(input: &[u8], offset: usize) -> Position {
 }
 
 /// XML's white space (`S`), which is also libxml2's `IS_BLANK_CH`.
-fn is_blank(c: char) -> bool {
+pub(super) fn is_blank(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
 /// XML 1.0 `Char`.
-fn is_xml_char(c: char) -> bool {
+pub(super) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
 }
 
@@ -119,12 +123,12 @@ fn is_name_start_char(c: char) -> bool {
 }
 
 /// XML 1.0 (fifth edition) `NameChar`.
-fn is_name_char(c: char) -> bool {
+pub(super) fn is_name_char(c: char) -> bool {
     is_name_start_char(c)
         || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
-fn is_name(s: &str) -> bool {
+pub(super) fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
 }
@@ -155,6 +159,9 @@ struct Reader<'t> {
     root: Option<Element>,
     has_doctype: bool,
     seen_decl_slot: bool,
+    /// The XML declaration says `standalone='yes'`: undeclared entities are then errors
+    /// even under an external subset.
+    standalone: bool,
     /// Entities declared in the internal DTD subset: name → replacement text.
     /// Entities declared in the internal subset: name and replacement text (`None` for an
     /// external entity, which is never loaded and reads as nothing).
@@ -182,6 +189,7 @@ impl<'t> Reader<'t> {
             root: None,
             has_doctype: false,
             seen_decl_slot: false,
+            standalone: false,
             entities: Vec::new(),
             external_subset: false,
             element_decls: std::collections::HashMap::new(),
@@ -348,6 +356,12 @@ impl<'t> Reader<'t> {
                     format!("invalid value '{value}' for '{name}' in the XML declaration"),
                 ));
             }
+            if name == "encoding" && !super::encodings::is_supported(value) {
+                return Err(self.fail(start, format!("Unsupported encoding {value}")));
+            }
+            if name == "standalone" {
+                self.standalone = value == "yes";
+            }
             expected = &expected[index + 1..];
             rest = &after[1 + close + 1..];
             first = false;
@@ -374,6 +388,9 @@ impl<'t> Reader<'t> {
                 format!("invalid processing instruction target '{target}'"),
             ));
         }
+        if body[target_len..].trim_start_matches(is_blank).len() > MAX_TEXT_LENGTH {
+            return Err(self.fail(start, format!("PI {target} too big found")));
+        }
         if target_len < body.len() || !body[target_len..].is_empty() {
             self.check_chars(start + 2 + target_len, &body[target_len..])?;
         }
@@ -384,6 +401,9 @@ impl<'t> Reader<'t> {
 
     fn comment(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
         let body = &self.text[start + 4..end - 3];
+        if body.len() > MAX_TEXT_LENGTH {
+            return Err(self.fail(start, "Comment too big found"));
+        }
         if let Some(i) = body.find("--") {
             return Err(self.fail(start + 4 + i, "double hyphen within comment"));
         }
@@ -420,71 +440,14 @@ impl<'t> Reader<'t> {
             ));
         }
         self.has_doctype = true;
-        let body = &self.text[start + "<!DOCTYPE".len()..end - 1];
-        let body = body.trim_start_matches(is_blank);
-        let name_len = body
-            .find(|c: char| is_blank(c) || c == '[')
-            .unwrap_or(body.len());
-        if !is_name(&body[..name_len]) {
-            return Err(self.fail(start, "DOCTYPE improperly terminated: name expected"));
-        }
-        self.check_chars(start, body)?;
-        let after_name = body[name_len..].trim_start_matches(is_blank);
-        self.external_subset = after_name.starts_with("SYSTEM") || after_name.starts_with("PUBLIC");
-        if let (Some(open), Some(close)) = (body.find('['), body.rfind(']')) {
-            if open < close {
-                self.internal_subset(start, &body[open + 1..close])?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Collects the general internal entities of an internal DTD subset.
-    fn internal_subset(&mut self, start: usize, subset: &str) -> Result<(), Rejection> {
-        let mut rest = subset;
-        while let Some(i) = rest.find("<!ENTITY") {
-            rest = &rest[i + "<!ENTITY".len()..];
-            let decl = rest.trim_start_matches(is_blank);
-            if decl.starts_with('%') {
-                continue; // parameter entity: not used in content
-            }
-            let name_len = decl.find(is_blank).unwrap_or(decl.len());
-            let name = &decl[..name_len];
-            let value = decl[name_len..].trim_start_matches(is_blank);
-            let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-                // An external entity: never loaded (NONET, no DTD loading).
-                if is_name(name) && !self.entities.iter().any(|(n, _)| n == name) {
-                    self.entities.push((name.to_string(), None));
-                }
-                continue;
-            };
-            let Some(close) = value[1..].find(quote) else {
-                return Err(self.fail(start, format!("entity value of '{name}' is not terminated")));
-            };
-            if !is_name(name) {
-                return Err(self.fail(start, format!("invalid entity name '{name}'")));
-            }
-            if !self.entities.iter().any(|(n, _)| n == name) {
-                self.entities
-                    .push((name.to_string(), Some(value[1..1 + close].to_string())));
-            }
-        }
-        let mut rest = subset;
-        while let Some(i) = rest.find("<!ELEMENT") {
-            rest = &rest[i + "<!ELEMENT".len()..];
-            let decl = rest.trim_start_matches(is_blank);
-            let name_len = decl
-                .find(|c: char| is_blank(c) || c == '(')
-                .unwrap_or(decl.len());
-            let name = &decl[..name_len];
-            let content = decl[name_len..].trim_start_matches(is_blank);
-            let mixed = content.starts_with("ANY")
-                || content.starts_with("EMPTY")
-                || content
-                    .trim_start_matches('(')
-                    .trim_start_matches(is_blank)
-                    .starts_with("#PCDATA");
-            let local = split_qname(name).1;
+        self.check_chars(start, &self.text[start..end])?;
+        let doctype = super::dtd::parse(&self.text[start..end], self.standalone)
+            .map_err(|(offset, message)| self.fail(start + offset, message))?;
+        self.external_subset =
+            !self.standalone && (doctype.external_subset || doctype.pe_references);
+        self.entities = doctype.entities;
+        for (name, mixed) in doctype.elements {
+            let local = split_qname(&name).1;
             self.element_decls.entry(local).or_insert(mixed);
         }
         Ok(())
@@ -901,7 +864,10 @@ impl<'t> Reader<'t> {
 
     fn cdata(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
         let body = &self.text[start + "<![CDATA[".len()..end - "]]>".len()];
-        self.check_chars(start, body)?;
+        if body.len() > MAX_TEXT_LENGTH {
+            return Err(self.fail(start, "CData section too big found"));
+        }
+        self.check_chars(start + "<![CDATA[".len(), body)?;
         if self.stack.is_empty() {
             return Err(self.fail(
                 start,
