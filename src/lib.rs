@@ -16,6 +16,7 @@ pub mod align;
 pub mod conform;
 pub mod corpus;
 pub mod error;
+pub mod fuzzing;
 pub mod generator;
 #[cfg(feature = "libvirt")]
 pub mod libvirt;
