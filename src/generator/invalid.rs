@@ -209,11 +209,15 @@ fn seclabel(model: &str, relabel: &str) -> Node {
     label
 }
 
-fn rules() -> Vec<Rule> {
-    let mut rules = base_rules();
-    rules.extend(schema_rules());
-    rules.extend(internal_parse_rules());
-    rules
+/// Every rule, built once.
+fn rules() -> &'static [Rule] {
+    static RULES: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut rules = base_rules();
+        rules.extend(schema_rules());
+        rules.extend(internal_parse_rules());
+        rules
+    })
 }
 
 fn base_rules() -> Vec<Rule> {
@@ -1981,7 +1985,7 @@ fn in_scope(rule: &Rule, profile: Profile, mode: Mode) -> bool {
 /// Every rule id [`invalid`] can produce for `profile` and `mode`.
 pub fn rule_ids(profile: Profile, mode: Mode) -> Vec<&'static str> {
     rules()
-        .into_iter()
+        .iter()
         .filter(|r| in_scope(r, profile, mode))
         .map(|r| r.id)
         .collect()
@@ -1989,7 +1993,7 @@ pub fn rule_ids(profile: Profile, mode: Mode) -> Vec<&'static str> {
 
 /// Every rule id [`invalid`] can produce under some profile and mode.
 pub fn all_rule_ids() -> Vec<&'static str> {
-    rules().into_iter().map(|r| r.id).collect()
+    rules().iter().map(|r| r.id).collect()
 }
 
 /// Builds the invalid case for rule `id` from a valid definition and a spelling seed.
@@ -2001,7 +2005,7 @@ pub fn break_rule(
     mode: Mode,
 ) -> Option<InvalidCase> {
     let rule = rules()
-        .into_iter()
+        .iter()
         .find(|r| r.id == id && in_scope(r, profile, mode))?;
     let options = mode.options(profile);
     let target = Target {

@@ -105,6 +105,22 @@ pub fn valid(profile: Profile, mode: Mode) -> BoxedStrategy<ValidCase> {
         .boxed()
 }
 
+/// Valid documents for `profile` processed in `mode`, as [`valid`] draws them, without the
+/// expected output (for callers that take the expectation from the reference anyway, such
+/// as the conformance runner's generated cases; computing it costs as much as drawing).
+pub fn valid_documents(profile: Profile, mode: Mode) -> BoxedStrategy<String> {
+    let t = target(profile, mode);
+    let aligned = mode.options(profile).align;
+    (model::definition(t), any::<u64>())
+        .prop_map(move |(mut definition, seed)| {
+            if aligned {
+                model::make_alignable(&mut definition);
+            }
+            render::render(&definition, t, seed)
+        })
+        .boxed()
+}
+
 /// A definition with a domain of its own (read-only, empty and non-file disks included)
 /// that it aligns against without error, written in some spelling; for alignment tests
 /// through the library.
