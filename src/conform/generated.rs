@@ -9,7 +9,7 @@
 use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
-use crate::generator::{InvalidCase, ValidCase};
+use crate::generator::InvalidCase;
 use crate::{Mode, Profile};
 
 use super::case::{Case, CaseRequest, CaseSource, SourceError};
@@ -33,8 +33,36 @@ fn runner(seed: u64, i: u64) -> TestRunner {
 struct Strategies {
     profile: Profile,
     mode: Mode,
-    valid: BoxedStrategy<ValidCase>,
+    valid: BoxedStrategy<String>,
     invalid: BoxedStrategy<InvalidCase>,
+}
+
+/// Case `i` of the campaign (`None` when the generator gave up on it).
+fn case(combos: &[Strategies], seed: u64, i: usize) -> Option<Case> {
+    let combo = &combos[(i / 2) % combos.len()];
+    let mut runner = runner(seed, i as u64);
+    let suffix = format!("{i}@{}/{}", combo.profile.name(), combo.mode.name());
+    if i % 2 == 0 {
+        let document = combo.valid.new_tree(&mut runner).ok()?.current();
+        Some(Case {
+            id: format!("generated/valid/{suffix}"),
+            rule: "generated.valid".into(),
+            source: "generated".into(),
+            profile: combo.profile,
+            mode: combo.mode,
+            document: document.into_bytes(),
+        })
+    } else {
+        let invalid = combo.invalid.new_tree(&mut runner).ok()?.current();
+        Some(Case {
+            id: format!("generated/invalid/{}/{suffix}", invalid.rule),
+            rule: invalid.rule.to_string(),
+            source: "generated".into(),
+            profile: combo.profile,
+            mode: combo.mode,
+            document: invalid.document,
+        })
+    }
 }
 
 impl CaseSource for GeneratorSource {
@@ -43,54 +71,48 @@ impl CaseSource for GeneratorSource {
     }
 
     fn cases(&self, request: &CaseRequest) -> Result<Vec<Case>, SourceError> {
-        let mut combos = Vec::new();
-        for &profile in &request.profiles {
-            for &mode in &request.modes {
-                combos.push(Strategies {
-                    profile,
-                    mode,
-                    valid: crate::generator::valid(profile, mode),
-                    invalid: crate::generator::invalid(profile, mode),
-                });
+        let combos = || {
+            let mut combos = Vec::new();
+            for &profile in &request.profiles {
+                for &mode in &request.modes {
+                    combos.push(Strategies {
+                        profile,
+                        mode,
+                        valid: crate::generator::valid_documents(profile, mode),
+                        invalid: crate::generator::invalid(profile, mode),
+                    });
+                }
             }
-        }
-        if combos.is_empty() {
+            combos
+        };
+        if request.profiles.is_empty() || request.modes.is_empty() {
             return Ok(Vec::new());
         }
-        let mut out = Vec::with_capacity(request.count);
-        for i in 0..request.count {
-            let combo = &combos[(i / 2) % combos.len()];
-            let mut runner = runner(request.seed, i as u64);
-            let suffix = format!("{i}@{}/{}", combo.profile.name(), combo.mode.name());
-            let case = if i % 2 == 0 {
-                let Ok(tree) = combo.valid.new_tree(&mut runner) else {
-                    continue;
-                };
-                let valid = tree.current();
-                Case {
-                    id: format!("generated/valid/{suffix}"),
-                    rule: "generated.valid".into(),
-                    source: "generated".into(),
-                    profile: combo.profile,
-                    mode: combo.mode,
-                    document: valid.document.into_bytes(),
-                }
-            } else {
-                let Ok(tree) = combo.invalid.new_tree(&mut runner) else {
-                    continue;
-                };
-                let invalid = tree.current();
-                Case {
-                    id: format!("generated/invalid/{}/{suffix}", invalid.rule),
-                    rule: invalid.rule.to_string(),
-                    source: "generated".into(),
-                    profile: combo.profile,
-                    mode: combo.mode,
-                    document: invalid.document,
-                }
-            };
-            out.push(case);
-        }
-        Ok(out)
+        // Case i depends only on the seed and i, so the range is split over the cores and
+        // the pieces joined in order: the same list as one thread would make.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, request.count.div_ceil(256).max(1));
+        let chunk = request.count.div_ceil(threads);
+        let pieces: Vec<Vec<Case>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let range = (t * chunk)..((t + 1) * chunk).min(request.count);
+                    let combos = &combos;
+                    scope.spawn(move || {
+                        // proptest's boxed strategies are not Send: each thread builds its own.
+                        let combos = combos();
+                        range
+                            .filter_map(|i| case(&combos, request.seed, i))
+                            .collect::<Vec<Case>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        Ok(pieces.into_iter().flatten().collect())
     }
 }
