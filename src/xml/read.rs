@@ -202,13 +202,16 @@ impl<'t> Reader<'t> {
     fn pos(&mut self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
         if offset > self.cursor.offset {
-            for c in self.text[self.cursor.offset..offset].chars() {
-                if c == '\n' {
-                    self.cursor.line += 1;
-                    self.cursor.column = 1;
-                } else {
-                    self.cursor.column += 1;
+            // Columns count characters: every byte that does not continue a UTF-8 sequence.
+            let chars = |bytes: &[u8]| bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u32;
+            let bytes = &self.text.as_bytes()[self.cursor.offset..offset];
+            match bytes.iter().rposition(|&b| b == b'\n') {
+                Some(last) => {
+                    let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u32;
+                    self.cursor.line += lines;
+                    self.cursor.column = 1 + chars(&bytes[last + 1..]);
                 }
+                None => self.cursor.column += chars(bytes),
             }
             self.cursor.offset = offset;
         }
@@ -447,7 +450,7 @@ impl<'t> Reader<'t> {
             !self.standalone && (doctype.external_subset || doctype.pe_references);
         self.entities = doctype.entities;
         for (name, mixed) in doctype.elements {
-            let local = split_qname(&name).1;
+            let local = split_qname(&name).1.to_string();
             self.element_decls.entry(local).or_insert(mixed);
         }
         Ok(())
@@ -568,12 +571,12 @@ impl<'t> Reader<'t> {
         };
         match split_qname(qname) {
             (Some(prefix), local) => match lookup(Some(prefix)) {
-                Some(uri) => (Some(prefix.to_string()), local, Some(uri)),
+                Some(uri) => (Some(prefix.to_string()), local.to_string(), Some(uri)),
                 None => (None, format!("{prefix}:{local}"), None),
             },
             (None, name) => {
                 let namespace = if is_element { lookup(None) } else { None };
-                (None, name, namespace)
+                (None, name.to_string(), namespace)
             }
         }
     }
@@ -586,6 +589,9 @@ impl<'t> Reader<'t> {
         s: &str,
     ) -> Result<Vec<(String, String, Position)>, Rejection> {
         let mut out: Vec<(String, String, Position)> = Vec::new();
+        // Duplicates: a linear scan while the tag is small, a set once it is not (a tag
+        // may have a million attributes).
+        let mut names: Vec<&str> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
         let bytes = s.as_bytes();
         let mut i = 0;
@@ -642,7 +648,17 @@ impl<'t> Reader<'t> {
             let raw = &s[value_start..value_start + len];
             i = value_start + len + 1;
             let position = self.pos(offset + name_start);
-            if !seen.insert(name) {
+            let repeated = if names.len() < 16 {
+                let repeated = names.contains(&name);
+                names.push(name);
+                repeated
+            } else {
+                if seen.is_empty() {
+                    seen.extend(names.iter().copied());
+                }
+                !seen.insert(name)
+            };
+            if repeated {
                 return Err(not_well_formed(
                     format!("attribute {name} redefined"),
                     position,
@@ -964,8 +980,7 @@ impl<'t> Reader<'t> {
             } else {
                 next2
             };
-            let value = normalize_line_ends(chunk.text);
-            let blank_only = chunk.text.chars().all(is_blank);
+            let blank_only = chunk.text.bytes().all(|b| is_blank(b as char));
             let position = self.pos(start + chunk.offset);
             let Some(open) = self.stack.last_mut() else {
                 break;
@@ -984,7 +999,7 @@ impl<'t> Reader<'t> {
                 if chunk.checked && open.space == -1 {
                     open.space = -2;
                 }
-                self.append_text(value, position);
+                self.append_text(normalize_line_ends(chunk.text), position);
             }
         }
         Ok(())
@@ -1053,18 +1068,18 @@ fn are_blanks(
 /// Splits a qualified name as libxml2's `xmlParseQName` does: the prefix is the part before
 /// the first colon when a name character that may start a name follows it; whatever follows
 /// a second colon stays in the local name (`b:x:y` is `x:y` with prefix `b`).
-fn split_qname(qname: &str) -> (Option<&str>, String) {
+fn split_qname(qname: &str) -> (Option<&str>, &str) {
     let Some((prefix, rest)) = qname.split_once(':') else {
-        return (None, qname.to_string());
+        return (None, qname);
     };
     let starts_name = rest
         .chars()
         .next()
         .is_some_and(|c| c != ':' && is_name_start_char(c));
     if prefix.is_empty() || !starts_name {
-        return (None, qname.to_string());
+        return (None, qname);
     }
-    (Some(prefix), rest.to_string())
+    (Some(prefix), rest)
 }
 
 /// Whether libxml2 can read `qname` as one QName: `p:l:` followed by something that cannot
