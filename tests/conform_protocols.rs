@@ -412,3 +412,82 @@ fn interrupt_stops_cleanly_and_writes_the_report() {
     assert!(!report.results.is_empty());
     assert!(matches!(out.status.code(), Some(1) | Some(130)));
 }
+
+/// An NDJSON implementation that answers every case `skipped`, and, when it has read its
+/// first `run` request, waits a moment and writes how many complete requests it then holds
+/// unread (read ahead from the pipe, none answered yet) into `$PIPELINE_SEEN`.
+const PIPELINE_PROBE: &str = r#"
+import json, os, select, sys, time
+buf = b""
+def lines():
+    global buf
+    while True:
+        while b"\n" not in buf:
+            chunk = os.read(0, 1 << 16)
+            if not chunk:
+                return
+            buf += chunk
+        line, buf = buf.split(b"\n", 1)
+        yield line
+probed = False
+for line in lines():
+    msg = json.loads(line)
+    if msg["cmd"] == "start":
+        answer = {"ok": True, "name": "probe", "version": "1", "modes": ["parse"], "profiles": ["11.3"]}
+    elif msg["cmd"] == "run":
+        if not probed:
+            probed = True
+            time.sleep(0.5)
+            while select.select([0], [], [], 0)[0]:
+                chunk = os.read(0, 1 << 16)
+                if not chunk:
+                    break
+                buf += chunk
+            with open(os.environ["PIPELINE_SEEN"], "w") as f:
+                f.write(str(buf.count(b"\n")))
+        answer = {"seq": msg["seq"], "skipped": "probe"}
+    else:
+        break
+    sys.stdout.write(json.dumps(answer) + "\n")
+    sys.stdout.flush()
+"#;
+
+#[test]
+fn ndjson_requests_are_pipelined() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let script = tmp.path().join("probe.py");
+    std::fs::write(&script, PIPELINE_PROBE).expect("the probe");
+    let seen = tmp.path().join("seen");
+    let seen_s = seen.display().to_string();
+    let script_s = script.display().to_string();
+    let py = python();
+    let out = run_harness(
+        &[
+            "check",
+            "--jobs",
+            "1",
+            "--cases",
+            "200",
+            "--protocol",
+            "ndjson",
+            "--",
+            &py,
+            &script_s,
+        ],
+        tmp.path(),
+        &[("PIPELINE_SEEN", &seen_s)],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("200 skipped"), "{stdout}");
+    let waiting: usize = std::fs::read_to_string(&seen)
+        .expect("the probe ran")
+        .trim()
+        .parse()
+        .expect("a count");
+    // The first batch is 64 requests: 63 more were sent before the first answer.
+    assert_eq!(
+        waiting, 63,
+        "requests waiting while the first was unanswered"
+    );
+}

@@ -152,6 +152,21 @@ pub trait Implementation: Send {
     /// Puts one case through the implementation. Never panics; every failure of the
     /// implementation is an [`Observed`].
     fn run(&mut self, case: &Case) -> Observed;
+
+    /// How many cases [`Implementation::run_batch`] takes at once to good effect (1: it
+    /// gains nothing from more, and a campaign then notices Ctrl-C between any two cases).
+    fn batch_size(&self) -> usize {
+        1
+    }
+
+    /// Puts `cases` through in order and returns what happened to the first of them: all
+    /// of them, or fewer when a failure ended the instance's process (the last result is
+    /// then that failure), in which case the caller hands the rest over again. Never empty
+    /// for a non-empty `cases`. Implementations that can have several cases in flight
+    /// (`--protocol ndjson`) override it; the default runs them one by one.
+    fn run_batch(&mut self, cases: &[&Case]) -> Vec<Observed> {
+        cases.iter().map(|case| self.run(case)).collect()
+    }
 }
 
 /// Starts instances of an implementation, one per job.

@@ -486,37 +486,33 @@ impl Ndjson {
     }
 }
 
-impl Implementation for Ndjson {
-    fn run(&mut self, case: &Case) -> Observed {
-        let Ok(xml) = std::str::from_utf8(&case.document) else {
-            return Observed::Skipped {
-                reason: "the document is not UTF-8 and cannot be sent as a JSON string".into(),
-            };
-        };
+/// How many requests a job sends before it waits for the first answer: answers come back in
+/// order, so one process works through them without waiting for the harness between cases.
+pub const PIPELINE: usize = 64;
+
+impl Ndjson {
+    /// Starts the process when there is none.
+    fn ensure_session(&mut self) -> Result<(), Observed> {
         if self.session.is_none() {
             match handshake(&self.command, self.timeout, self.cap) {
                 Ok((session, _)) => self.session = Some(session),
                 Err(detail) => {
-                    return Observed::ProtocolError {
+                    return Err(Observed::ProtocolError {
                         detail: format!("restart failed: {detail}"),
-                    };
+                    });
                 }
             }
         }
-        self.seq += 1;
-        let seq = self.seq;
+        Ok(())
+    }
+
+    /// Waits for the answer to request `seq`.
+    fn answer(&mut self, seq: u64) -> Observed {
         let Some(session) = self.session.as_mut() else {
             return Observed::ProtocolError {
                 detail: "no process".into(),
             };
         };
-        session.send(&json!({
-            "cmd": "run",
-            "seq": seq,
-            "mode": case.mode.name(),
-            "profile": case.profile.name(),
-            "xml": xml,
-        }));
         match session.receive(self.timeout) {
             Err(()) => self.fail(Observed::TimedOut {
                 after_ms: self.timeout.as_millis() as u64,
@@ -533,6 +529,73 @@ impl Implementation for Ndjson {
                 Err(detail) => self.fail(Observed::ProtocolError { detail }),
             },
         }
+    }
+}
+
+/// The document as a JSON string, or why it cannot be sent.
+fn document_text(case: &Case) -> Result<&str, Observed> {
+    std::str::from_utf8(&case.document).map_err(|_| Observed::Skipped {
+        reason: "the document is not UTF-8 and cannot be sent as a JSON string".into(),
+    })
+}
+
+impl Implementation for Ndjson {
+    fn run(&mut self, case: &Case) -> Observed {
+        self.run_batch(&[case])
+            .pop()
+            .unwrap_or_else(|| Observed::ProtocolError {
+                detail: "no answer".into(),
+            })
+    }
+
+    fn batch_size(&self) -> usize {
+        PIPELINE
+    }
+
+    /// Sends every request first, then reads the answers in order. A process that fails
+    /// on one case is stopped there: the requests after it were sent to a process that is
+    /// gone, so they are handed back (the caller sends them again to a new process).
+    fn run_batch(&mut self, cases: &[&Case]) -> Vec<Observed> {
+        if cases.is_empty() {
+            return Vec::new();
+        }
+        if let Err(failed) = self.ensure_session() {
+            return vec![failed];
+        }
+        // Each case's request number, or why it was not sent.
+        let mut sent: Vec<Result<u64, Observed>> = Vec::with_capacity(cases.len());
+        for case in cases {
+            let xml = match document_text(case) {
+                Ok(xml) => xml,
+                Err(skipped) => {
+                    sent.push(Err(skipped));
+                    continue;
+                }
+            };
+            self.seq += 1;
+            if let Some(session) = self.session.as_ref() {
+                session.send(&json!({
+                    "cmd": "run",
+                    "seq": self.seq,
+                    "mode": case.mode.name(),
+                    "profile": case.profile.name(),
+                    "xml": xml,
+                }));
+            }
+            sent.push(Ok(self.seq));
+        }
+        let mut out = Vec::with_capacity(cases.len());
+        for request in sent {
+            let observed = match request {
+                Err(skipped) => skipped,
+                Ok(seq) => self.answer(seq),
+            };
+            out.push(observed);
+            if self.session.is_none() {
+                break;
+            }
+        }
+        out
     }
 }
 

@@ -155,8 +155,18 @@ pub fn run_case(
     config: &CheckConfig,
     name: &str,
 ) -> (CaseResult, Judgement) {
-    let expected = case.expectation();
     let observed = implementation.run(case);
+    judge_case(case, observed, config, name)
+}
+
+/// Judges what an implementation did with one case against the reference's outcome.
+pub fn judge_case(
+    case: &Case,
+    observed: Observed,
+    config: &CheckConfig,
+    name: &str,
+) -> (CaseResult, Judgement) {
+    let expected = case.expectation();
     let judgement = judge(&expected, &observed, config.compare, case.profile);
     let result = CaseResult {
         implementation: name.to_string(),
@@ -207,15 +217,41 @@ pub fn check(
                         return;
                     }
                 };
+                let batch = instance.batch_size().max(1);
                 loop {
                     if cancel.load(Ordering::Relaxed) {
                         return;
                     }
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(case) = cases.get(i) else { return };
-                    let (result, judgement) = run_case(instance.as_mut(), case, config, &name);
-                    progress.case_done(&result);
-                    lock(&slots)[i] = Some((result, judgement.signature()));
+                    let first = next.fetch_add(batch, Ordering::Relaxed);
+                    if first >= cases.len() {
+                        return;
+                    }
+                    let mut pending: Vec<usize> =
+                        (first..(first + batch).min(cases.len())).collect();
+                    while !pending.is_empty() {
+                        let batch_cases: Vec<&Case> = pending.iter().map(|&i| &cases[i]).collect();
+                        let observed = instance.run_batch(&batch_cases);
+                        // An instance answers at least one case; anything else is its bug,
+                        // and the case is then recorded as a protocol error.
+                        let observed = if observed.is_empty() {
+                            vec![Observed::ProtocolError {
+                                detail: "the implementation gave no answer".into(),
+                            }]
+                        } else {
+                            observed
+                        };
+                        let done = observed.len().min(pending.len());
+                        for (&i, observed) in pending.iter().zip(observed) {
+                            let (result, judgement) =
+                                judge_case(&cases[i], observed, config, &name);
+                            progress.case_done(&result);
+                            lock(&slots)[i] = Some((result, judgement.signature()));
+                        }
+                        pending.drain(..done);
+                        if cancel.load(Ordering::Relaxed) {
+                            return;
+                        }
+                    }
                 }
             });
         }
