@@ -1,9 +1,12 @@
 //! Throughput of a conformance campaign, to show the harness is not the bottleneck:
-//! the built-in reference in-process (1 and 2 jobs), a persistent NDJSON implementation,
-//! and per-case processes beside the cost of starting `true`.
+//! the built-in reference in-process (1 and 2 jobs; the default campaign of generated cases,
+//! and one of respelled corpus cases), a persistent NDJSON implementation, and per-case
+//! processes beside the cost of starting `true`.
 //!
-//! `cargo bench --bench campaign`; criterion reports cases/s as elements/s. Shrinking is
-//! off so that only the campaign loop is timed.
+//! `cargo bench --bench campaign`; criterion reports cases/s as elements/s. Each iteration
+//! is a whole `check`: building the campaign (generating its cases), running and judging
+//! every case, and the report in memory. Shrinking is off. The allocator is the command
+//! line's (mimalloc).
 
 use std::ffi::OsString;
 use std::hint::black_box;
@@ -12,6 +15,9 @@ use std::sync::atomic::AtomicBool;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use domainbackup_harness::conform::run::{CheckRequest, Quiet, execute};
 use domainbackup_harness::conform::{CheckConfig, Extension, ImplementationSpec};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// A persistent implementation that answers every case at once (it skips them), so the
 /// figure is the protocol's own cost.
@@ -27,10 +33,15 @@ for line in sys.stdin:
         break
 "#;
 
-fn request(implementation: ImplementationSpec, cases: usize, jobs: usize) -> CheckRequest {
+fn request(
+    implementation: ImplementationSpec,
+    cases: usize,
+    jobs: usize,
+    extend: Extension,
+) -> CheckRequest {
     let mut config = CheckConfig {
         cases: Some(cases),
-        extend: Extension::Variants,
+        extend,
         jobs,
         ..CheckConfig::default()
     };
@@ -64,27 +75,37 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("campaign");
     group.sample_size(10);
 
-    for jobs in [1, 2] {
-        let r = request(ImplementationSpec::Reference, 20_000, jobs);
-        group.throughput(Throughput::Elements(20_000));
-        group.bench_function(format!("reference-{jobs}-jobs"), |b| {
-            b.iter(|| black_box(run(&r)))
-        });
+    for (extend, label) in [
+        (Extension::Generator, "generated"),
+        (Extension::Variants, "respelled"),
+    ] {
+        for jobs in [1, 2] {
+            let r = request(ImplementationSpec::Reference, 50_000, jobs, extend);
+            group.throughput(Throughput::Elements(50_000));
+            group.bench_function(format!("reference-{label}-{jobs}-jobs"), |b| {
+                b.iter(|| black_box(run(&r)))
+            });
+        }
     }
 
     let dir = std::env::temp_dir().join(format!("domainbackup-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary folder");
     let script = dir.join("fast_ndjson.py");
     std::fs::write(&script, FAST_NDJSON).expect("the NDJSON implementation");
-    let ndjson = request(
-        ImplementationSpec::Ndjson {
-            command: vec![python(), script.clone().into()],
-        },
-        10_000,
-        1,
-    );
-    group.throughput(Throughput::Elements(10_000));
-    group.bench_function("ndjson-1-job", |b| b.iter(|| black_box(run(&ndjson))));
+    for jobs in [1, 2] {
+        let ndjson = request(
+            ImplementationSpec::Ndjson {
+                command: vec![python(), script.clone().into()],
+            },
+            20_000,
+            jobs,
+            Extension::Variants,
+        );
+        group.throughput(Throughput::Elements(20_000));
+        group.bench_function(format!("ndjson-{jobs}-jobs"), |b| {
+            b.iter(|| black_box(run(&ndjson)))
+        });
+    }
 
     for jobs in [1, 2] {
         let per_case = request(
@@ -93,6 +114,7 @@ fn bench(c: &mut Criterion) {
             },
             300,
             jobs,
+            Extension::Variants,
         );
         group.throughput(Throughput::Elements(300));
         group.bench_function(format!("per-case-true-{jobs}-jobs"), |b| {

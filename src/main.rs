@@ -123,6 +123,10 @@ struct CheckArgs {
     /// Leave the upstream vectors out.
     #[arg(long)]
     no_upstream: bool,
+    /// Run every counterexample file in DIR (e.g. an earlier run's REPORT/counterexamples)
+    /// first, beyond --cases (repeatable).
+    #[arg(long, value_name = "DIR")]
+    replay_dir: Vec<PathBuf>,
     /// Write results.jsonl, junit.xml, index.html, summary.json and counterexamples here.
     #[arg(long)]
     report: Option<PathBuf>,
@@ -221,6 +225,7 @@ fn check_request(args: &CheckArgs) -> Result<conform::run::CheckRequest, String>
     } else if let Some(dir) = &args.upstream {
         config.upstream_dir = Some(dir.clone());
     }
+    config.replay_dirs = args.replay_dir.clone();
     config.shrink = conform::ShrinkLimits {
         steps: args.shrink_steps,
         time: seconds(args.shrink_time, "shrink-time")?,

@@ -140,6 +140,35 @@ fn dropped_attribute_is_wrong_output() {
         Some("/domainbackup/disks/disk/@exportbitmap")
     );
     assert!(c.detail.contains("@exportbitmap: expected"), "{}", c.detail);
+
+    // Later runs take the stored counterexamples first, with --replay-dir: the wrong
+    // implementation still fails on them, the reference agrees, and a folder holding a
+    // file that is not a counterexample is an environment error naming the file.
+    let stored = run.dir.join("counterexamples");
+    let stored_s = stored.display().to_string();
+    let files = std::fs::read_dir(&stored).expect("counterexamples").count();
+    assert!(files >= 1);
+    let only_stored = ["--no-corpus", "--no-upstream", "--replay-dir", &stored_s];
+    let (again, _tmp2) = check(&[&only_stored[..], &["--", &imp]].concat(), &[]);
+    assert_eq!(again.status, 1, "{}", again.stdout);
+    let report = again.report.as_ref().expect("report");
+    assert_eq!(report.results.len(), files);
+    for r in &report.results {
+        assert!(r.id.starts_with("counterexample/"), "{}", r.id);
+        assert_eq!(r.outcome, Outcome::WrongOutput, "{}", r.id);
+    }
+    let (fixed, _tmp3) = check(&only_stored, &[]);
+    assert_eq!(fixed.status, 0, "{}", fixed.stdout);
+    assert_eq!(fixed.report.as_ref().expect("report").results.len(), files);
+    let bad = stored.join("zz-not-one.json");
+    std::fs::write(&bad, "{}").expect("a bad file");
+    let (broken, _tmp4) = check(&only_stored, &[]);
+    assert_eq!(broken.status, 2, "{}", broken.stderr);
+    assert!(
+        broken.stderr.contains("zz-not-one.json"),
+        "{}",
+        broken.stderr
+    );
 }
 
 #[test]

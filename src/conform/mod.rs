@@ -88,6 +88,9 @@ pub struct CheckConfig {
     /// libvirt's `domainbackupxml2xmlin/` folder. Default: `../shared/libvirt/tests/
     /// domainbackupxml2xmlin` beside this crate.
     pub upstream_dir: Option<PathBuf>,
+    /// Folders of counterexample files (an earlier run's `counterexamples/`) whose cases run
+    /// first in every campaign, beyond `cases`. Default: none.
+    pub replay_dirs: Vec<PathBuf>,
     /// Where minimal counterexamples are written. Default: `target/domainbackup-check`
     /// (the report folder when one is given).
     pub counterexample_dir: PathBuf,
@@ -118,6 +121,7 @@ impl Default for CheckConfig {
             filter: Vec::new(),
             corpus_dir: Some(default_corpus_dir()),
             upstream_dir: Some(default_upstream_dir()),
+            replay_dirs: Vec::new(),
             counterexample_dir: PathBuf::from("target/domainbackup-check"),
             shrink: ShrinkLimits::default(),
             known_failures: KnownFailures::default(),

@@ -141,7 +141,47 @@ pub fn build_campaign(
         // An empty list makes the campaign extend with variants of its fixed cases.
         (true, super::Extension::Variants) => Vec::new(),
     };
-    case::campaign(&fixed_refs, &extra, &plan).map_err(|e| EnvironmentError::Cases(e.to_string()))
+    let mut cases = stored_counterexamples(config, &plan)?;
+    cases.extend(
+        case::campaign(&fixed_refs, &extra, &plan)
+            .map_err(|e| EnvironmentError::Cases(e.to_string()))?,
+    );
+    Ok(cases)
+}
+
+/// The cases of every counterexample file in `config.replay_dirs` (files ending in `.json`,
+/// in name order), as `counterexample/FILE-STEM`, for the requested modes and profiles,
+/// filtered and cut to the shard like every other case. A file that is not a
+/// counterexample is an error naming it.
+fn stored_counterexamples(
+    config: &CheckConfig,
+    plan: &CampaignPlan,
+) -> Result<Vec<Case>, EnvironmentError> {
+    let mut cases = Vec::new();
+    for dir in &config.replay_dirs {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| EnvironmentError::io(dir, e))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        for file in files {
+            let mut case = Counterexample::read(&file)?.case()?;
+            let stem = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            case.id = format!("counterexample/{stem}");
+            let wanted = plan.modes.contains(&case.mode)
+                && plan.profiles.contains(&case.profile)
+                && (plan.filter.is_empty() || plan.filter.iter().any(|f| case.id.contains(f)))
+                && plan.shard.is_none_or(|shard| shard.contains(&case.id));
+            if wanted {
+                cases.push(case);
+            }
+        }
+    }
+    Ok(cases)
 }
 
 fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
