@@ -2,7 +2,8 @@
 //! same outcome class and, for wrong output, the same differing path (indexes aside).
 //!
 //! Readable documents are shrunk on the element tree (delta debugging, greedy to a fixed
-//! point): remove prolog items, whole child nodes (elements, text, comments, references),
+//! point): remove prolog items, runs of sibling nodes (halves, quarters, ...), whole
+//! child nodes (elements, text, comments, references),
 //! attributes; simplify attribute values and text (empty, halves); then indent the result.
 //! Documents the tree cannot hold (not well-formed) are shrunk as text: chunks of lines,
 //! then of bytes. Each step re-runs the implementation and the reference; the whole is
@@ -217,6 +218,34 @@ fn shrink_tree(mut doc: XDocument, tester: &mut Tester<'_>) {
                 }
             }
         }
+        // Runs of siblings: halves, quarters, ... of an element's children at once, so
+        // that a document of many disks loses most of them in a few steps.
+        let mut paths = Vec::new();
+        element_paths(&doc.root, &mut Vec::new(), &mut paths);
+        for path in &paths {
+            let mut size = element_at(&mut doc.root, path).map_or(0, |e| e.children.len()) / 2;
+            while size >= 2 && tester.has_budget() {
+                let mut i = 0;
+                loop {
+                    let count = element_at(&mut doc.root, path).map_or(0, |e| e.children.len());
+                    if i >= count || !tester.has_budget() {
+                        break;
+                    }
+                    let end = (i + size).min(count);
+                    let mut candidate = doc.clone();
+                    if let Some(e) = element_at(&mut candidate.root, path) {
+                        e.children.drain(i..end);
+                    }
+                    if tester.test(&candidate.to_bytes()) {
+                        doc = candidate;
+                        progress = true;
+                    } else {
+                        i = end;
+                    }
+                }
+                size /= 2;
+            }
+        }
         // Whole nodes, largest first (preorder).
         let mut cursor = 0;
         loop {
@@ -360,4 +389,74 @@ fn remove_chunks(mut units: Vec<Vec<u8>>, tester: &mut Tester<'_>) -> Vec<Vec<u8
 pub fn line_count(document: &[u8]) -> usize {
     let newlines = document.iter().filter(|&&b| b == b'\n').count();
     newlines + usize::from(!document.is_empty() && !document.ends_with(b"\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Mode, Profile};
+
+    /// The reference, except that it drops every `exportbitmap` attribute from its output.
+    struct DropsExportbitmap {
+        runs: usize,
+    }
+
+    impl Implementation for DropsExportbitmap {
+        fn run(&mut self, case: &Case) -> Observed {
+            self.runs += 1;
+            match case.expectation() {
+                Ok(output) => Observed::Accepted {
+                    output: output.replace(" exportbitmap='b'", ""),
+                },
+                Err(r) => Observed::Rejected {
+                    message: r.message,
+                    code: None,
+                    stage: None,
+                },
+            }
+        }
+    }
+
+    #[test]
+    fn many_siblings_go_in_few_steps() {
+        let mut document =
+            String::from("<domainbackup mode='pull'>\n  <server name='h'/>\n  <disks>\n");
+        for i in 0..300 {
+            let bitmap = if i == 211 { " exportbitmap='b'" } else { "" };
+            document.push_str(&format!("    <disk name='vd{i}' type='file'{bitmap}/>\n"));
+        }
+        document.push_str("  </disks>\n</domainbackup>\n");
+        let case = Case {
+            id: "many".into(),
+            rule: "many".into(),
+            source: "test".into(),
+            profile: Profile::V11_3,
+            mode: Mode::Parse,
+            document: document.into_bytes(),
+        };
+        let mut implementation = DropsExportbitmap { runs: 0 };
+        let target = (
+            Outcome::WrongOutput,
+            Some("/domainbackup/disks/disk/@exportbitmap".to_string()),
+        );
+        let limits = ShrinkLimits {
+            steps: 400,
+            ..ShrinkLimits::default()
+        };
+        let shrunk = shrink(
+            &case,
+            &target,
+            &mut implementation,
+            Comparison::default(),
+            limits,
+            &AtomicBool::new(false),
+        )
+        .expect("it disagrees");
+        let text = String::from_utf8_lossy(&shrunk.document).into_owned();
+        assert!(!shrunk.exhausted, "ran out of steps: {text}");
+        assert!(shrunk.steps < 120, "{} steps", shrunk.steps);
+        assert!(line_count(&shrunk.document) <= 6, "{text}");
+        eprintln!("{} steps", shrunk.steps);
+        assert!(text.contains("exportbitmap='b'"), "{text}");
+    }
 }
