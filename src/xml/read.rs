@@ -481,16 +481,22 @@ impl<'t> Reader<'t> {
 
         // Namespace declarations first: they apply to the element's own name and attributes.
         let mut bindings = Vec::new();
-        let mut attributes = Vec::with_capacity(raw_attributes.len());
-        for (qn, value, pos) in raw_attributes {
-            if qn == "xmlns" {
-                bindings.push((None, value));
-            } else if let Some(prefix) = qn.strip_prefix("xmlns:") {
-                bindings.push((Some(prefix.to_string()), value));
-            } else {
-                attributes.push((qn, value, pos));
+        let declares = |qn: &str| qn == "xmlns" || qn.starts_with("xmlns:");
+        let attributes = if raw_attributes.iter().any(|(qn, _, _)| declares(qn)) {
+            let mut attributes = Vec::with_capacity(raw_attributes.len());
+            for (qn, value, pos) in raw_attributes {
+                if qn == "xmlns" {
+                    bindings.push((None, value));
+                } else if let Some(prefix) = qn.strip_prefix("xmlns:") {
+                    bindings.push((Some(prefix.to_string()), value));
+                } else {
+                    attributes.push((qn, value, pos));
+                }
             }
-        }
+            attributes
+        } else {
+            raw_attributes
+        };
         let mut saved = Vec::with_capacity(bindings.len());
         for (prefix, uri) in bindings {
             let previous = self.bind(prefix.clone(), uri);
@@ -591,7 +597,9 @@ impl<'t> Reader<'t> {
         let mut out: Vec<(String, String, Position)> = Vec::new();
         // Duplicates: a linear scan while the tag is small, a set once it is not (a tag
         // may have a million attributes).
-        let mut names: Vec<&str> = Vec::new();
+        // The first names in a fixed array (no allocation), the rest in a set.
+        const FEW: usize = 16;
+        let mut names: [&str; FEW] = [""; FEW];
         let mut seen: HashSet<&str> = HashSet::new();
         let bytes = s.as_bytes();
         let mut i = 0;
@@ -648,16 +656,18 @@ impl<'t> Reader<'t> {
             let raw = &s[value_start..value_start + len];
             i = value_start + len + 1;
             let position = self.pos(offset + name_start);
-            let repeated = if names.len() < 16 {
-                let repeated = names.contains(&name);
-                names.push(name);
-                repeated
+            let count = out.len();
+            let repeated = if count < FEW {
+                names[..count].contains(&name)
             } else {
                 if seen.is_empty() {
                     seen.extend(names.iter().copied());
                 }
                 !seen.insert(name)
             };
+            if count < FEW {
+                names[count] = name;
+            }
             if repeated {
                 return Err(not_well_formed(
                     format!("attribute {name} redefined"),
