@@ -494,6 +494,37 @@ fn generated_cases_extend_the_campaign_deterministically() {
             c.id
         );
     }
+    // Groups share a definition, not documents: in 2,400 cases nearly every document differs
+    // (the few repeats are the smallest definitions), the invalid ones break nearly every
+    // rule, and every profile and mode is there.
+    let many = GeneratorSource.cases(&request(2400)).expect("generated");
+    let documents: std::collections::HashSet<&[u8]> =
+        many.iter().map(|c| c.document.as_slice()).collect();
+    eprintln!("{} distinct documents of {}", documents.len(), many.len());
+    assert!(
+        documents.len() * 100 >= many.len() * 98,
+        "repeated documents"
+    );
+    let rules: std::collections::HashSet<&str> = many
+        .iter()
+        .filter(|c| c.id.starts_with("generated/invalid/"))
+        .map(|c| c.rule.as_str())
+        .collect();
+    let all = domainbackup_harness::generator::invalid::all_rule_ids().len();
+    eprintln!(
+        "{} of {all} rules broken in 1,200 invalid cases",
+        rules.len()
+    );
+    assert!(
+        rules.len() * 10 >= all * 9,
+        "{} of {all} rules",
+        rules.len()
+    );
+    for mode in [Mode::Parse, Mode::Align, Mode::Internal] {
+        for profile in Profile::ALL {
+            assert!(many.iter().any(|c| c.mode == mode && c.profile == profile));
+        }
+    }
     // Through the campaign and the runner: the reference agrees with itself.
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let reference = ReferenceLauncher::new();

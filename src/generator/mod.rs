@@ -105,20 +105,30 @@ pub fn valid(profile: Profile, mode: Mode) -> BoxedStrategy<ValidCase> {
         .boxed()
 }
 
-/// Valid documents for `profile` processed in `mode`, as [`valid`] draws them, without the
-/// expected output (for callers that take the expectation from the reference anyway, such
-/// as the conformance runner's generated cases; computing it costs as much as drawing).
-pub fn valid_documents(profile: Profile, mode: Mode) -> BoxedStrategy<String> {
+/// Valid definitions for `profile` processed in `mode`, as [`valid`] and [`invalid`] draw
+/// them (before [`valid_document`] or [`invalid::break_rule`] writes them).
+pub fn definitions(profile: Profile, mode: Mode) -> BoxedStrategy<DomainBackup> {
+    model::definition(target(profile, mode))
+}
+
+/// A valid document for `definition` (drawn by [`definitions`] for the same profile and
+/// mode) in the spelling `seed` picks, as [`valid`] writes it, without the expected output
+/// (for callers that take the expectation from the reference anyway, such as the
+/// conformance runner's generated cases).
+pub fn valid_document(
+    definition: &DomainBackup,
+    profile: Profile,
+    mode: Mode,
+    seed: u64,
+) -> String {
     let t = target(profile, mode);
-    let aligned = mode.options(profile).align;
-    (model::definition(t), any::<u64>())
-        .prop_map(move |(mut definition, seed)| {
-            if aligned {
-                model::make_alignable(&mut definition);
-            }
-            render::render(&definition, t, seed)
-        })
-        .boxed()
+    if mode.options(profile).align {
+        let mut definition = definition.clone();
+        model::make_alignable(&mut definition);
+        render::render(&definition, t, seed)
+    } else {
+        render::render(definition, t, seed)
+    }
 }
 
 /// A definition with a domain of its own (read-only, empty and non-file disks included)
