@@ -2,10 +2,12 @@
 //! `libvirt.so.0`, or the one `DOMAINBACKUP_LIBVIRT_SO` names), in every mode, under the
 //! profile of the loaded version. Any disagreement aborts with both sides
 //! (`domainbackup_harness::fuzzing::check_libvirt`); what libvirt cannot be asked
-//! faithfully is skipped.
+//! faithfully, or where the reference is known to differ, is skipped and counted: a line
+//! `libvirt_diff: N inputs, A agreed, S skipped` is printed at every power of two inputs.
 #![no_main]
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use domainbackup_harness::Profile;
 use domainbackup_harness::libvirt::Libvirt;
@@ -35,14 +37,26 @@ fn libvirt() -> &'static (Libvirt, Profile) {
     })
 }
 
+static INPUTS: AtomicUsize = AtomicUsize::new(0);
+static AGREED: AtomicUsize = AtomicUsize::new(0);
+static SKIPPED: AtomicUsize = AtomicUsize::new(0);
+
 fuzz_target!(
     init: {
         libvirt();
     },
     |data: &[u8]| {
         let (libvirt, profile) = libvirt();
-        if let Err(finding) = domainbackup_harness::fuzzing::check_libvirt(libvirt, *profile, data) {
-            panic!("{finding}");
+        match domainbackup_harness::fuzzing::check_libvirt(libvirt, *profile, data) {
+            Ok(asked) => {
+                let agreed = AGREED.fetch_add(asked.agreed, Ordering::Relaxed) + asked.agreed;
+                let skipped = SKIPPED.fetch_add(asked.skipped, Ordering::Relaxed) + asked.skipped;
+                let inputs = INPUTS.fetch_add(1, Ordering::Relaxed) + 1;
+                if inputs.is_power_of_two() {
+                    eprintln!("libvirt_diff: {inputs} inputs, {agreed} agreed, {skipped} skipped");
+                }
+            }
+            Err(finding) => panic!("{finding}"),
         }
     }
 );
