@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use domainbackup_harness::corpus::{self, CorpusCase};
 use domainbackup_harness::libvirt::Libvirt;
-use domainbackup_harness::{Mode, Profile, Rejection, Stage};
+use domainbackup_harness::{Mode, Profile, fuzzing};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 fn upstream_cases() -> Vec<CorpusCase> {
@@ -35,43 +35,6 @@ fn upstream_cases() -> Vec<CorpusCase> {
     cases
 }
 
-/// Compares the two outcomes; `Err` says how they differ.
-fn compare(
-    reference: &Result<String, Rejection>,
-    real: &Result<String, Rejection>,
-) -> Result<(), String> {
-    match (reference, real) {
-        (Ok(a), Ok(b)) if a == b => Ok(()),
-        (Ok(a), Ok(b)) => Err(format!(
-            "outputs differ\n--- reference\n{a}--- libvirt\n{b}"
-        )),
-        (Ok(_), Err(r)) => Err(format!(
-            "reference accepts, libvirt rejects: {}",
-            r.to_line()
-        )),
-        (Err(r), Ok(_)) => Err(format!(
-            "reference rejects ({}), libvirt accepts",
-            r.to_line()
-        )),
-        (Err(a), Err(b)) => {
-            let libxml2_text = matches!(a.stage, Stage::WellFormed | Stage::Schema);
-            if a.stage != b.stage
-                || a.code != b.code
-                || a.domain != b.domain
-                || (!libxml2_text && a.message != b.message)
-            {
-                Err(format!(
-                    "rejections differ\n  reference: {}\n  libvirt:   {}",
-                    a.to_line(),
-                    b.to_line()
-                ))
-            } else {
-                Ok(())
-            }
-        }
-    }
-}
-
 fn check(libvirt: &Libvirt, profile: Profile, case: &CorpusCase, mode: Mode) -> Result<(), Failed> {
     let options = mode.options(profile);
     let reference = corpus::run(case, profile, mode);
@@ -82,7 +45,8 @@ fn check(libvirt: &Libvirt, profile: Profile, case: &CorpusCase, mode: Mode) -> 
         _ => libvirt.process(&case.document, options.internal, options.align),
     }
     .map_err(|e| Failed::from(format!("libvirt could not judge the case: {e}")))?;
-    compare(&reference, &real).map_err(Failed::from)
+    // The same comparison the libvirt_diff fuzz target makes.
+    fuzzing::compare_with_libvirt(&reference, &real).map_err(Failed::from)
 }
 
 fn main() {
