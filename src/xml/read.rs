@@ -129,6 +129,15 @@ pub(super) fn is_name_char(c: char) -> bool {
 }
 
 pub(super) fn is_name(s: &str) -> bool {
+    // ASCII names (all of the grammar's) without decoding characters.
+    let bytes = s.as_bytes();
+    if bytes.is_ascii() {
+        let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':';
+        return bytes.first().is_some_and(|&b| start(b))
+            && bytes[1..]
+                .iter()
+                .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.');
+    }
     let mut chars = s.chars();
     chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
 }
@@ -426,6 +435,12 @@ impl<'t> Reader<'t> {
     }
 
     fn check_chars(&mut self, offset: usize, s: &str) -> Result<(), Rejection> {
+        // Printable ASCII, TAB, LF and CR are always characters: most text is only those.
+        if s.bytes()
+            .all(|b| (0x20..0x7F).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'))
+        {
+            return Ok(());
+        }
         if let Some((i, c)) = s.char_indices().find(|(_, c)| !is_xml_char(*c)) {
             return Err(self.fail(
                 offset + i,
@@ -972,7 +987,7 @@ impl<'t> Reader<'t> {
         if let Some(i) = raw.find(['&', '<']) {
             return Err(self.fail(start + i, "EntityRef: expecting ';'"));
         }
-        if let Some(i) = raw.find("]]>") {
+        if let Some(i) = raw.contains(']').then(|| raw.find("]]>")).flatten() {
             return Err(self.fail(start + i, "sequence ']]>' not allowed in content"));
         }
         self.check_chars(start, raw)?;
@@ -1095,6 +1110,9 @@ fn split_qname(qname: &str) -> (Option<&str>, &str) {
 /// Whether libxml2 can read `qname` as one QName: `p:l:` followed by something that cannot
 /// start a name leaves characters in the tag that nothing reads.
 fn qname_is_complete(qname: &str) -> bool {
+    if !qname.contains(':') {
+        return true;
+    }
     match split_qname(qname) {
         (Some(_), local) => match local.split_once(':') {
             Some((_, tail)) => {
