@@ -383,6 +383,18 @@ pub struct CampaignPlan {
     pub shard: Option<Shard>,
 }
 
+impl CampaignPlan {
+    /// Whether the `--filter` texts keep a case with `id` (all when there are none).
+    pub fn keeps(&self, id: &str) -> bool {
+        self.filter.is_empty() || self.filter.iter().any(|f| id.contains(f))
+    }
+
+    /// Whether a case with `id` is in this run's shard (all when unsharded).
+    pub fn in_shard(&self, id: &str) -> bool {
+        self.shard.is_none_or(|shard| shard.contains(id))
+    }
+}
+
 /// The cases of a run: the fixed sources' cases, filtered, then sampled down or extended
 /// with `extra` sources (variants of the fixed cases when `extra` is empty) up to
 /// `plan.cases`, then cut to the shard. Deterministic in `plan`.
@@ -397,7 +409,7 @@ pub fn campaign(
         modes: plan.modes.clone(),
         profiles: plan.profiles.clone(),
     };
-    let keep = |c: &Case| plan.filter.is_empty() || plan.filter.iter().any(|f| c.id.contains(f));
+    let keep = |c: &Case| plan.keeps(&c.id);
     let mut cases: Vec<Case> = Vec::new();
     for source in fixed {
         cases.extend(source.cases(&request)?.into_iter().filter(keep));
@@ -443,9 +455,7 @@ pub fn campaign(
             cases.extend(added);
         }
     }
-    if let Some(shard) = plan.shard {
-        cases.retain(|c| shard.contains(&c.id));
-    }
+    cases.retain(|c| plan.in_shard(&c.id));
     Ok(cases)
 }
 

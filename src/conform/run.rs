@@ -174,8 +174,8 @@ fn stored_counterexamples(
             case.id = format!("counterexample/{stem}");
             let wanted = plan.modes.contains(&case.mode)
                 && plan.profiles.contains(&case.profile)
-                && (plan.filter.is_empty() || plan.filter.iter().any(|f| case.id.contains(f)))
-                && plan.shard.is_none_or(|shard| shard.contains(&case.id));
+                && plan.keeps(&case.id)
+                && plan.in_shard(&case.id);
             if wanted {
                 cases.push(case);
             }
