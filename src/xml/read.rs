@@ -41,7 +41,7 @@ const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 /// Reads `input` as libvirt hands it to libxml2: as a C string, so everything from the first
 /// NUL byte on is not seen.
 pub fn read(input: &[u8]) -> Result<Document, Rejection> {
-    let input = match input.iter().position(|&b| b == 0) {
+    let input = match memchr::memchr(0, input) {
         Some(nul) => &input[..nul],
         None => input,
     };
@@ -56,7 +56,7 @@ pub fn read(input: &[u8]) -> Result<Document, Rejection> {
         ));
     }
     let text = decode(input)?;
-    Reader::new(&text).run()
+    Reader::new(text).run()
 }
 
 fn not_well_formed(detail: impl std::fmt::Display, position: Position) -> Rejection {
@@ -74,10 +74,10 @@ fn not_well_formed(detail: impl std::fmt::Display, position: Position) -> Reject
 
 /// Turns the bytes into text. libvirt has libxml2 read every document as UTF-8, whatever
 /// encoding its XML declaration names; a UTF-8 byte order mark is skipped.
-fn decode(input: &[u8]) -> Result<String, Rejection> {
+fn decode(input: &[u8]) -> Result<&str, Rejection> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     match std::str::from_utf8(input) {
-        Ok(s) => Ok(s.to_string()),
+        Ok(s) => Ok(s),
         Err(e) => Err(not_well_formed(
             format!(
                 "input is not proper UTF-8 (byte 0x{:02X})",
@@ -143,14 +143,14 @@ pub(super) fn is_name(s: &str) -> bool {
 }
 
 /// One open element while reading.
-struct Open {
+struct Open<'t> {
     element: Element,
     /// libxml2's `xml:space` stack value: -1 default, -2 "text seen", 0 default, 1 preserve.
     space: i8,
-    /// Namespace bindings this element declared (prefix, previous binding).
-    bindings: Vec<(Option<String>, Option<String>)>,
+    /// The prefixes this element bound (in order; `None`: the default namespace).
+    bindings: Vec<Option<String>>,
     /// The qualified name, for matching the end tag.
-    qname: String,
+    qname: &'t str,
 }
 
 /// Line and column bookkeeping: offsets are visited in increasing order, so the cursor only
@@ -164,7 +164,7 @@ struct Cursor {
 struct Reader<'t> {
     text: &'t str,
     cursor: Cursor,
-    stack: Vec<Open>,
+    stack: Vec<Open<'t>>,
     root: Option<Element>,
     has_doctype: bool,
     seen_decl_slot: bool,
@@ -181,8 +181,11 @@ struct Reader<'t> {
     /// (`#PCDATA`, `ANY`, `EMPTY`), which decides libxml2's blank removal.
     element_decls: std::collections::HashMap<String, bool>,
     expansion_budget: usize,
-    /// Namespace prefix → URI (`None` key: the default namespace).
+    /// Namespace prefix → URI (`None` key: the default namespace), innermost last; `xml`
+    /// is bound without an entry.
     namespaces: Vec<(Option<String>, String)>,
+    /// The attributes of the start tag being read, as written (kept to save allocations).
+    raw_attributes: Vec<(&'t str, String, Position)>,
 }
 
 impl<'t> Reader<'t> {
@@ -203,7 +206,8 @@ impl<'t> Reader<'t> {
             external_subset: false,
             element_decls: std::collections::HashMap::new(),
             expansion_budget: MAX_ENTITY_EXPANSION,
-            namespaces: vec![(Some("xml".to_string()), XML_NAMESPACE.to_string())],
+            namespaces: Vec::new(),
+            raw_attributes: Vec::new(),
         }
     }
 
@@ -212,17 +216,26 @@ impl<'t> Reader<'t> {
         let offset = offset.min(self.text.len());
         if offset > self.cursor.offset {
             // Columns count characters: every byte that does not continue a UTF-8 sequence.
-            let chars = |bytes: &[u8]| bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u32;
-            let bytes = &self.text.as_bytes()[self.cursor.offset..offset];
-            match bytes.iter().rposition(|&b| b == b'\n') {
-                Some(last) => {
-                    let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u32;
-                    self.cursor.line += lines;
-                    self.cursor.column = 1 + chars(&bytes[last + 1..]);
+            let chars = |bytes: &[u8]| {
+                if bytes.is_ascii() {
+                    bytes.len() as u32
+                } else {
+                    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u32
                 }
-                None => self.cursor.column += chars(bytes),
-            }
-            self.cursor.offset = offset;
+            };
+            let bytes = &self.text.as_bytes()[self.cursor.offset..offset];
+            let (line, column) = match memchr::memrchr(b'\n', bytes) {
+                Some(last) => (
+                    self.cursor.line + memchr::memchr_iter(b'\n', &bytes[..=last]).count() as u32,
+                    1 + chars(&bytes[last + 1..]),
+                ),
+                None => (self.cursor.line, self.cursor.column + chars(bytes)),
+            };
+            self.cursor = Cursor {
+                offset,
+                line,
+                column,
+            };
         }
         Position {
             line: self.cursor.line,
@@ -274,7 +287,7 @@ impl<'t> Reader<'t> {
             self.seen_decl_slot = true;
         }
         if let Some(open) = self.stack.last() {
-            let name = open.qname.clone();
+            let name = open.qname;
             return Err(self.fail(
                 self.text.len(),
                 format!("premature end of data: element '{name}' is not closed"),
@@ -482,7 +495,8 @@ impl<'t> Reader<'t> {
             ));
         }
         let inner_end = if empty { end - 2 } else { end - 1 };
-        let inner = &self.text[start + 1..inner_end];
+        let text: &'t str = self.text;
+        let inner = &text[start + 1..inner_end];
         let name_len = inner.find(is_blank).unwrap_or(inner.len());
         let qname = &inner[..name_len];
         if qname.is_empty() || !is_name(qname) || !qname_is_complete(qname) {
@@ -492,53 +506,66 @@ impl<'t> Reader<'t> {
             return Err(self.fail(start + 1, "name too long"));
         }
         let position = self.pos(start);
-        let raw_attributes = self.attributes(start + 1 + name_len, &inner[name_len..])?;
+        // The attributes as written go into a buffer kept from tag to tag.
+        let mut raw_attributes = std::mem::take(&mut self.raw_attributes);
+        raw_attributes.clear();
+        let read = self.attributes(
+            start + 1 + name_len,
+            &inner[name_len..],
+            &mut raw_attributes,
+        );
+        if let Err(e) = read {
+            self.raw_attributes = raw_attributes;
+            return Err(e);
+        }
 
         // Namespace declarations first: they apply to the element's own name and attributes.
         let mut bindings = Vec::new();
         let declares = |qn: &str| qn == "xmlns" || qn.starts_with("xmlns:");
-        let attributes = if raw_attributes.iter().any(|(qn, _, _)| declares(qn)) {
-            let mut attributes = Vec::with_capacity(raw_attributes.len());
-            for (qn, value, pos) in raw_attributes {
-                if qn == "xmlns" {
-                    bindings.push((None, value));
+        if raw_attributes.iter().any(|(qn, _, _)| declares(qn)) {
+            for (qn, value, _) in raw_attributes.iter_mut() {
+                let prefix = if *qn == "xmlns" {
+                    None
                 } else if let Some(prefix) = qn.strip_prefix("xmlns:") {
-                    bindings.push((Some(prefix.to_string()), value));
+                    Some(prefix.to_string())
                 } else {
-                    attributes.push((qn, value, pos));
-                }
+                    continue;
+                };
+                self.namespaces
+                    .push((prefix.clone(), std::mem::take(value)));
+                bindings.push(prefix);
             }
-            attributes
-        } else {
-            raw_attributes
-        };
-        let mut saved = Vec::with_capacity(bindings.len());
-        for (prefix, uri) in bindings {
-            let previous = self.bind(prefix.clone(), uri);
-            saved.push((prefix, previous));
+            raw_attributes.retain(|(qn, _, _)| !declares(qn));
         }
         let (prefix, name, namespace) = self.resolve(qname, true);
         let mut element = Element {
             name,
             prefix,
             namespace,
-            attributes: Vec::with_capacity(attributes.len()),
+            attributes: Vec::with_capacity(raw_attributes.len()),
             children: Vec::new(),
             position,
         };
-        let mut seen: HashSet<(String, Option<String>)> = HashSet::new();
+        // Namespaced attributes seen so far (local name and namespace), for duplicates; made
+        // at the first one (most elements have none).
+        let mut seen: Option<HashSet<(String, String)>> = None;
         let mut space = match self.stack.last() {
             None => -1,
             Some(parent) if parent.space == -2 => -1,
             Some(parent) => parent.space,
         };
-        for (qn, value, pos) in attributes {
-            let (prefix, local, namespace) = self.resolve(&qn, false);
-            if namespace.is_some() && !seen.insert((local.clone(), namespace.clone())) {
-                return Err(not_well_formed(
-                    format!("namespaced attribute '{qn}' redefined"),
-                    pos,
-                ));
+        let mut failure = None;
+        for (qn, value, pos) in raw_attributes.drain(..) {
+            let (prefix, local, namespace) = self.resolve(qn, false);
+            if let Some(uri) = &namespace {
+                let seen = seen.get_or_insert_with(HashSet::new);
+                if !seen.insert((local.clone(), uri.clone())) {
+                    failure = Some(not_well_formed(
+                        format!("namespaced attribute '{qn}' redefined"),
+                        pos,
+                    ));
+                    break;
+                }
             }
             if namespace.as_deref() == Some(XML_NAMESPACE) && local == "space" {
                 match value.as_str() {
@@ -555,11 +582,16 @@ impl<'t> Reader<'t> {
                 position: pos,
             });
         }
+        raw_attributes.clear();
+        self.raw_attributes = raw_attributes;
+        if let Some(e) = failure {
+            return Err(e);
+        }
         let open = Open {
             element,
             space,
-            bindings: saved,
-            qname: qname.to_string(),
+            bindings,
+            qname,
         };
         if empty {
             self.close(open);
@@ -569,26 +601,21 @@ impl<'t> Reader<'t> {
         Ok(())
     }
 
-    fn bind(&mut self, prefix: Option<String>, uri: String) -> Option<String> {
-        let previous = self
-            .namespaces
-            .iter()
-            .rposition(|(p, _)| *p == prefix)
-            .map(|i| self.namespaces[i].1.clone());
-        self.namespaces.push((prefix, uri));
-        previous
-    }
-
     /// Splits a qualified name and finds its namespace. An undeclared prefix is not fatal
     /// in libxml2: the name then keeps its prefix and has no namespace.
     fn resolve(&self, qname: &str, is_element: bool) -> (Option<String>, String, Option<String>) {
         let lookup = |prefix: Option<&str>| {
-            self.namespaces
+            match self
+                .namespaces
                 .iter()
                 .rev()
                 .find(|(p, _)| p.as_deref() == prefix)
-                .map(|(_, uri)| uri.clone())
-                .filter(|uri| !uri.is_empty())
+            {
+                Some((_, uri)) => Some(uri.clone()).filter(|uri| !uri.is_empty()),
+                // `xml` is bound from the start.
+                None if prefix == Some("xml") => Some(XML_NAMESPACE.to_string()),
+                None => None,
+            }
         };
         match split_qname(qname) {
             (Some(prefix), local) => match lookup(Some(prefix)) {
@@ -607,9 +634,9 @@ impl<'t> Reader<'t> {
     fn attributes(
         &mut self,
         offset: usize,
-        s: &str,
-    ) -> Result<Vec<(String, String, Position)>, Rejection> {
-        let mut out: Vec<(String, String, Position)> = Vec::new();
+        s: &'t str,
+        out: &mut Vec<(&'t str, String, Position)>,
+    ) -> Result<(), Rejection> {
         // Duplicates: a linear scan while the tag is small, a set once it is not (a tag
         // may have a million attributes).
         // The first names in a fixed array (no allocation), the rest in a set.
@@ -690,12 +717,20 @@ impl<'t> Reader<'t> {
                 ));
             }
             let value = self.attribute_value(offset + value_start, raw)?;
-            out.push((name.to_string(), value, position));
+            out.push((name, value, position));
         }
-        Ok(out)
+        Ok(())
     }
 
     fn attribute_value(&mut self, offset: usize, raw: &str) -> Result<String, Rejection> {
+        // Printable ASCII without references or markup (most values) stays as it is.
+        if raw.len() <= MAX_ATTRIBUTE_LENGTH
+            && raw
+                .bytes()
+                .all(|b| (0x20..0x7F).contains(&b) && b != b'&' && b != b'<')
+        {
+            return Ok(raw.to_string());
+        }
         let mut out = String::with_capacity(raw.len());
         let mut chars = raw.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
@@ -878,7 +913,7 @@ impl<'t> Reader<'t> {
             ));
         };
         if open.qname != name {
-            let expected = open.qname.clone();
+            let expected = open.qname;
             return Err(self.fail(
                 start,
                 format!("opening and ending tag mismatch: {expected} and {name}"),
@@ -888,13 +923,12 @@ impl<'t> Reader<'t> {
         Ok(())
     }
 
-    fn close(&mut self, open: Open) {
-        for (prefix, previous) in open.bindings.into_iter().rev() {
+    fn close(&mut self, open: Open<'t>) {
+        for prefix in open.bindings.into_iter().rev() {
             // Undo this element's declarations (they were pushed last).
             if let Some(i) = self.namespaces.iter().rposition(|(p, _)| *p == prefix) {
                 self.namespaces.remove(i);
             }
-            let _ = previous;
         }
         let element = open.element;
         match self.stack.last_mut() {
@@ -984,50 +1018,67 @@ impl<'t> Reader<'t> {
                 },
             ));
         }
-        if let Some(i) = raw.find(['&', '<']) {
+        // Spaces and line feeds only (indentation, the most common run): one chunk, which
+        // libxml2 tests for blanks, and nothing else to check.
+        if raw.bytes().all(|b| b == b' ' || b == b'\n') {
+            if raw.is_empty() {
+                return Ok(());
+            }
+            let chunk = Chunk {
+                text: raw,
+                offset: 0,
+                checked: true,
+                following: None,
+            };
+            self.text_chunk(start, end, chunk);
+            return Ok(());
+        }
+        if let Some(i) = raw.bytes().position(|b| b == b'&' || b == b'<') {
             return Err(self.fail(start + i, "EntityRef: expecting ';'"));
         }
         if let Some(i) = raw.contains(']').then(|| raw.find("]]>")).flatten() {
             return Err(self.fail(start + i, "sequence ']]>' not allowed in content"));
         }
         self.check_chars(start, raw)?;
-        // What follows the run: '<' (and the next character) or '&'.
-        let rest = &self.text[end..];
-        let next = rest.chars().next();
-        let next2 = rest.chars().nth(1);
         for chunk in char_data_chunks(raw) {
-            let following = match chunk.following {
-                Some(c) => Some(c),
-                None => next,
+            self.text_chunk(start, end, chunk);
+        }
+        Ok(())
+    }
+
+    /// One chunk of the run `start..end`: dropped if libxml2 finds it blank, else appended.
+    fn text_chunk(&mut self, start: usize, end: usize, chunk: Chunk<'_>) {
+        let blank_only = chunk.text.bytes().all(|b| is_blank(b as char));
+        let keep = !(chunk.checked && blank_only) || {
+            // What follows the chunk: inside the run, its next character; at the end of
+            // the run, '<' (and the character after it) or '&'.
+            let (following, following2) = match chunk.following {
+                Some(c) => (Some(c), None),
+                None => {
+                    let mut rest = self.text[end..].chars();
+                    (rest.next(), rest.next())
+                }
             };
-            let following2 = if chunk.following.is_some() {
-                None
-            } else {
-                next2
-            };
-            let blank_only = chunk.text.bytes().all(|b| is_blank(b as char));
-            let position = self.pos(start + chunk.offset);
-            let Some(open) = self.stack.last_mut() else {
-                break;
+            let Some(open) = self.stack.last() else {
+                return;
             };
             let declared = if self.element_decls.is_empty() {
                 None
             } else {
                 self.element_decls.get(&open.element.name).copied()
             };
-            let keep = if chunk.checked && blank_only {
-                !are_blanks(open, declared, following, following2)
-            } else {
-                true
+            !are_blanks(open, declared, following, following2)
+        };
+        if keep {
+            let position = self.pos(start + chunk.offset);
+            let Some(open) = self.stack.last_mut() else {
+                return;
             };
-            if keep {
-                if chunk.checked && open.space == -1 {
-                    open.space = -2;
-                }
-                self.append_text(normalize_line_ends(chunk.text), position);
+            if chunk.checked && open.space == -1 {
+                open.space = -2;
             }
+            self.append_text(normalize_line_ends(chunk.text), position);
         }
-        Ok(())
     }
 
     /// Appends text to the open element, merged with a preceding text node as libxml2
@@ -1094,9 +1145,11 @@ fn are_blanks(
 /// the first colon when a name character that may start a name follows it; whatever follows
 /// a second colon stays in the local name (`b:x:y` is `x:y` with prefix `b`).
 fn split_qname(qname: &str) -> (Option<&str>, &str) {
-    let Some((prefix, rest)) = qname.split_once(':') else {
+    // Names are short: a plain loop finds the colon faster than a vectorised search.
+    let Some(colon) = qname.bytes().position(|b| b == b':') else {
         return (None, qname);
     };
+    let (prefix, rest) = (&qname[..colon], &qname[colon + 1..]);
     let starts_name = rest
         .chars()
         .next()
@@ -1110,7 +1163,7 @@ fn split_qname(qname: &str) -> (Option<&str>, &str) {
 /// Whether libxml2 can read `qname` as one QName: `p:l:` followed by something that cannot
 /// start a name leaves characters in the tag that nothing reads.
 fn qname_is_complete(qname: &str) -> bool {
-    if !qname.contains(':') {
+    if !qname.bytes().any(|b| b == b':') {
         return true;
     }
     match split_qname(qname) {
