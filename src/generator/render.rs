@@ -441,9 +441,9 @@ fn write_attribute_value(out: &mut String, value: &str, quote: char, c: &mut Cho
 fn write_node(out: &mut String, node: &Node, c: &mut Choices, depth: usize, pretty: bool) {
     out.push('<');
     out.push_str(node.name);
-    let mut attributes = node.attributes.clone();
+    let mut attributes: Vec<&(&str, String)> = node.attributes.iter().collect();
     c.shuffle(&mut attributes);
-    for (name, value) in &attributes {
+    for (name, value) in attributes {
         out.push_str(match c.below(12) {
             0 => "\n  ",
             1 => "\t",
@@ -468,7 +468,9 @@ fn write_node(out: &mut String, node: &Node, c: &mut Choices, depth: usize, pret
         Content::Text(text) => {
             out.push('>');
             write_text(out, text, c);
-            let _ = write!(out, "</{}>", node.name);
+            out.push_str("</");
+            out.push_str(node.name);
+            out.push('>');
         }
         Content::Elements { groups, interleave } => {
             let children = arrange(groups, *interleave, c);
@@ -486,7 +488,9 @@ fn write_node(out: &mut String, node: &Node, c: &mut Choices, depth: usize, pret
                 write_node(out, child, c, depth + 1, pretty);
             }
             write_separator(out, c, depth, pretty);
-            let _ = write!(out, "</{}>", node.name);
+            out.push_str("</");
+            out.push_str(node.name);
+            out.push('>');
         }
     }
 }
@@ -520,7 +524,9 @@ fn arrange<'n>(groups: &'n [Vec<Node>], interleave: bool, c: &mut Choices) -> Ve
 fn write_separator(out: &mut String, c: &mut Choices, depth: usize, pretty: bool) {
     if pretty {
         out.push('\n');
-        out.extend(std::iter::repeat_n(' ', depth * 2));
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
     }
     match c.below(16) {
         0 => out.push_str("<!-- note -->"),

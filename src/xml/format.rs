@@ -32,7 +32,9 @@ pub fn format_into(out: &mut String, def: &DomainBackup, internal: bool, indent:
 
     if let Some(server) = &def.server {
         let mut attrs = String::new();
-        let _ = write!(attrs, " transport='{}'", server.transport.as_str());
+        attrs.push_str(" transport='");
+        attrs.push_str(server.transport.as_str());
+        attrs.push('\'');
         if let Some(tls) = server.tls {
             attrs.push_str(if tls { " tls='yes'" } else { " tls='no'" });
         }
@@ -82,7 +84,9 @@ fn format_disk(buf: &mut Element, disk: &BackupDisk, push: bool, internal: bool)
         " backup='no'"
     });
     if internal && !disk.state.as_str().is_empty() {
-        let _ = write!(attrs, " state='{}'", disk.state.as_str());
+        attrs.push_str(" state='");
+        attrs.push_str(disk.state.as_str());
+        attrs.push('\'');
     }
     let mut children = Element::child_buffer(buf.indent + 2);
     if disk.backup {
@@ -90,9 +94,13 @@ fn format_disk(buf: &mut Element, disk: &BackupDisk, push: bool, internal: bool)
         // one prints as libvirt would print an empty file store.
         let default_store = BackupStore::default();
         let store = disk.store.as_ref().unwrap_or(&default_store);
-        let _ = write!(attrs, " type='{}'", store.kind.as_str());
+        attrs.push_str(" type='");
+        attrs.push_str(store.kind.as_str());
+        attrs.push('\'');
         if let Some(mode) = disk.backup_mode.as_str() {
-            let _ = write!(attrs, " backupmode='{mode}'");
+            attrs.push_str(" backupmode='");
+            attrs.push_str(mode);
+            attrs.push('\'');
         }
         escaped_attr(&mut attrs, "incremental", disk.incremental.as_deref());
         escaped_attr(&mut attrs, "exportname", disk.export_name.as_deref());
@@ -214,7 +222,9 @@ pub fn format_uuid(uuid: &[u8; 16]) -> String {
         if matches!(i, 4 | 6 | 8 | 10) {
             s.push('-');
         }
-        let _ = write!(s, "{b:02x}");
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        s.push(HEX[usize::from(b >> 4)] as char);
+        s.push(HEX[usize::from(b & 0xF)] as char);
     }
     s
 }
@@ -222,7 +232,11 @@ pub fn format_uuid(uuid: &[u8; 16]) -> String {
 /// `virBufferEscapeString(buf, " NAME='%s'", value)`: nothing at all when the value is NULL.
 fn escaped_attr(out: &mut String, name: &str, value: Option<&str>) {
     if let Some(value) = value {
-        let _ = write!(out, " {name}='{}'", escape(value));
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("='");
+        out.push_str(&escape(value));
+        out.push('\'');
     }
 }
 
@@ -230,7 +244,9 @@ fn escaped_attr(out: &mut String, name: &str, value: Option<&str>) {
 /// 0x01–0x08, 0x0B, 0x0C and 0x0E–0x19 are dropped; everything else is copied.
 pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
     let special = |c: char| matches!(c, '<' | '>' | '&' | '"' | '\'' | '\u{01}'..='\u{08}' | '\u{0B}' | '\u{0C}' | '\u{0E}'..='\u{19}');
-    if !s.contains(special) {
+    // Every special character is ASCII: a byte scan finds them.
+    let special_byte = |b: u8| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'' | 0x01..=0x08 | 0x0B | 0x0C | 0x0E..=0x19);
+    if !s.bytes().any(special_byte) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -246,6 +262,16 @@ pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Appends `n` spaces.
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// A `virBuffer` with auto-indentation: a write starting a line is indented.
@@ -268,7 +294,7 @@ impl Element {
 
     fn push_indented(&mut self, s: &str) {
         if self.at_line_start() {
-            self.text.extend(std::iter::repeat_n(' ', self.indent));
+            push_spaces(&mut self.text, self.indent);
         }
         self.text.push_str(s);
     }
