@@ -14,7 +14,9 @@ use domainbackup_harness::conform::implementation::{
 };
 use domainbackup_harness::conform::process::{interpret, run_process};
 use domainbackup_harness::conform::report::{CaseResult, merge, read_report_dir};
-use domainbackup_harness::conform::run::{Progress, Quiet, build_campaign, check};
+use domainbackup_harness::conform::run::{
+    CaseFeed, Progress, Quiet, build_campaign, build_feed, check,
+};
 use domainbackup_harness::conform::{
     CheckConfig, Extension, KnownFailures, Launcher, Outcome, Shard, ShrinkLimits,
 };
@@ -188,6 +190,48 @@ fn merged_shards_equal_the_unsharded_run() {
     assert_eq!(merged[0].results, whole.results);
     assert_eq!(merged[0].fixed, whole.fixed);
     assert_eq!(whole.fixed.len(), 1, "B1 is listed and agrees: fixed");
+}
+
+#[test]
+fn generated_cases_made_by_the_jobs_are_the_campaign_s_cases() {
+    // The runner makes generated cases in its jobs (build_feed); they must be the cases,
+    // ids and documents, that the campaign lists (build_campaign), under a filter and in
+    // every shard, and a run over either gives the same results.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let reference = ReferenceLauncher::new();
+    let caps = reference.capabilities();
+    let cancel = AtomicBool::new(false);
+    for (filter, shard) in [
+        (vec![], None),
+        (vec!["@11.3/".to_string()], None),
+        (vec!["invalid".to_string(), "upstream".to_string()], Some(2)),
+    ] {
+        let shards: Vec<Option<Shard>> = match shard {
+            None => vec![None],
+            Some(n) => (1..=n)
+                .map(|index| Some(Shard { index, count: n }))
+                .collect(),
+        };
+        for shard in shards {
+            let cfg = CheckConfig {
+                cases: Some(1500),
+                filter: filter.clone(),
+                shard,
+                ..config(tmp.path())
+            };
+            let listed = build_campaign(&cfg, caps, &[]).expect("campaign");
+            let feed = build_feed(&cfg, caps, &[]).expect("feed");
+            assert!(feed.slots() >= listed.len());
+            let made = feed.clone().into_cases();
+            assert_eq!(made.len(), listed.len(), "{filter:?} {shard:?}");
+            assert!(made == listed, "{filter:?} {shard:?}: different cases");
+            assert!(made.iter().any(|c| c.id.starts_with("generated/")));
+            let a = check(&reference, &listed, &cfg, &Quiet, &cancel).expect("run");
+            let b = check(&reference, &feed, &cfg, &Quiet, &cancel).expect("run");
+            assert_eq!(a.results, b.results);
+            assert_eq!((a.planned, b.planned), (listed.len(), listed.len()));
+        }
+    }
 }
 
 fn harness_cmd(args: &[&str], cwd: &Path) -> std::process::Output {

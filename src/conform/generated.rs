@@ -51,14 +51,14 @@ struct Combo {
     rules: Vec<&'static str>,
 }
 
-/// The cases of group `group` whose numbers are in `range` (`None` where the generator
-/// gave up).
+/// The cases of group `group` whose numbers are in `range`, with their numbers (a number
+/// is missing where the generator gave up).
 fn group_cases(
     combos: &[Combo],
     seed: u64,
     group: usize,
     range: std::ops::Range<usize>,
-) -> Vec<Case> {
+) -> Vec<(usize, Case)> {
     let combo = &combos[group % combos.len()];
     let mut runner = runner(seed, group as u64);
     let Ok(tree) = combo.definitions.new_tree(&mut runner) else {
@@ -78,14 +78,17 @@ fn group_cases(
         if i % 2 == 0 {
             let document =
                 crate::generator::valid_document(&definition, combo.profile, combo.mode, spelling);
-            out.push(Case {
-                id: format!("generated/valid/{suffix}"),
-                rule: "generated.valid".into(),
-                source: "generated".into(),
-                profile: combo.profile,
-                mode: combo.mode,
-                document: document.into_bytes(),
-            });
+            out.push((
+                i,
+                Case {
+                    id: format!("generated/valid/{suffix}"),
+                    rule: "generated.valid".into(),
+                    source: "generated".into(),
+                    profile: combo.profile,
+                    mode: combo.mode,
+                    document: document.into_bytes(),
+                },
+            ));
         } else {
             let mut picker = Rng::new(pick);
             let broken = (0..RULE_TRIES).find_map(|_| {
@@ -93,18 +96,70 @@ fn group_cases(
                 break_rule(rule, &definition, spelling, combo.profile, combo.mode)
             });
             if let Some(invalid) = broken {
-                out.push(Case {
-                    id: format!("generated/invalid/{}/{suffix}", invalid.rule),
-                    rule: invalid.rule.to_string(),
-                    source: "generated".into(),
-                    profile: combo.profile,
-                    mode: combo.mode,
-                    document: invalid.document,
-                });
+                out.push((
+                    i,
+                    Case {
+                        id: format!("generated/invalid/{}/{suffix}", invalid.rule),
+                        rule: invalid.rule.to_string(),
+                        source: "generated".into(),
+                        profile: combo.profile,
+                        mode: combo.mode,
+                        document: invalid.document,
+                    },
+                ));
             }
         }
     }
     out
+}
+
+fn combos(request: &CaseRequest) -> Vec<Combo> {
+    let mut combos = Vec::new();
+    for &profile in &request.profiles {
+        for &mode in &request.modes {
+            combos.push(Combo {
+                profile,
+                mode,
+                definitions: crate::generator::definitions(profile, mode),
+                rules: rule_ids(profile, mode),
+            });
+        }
+    }
+    combos
+}
+
+/// Makes the cases of one request on demand, any range of case numbers at a time, on the
+/// thread that made it (proptest's strategies are not `Send`). The cases are those
+/// [`GeneratorSource::cases`] gives for the same request.
+pub struct GeneratorWorker {
+    seed: u64,
+    count: usize,
+    combos: Vec<Combo>,
+}
+
+impl GeneratorWorker {
+    /// A maker of `request`'s cases.
+    pub fn new(request: &CaseRequest) -> GeneratorWorker {
+        let empty = request.profiles.is_empty() || request.modes.is_empty();
+        GeneratorWorker {
+            seed: request.seed,
+            count: if empty { 0 } else { request.count },
+            combos: if empty { Vec::new() } else { combos(request) },
+        }
+    }
+
+    /// The cases numbered in `range` (cut to the request's count), with their numbers; a
+    /// number is missing where the generator gave up. A range that starts and ends on a
+    /// multiple of [`GROUP`] draws each definition once.
+    pub fn cases(&self, range: std::ops::Range<usize>) -> Vec<(usize, Case)> {
+        let range = range.start.min(self.count)..range.end.min(self.count);
+        if range.is_empty() {
+            return Vec::new();
+        }
+        (range.start / GROUP..range.end.div_ceil(GROUP))
+            .flat_map(|g| group_cases(&self.combos, self.seed, g, range.clone()))
+            .collect()
+    }
 }
 
 impl CaseSource for GeneratorSource {
@@ -116,20 +171,7 @@ impl CaseSource for GeneratorSource {
         if request.profiles.is_empty() || request.modes.is_empty() || request.count == 0 {
             return Ok(Vec::new());
         }
-        let combos = || {
-            let mut combos = Vec::new();
-            for &profile in &request.profiles {
-                for &mode in &request.modes {
-                    combos.push(Combo {
-                        profile,
-                        mode,
-                        definitions: crate::generator::definitions(profile, mode),
-                        rules: rule_ids(profile, mode),
-                    });
-                }
-            }
-            combos
-        };
+        let combos = || combos(request);
         // Case i depends only on the seed and i, so the groups are split over the cores
         // and the pieces joined in order: the same list as one thread would make.
         let groups = request.count.div_ceil(GROUP);
@@ -147,6 +189,7 @@ impl CaseSource for GeneratorSource {
                         let combos = combos();
                         groups
                             .flat_map(|g| group_cases(&combos, request.seed, g, 0..request.count))
+                            .map(|(_, case)| case)
                             .collect::<Vec<Case>>()
                     })
                 })

@@ -1,20 +1,27 @@
-//! The campaign runner: builds the case list, runs it through the implementation in
+//! The campaign runner: builds the campaign, runs it through the implementation in
 //! parallel jobs (std threads, one implementation instance each), judges every case
 //! against the reference, applies the known-failure list, shrinks disagreements and
 //! writes their counterexamples. Also replays one stored counterexample.
+//!
+//! Generated cases are made by the job that runs them, a chunk of slots at a time
+//! ([`build_feed`], [`CaseFeed`]): a run never holds the documents of its whole campaign,
+//! and drawing cases is spread over the jobs like running them.
 //!
 //! It never prints: progress goes to a [`Progress`] observer and everything else into the
 //! returned [`RunReport`]. A set cancellation flag (Ctrl-C in the CLI) stops it between
 //! cases; the report then holds what ran.
 
+use std::borrow::Cow;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use super::CheckConfig;
-use super::case::{self, CampaignPlan, Case, CaseSource, FixedSource};
+use super::case::{self, CampaignPlan, Case, CaseRequest, CaseSource, FixedSource};
 use super::compare::{Judgement, describe_expectation, judge};
+use super::generated::{GROUP, GeneratorWorker};
 use super::implementation::{Capabilities, Implementation, Launcher, Observed};
 use super::report::{CaseResult, Counterexample, ExpectedRecord, RunReport};
 use super::shrink::{Signature, line_count, shrink};
@@ -106,6 +113,74 @@ pub fn build_campaign(
     capabilities: &Capabilities,
     extra: &[&dyn CaseSource],
 ) -> Result<Vec<Case>, EnvironmentError> {
+    let (fixed, plan) = prepare(config, capabilities)?;
+    let fixed_refs: Vec<&dyn CaseSource> = fixed.iter().map(|s| s as &dyn CaseSource).collect();
+    let generator = super::generated::GeneratorSource;
+    let extra: Vec<&dyn CaseSource> = match (extra.is_empty(), config.extend) {
+        (false, _) => extra.to_vec(),
+        (true, super::Extension::Generator) => vec![&generator],
+        // An empty list makes the campaign extend with variants of its fixed cases.
+        (true, super::Extension::Variants) => Vec::new(),
+    };
+    let mut cases = stored_counterexamples(config, &plan)?;
+    cases.extend(
+        case::campaign(&fixed_refs, &extra, &plan)
+            .map_err(|e| EnvironmentError::Cases(e.to_string()))?,
+    );
+    Ok(cases)
+}
+
+/// The campaign of [`build_campaign`] as the jobs take it: cases made in advance (stored
+/// counterexamples, the corpus and upstream vectors), and the generated ones made by the
+/// job that runs them, so that a campaign of millions of cases never holds their documents
+/// and the generator runs on every core while cases are judged. The same cases in the
+/// same order as [`build_campaign`] gives.
+pub fn build_feed(
+    config: &CheckConfig,
+    capabilities: &Capabilities,
+    extra: &[&dyn CaseSource],
+) -> Result<Campaign, EnvironmentError> {
+    let eager = |cases| Campaign {
+        eager: cases,
+        generated: None,
+    };
+    let wanted = config.cases.unwrap_or(0);
+    if !extra.is_empty() || config.extend != super::Extension::Generator || wanted == 0 {
+        return Ok(eager(build_campaign(config, capabilities, extra)?));
+    }
+    let (fixed, plan) = prepare(config, capabilities)?;
+    let fixed_refs: Vec<&dyn CaseSource> = fixed.iter().map(|s| s as &dyn CaseSource).collect();
+    // The fixed cases the filter keeps, before sharding: as many as the campaign counts.
+    let unsharded = CampaignPlan {
+        cases: None,
+        shard: None,
+        ..plan.clone()
+    };
+    let fixed_cases = case::campaign(&fixed_refs, &[], &unsharded)
+        .map_err(|e| EnvironmentError::Cases(e.to_string()))?;
+    if wanted <= fixed_cases.len() {
+        // A sample of the fixed cases: nothing to generate.
+        return Ok(eager(build_campaign(config, capabilities, extra)?));
+    }
+    let request = CaseRequest {
+        seed: plan.seed,
+        count: wanted - fixed_cases.len(),
+        modes: plan.modes.clone(),
+        profiles: plan.profiles.clone(),
+    };
+    let mut cases = stored_counterexamples(config, &plan)?;
+    cases.extend(fixed_cases.into_iter().filter(|c| plan.in_shard(&c.id)));
+    Ok(Campaign {
+        eager: cases,
+        generated: Some(Generated { request, plan }),
+    })
+}
+
+/// The fixed sources and the plan of a run.
+fn prepare(
+    config: &CheckConfig,
+    capabilities: &Capabilities,
+) -> Result<(Vec<FixedSource>, CampaignPlan), EnvironmentError> {
     let modes = intersect(&config.modes, &capabilities.modes);
     let profiles = intersect(&config.profiles, &capabilities.profiles);
     if modes.is_empty() || profiles.is_empty() {
@@ -125,7 +200,6 @@ pub fn build_campaign(
     if let Some(dir) = &config.upstream_dir {
         fixed.push(FixedSource::upstream(dir).map_err(|e| EnvironmentError::Cases(e.to_string()))?);
     }
-    let fixed_refs: Vec<&dyn CaseSource> = fixed.iter().map(|s| s as &dyn CaseSource).collect();
     let plan = CampaignPlan {
         seed: config.seed,
         cases: config.cases,
@@ -134,19 +208,117 @@ pub fn build_campaign(
         filter: config.filter.clone(),
         shard: config.shard,
     };
-    let generator = super::generated::GeneratorSource;
-    let extra: Vec<&dyn CaseSource> = match (extra.is_empty(), config.extend) {
-        (false, _) => extra.to_vec(),
-        (true, super::Extension::Generator) => vec![&generator],
-        // An empty list makes the campaign extend with variants of its fixed cases.
-        (true, super::Extension::Variants) => Vec::new(),
-    };
-    let mut cases = stored_counterexamples(config, &plan)?;
-    cases.extend(
-        case::campaign(&fixed_refs, &extra, &plan)
-            .map_err(|e| EnvironmentError::Cases(e.to_string()))?,
-    );
-    Ok(cases)
+    Ok((fixed, plan))
+}
+
+/// Makes the cases present in a range of slots, with their slot numbers, in order.
+pub type CaseMaker<'a> = Box<dyn FnMut(Range<usize>) -> Vec<(usize, Cow<'a, Case>)> + 'a>;
+
+/// The cases of a run as its jobs take them: numbered slots, each holding a case or
+/// nothing (a generated case that the filter or the shard leaves out, or that the
+/// generator could not make).
+pub trait CaseFeed: Sync {
+    /// How many slots there are.
+    fn slots(&self) -> usize;
+    /// A maker of the cases in a range of slots, for one thread: the cases present, with
+    /// their slot numbers, in order.
+    fn worker(&self) -> CaseMaker<'_>;
+}
+
+impl CaseFeed for [Case] {
+    fn slots(&self) -> usize {
+        self.len()
+    }
+
+    fn worker(&self) -> CaseMaker<'_> {
+        Box::new(move |range: Range<usize>| {
+            let range = range.start.min(self.len())..range.end.min(self.len());
+            range.map(|i| (i, Cow::Borrowed(&self[i]))).collect()
+        })
+    }
+}
+
+impl CaseFeed for Vec<Case> {
+    fn slots(&self) -> usize {
+        self.len()
+    }
+
+    fn worker(&self) -> CaseMaker<'_> {
+        self.as_slice().worker()
+    }
+}
+
+/// A campaign from [`build_feed`].
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    /// Cases made in advance, in the first slots.
+    eager: Vec<Case>,
+    /// Generated cases, made on demand in the slots after them.
+    generated: Option<Generated>,
+}
+
+#[derive(Debug, Clone)]
+struct Generated {
+    /// What is asked of the generator (its count: the cases before filter and shard).
+    request: CaseRequest,
+    /// The filter and the shard.
+    plan: CampaignPlan,
+}
+
+impl Campaign {
+    /// The first slot of the generated cases: after the cases made in advance, at a
+    /// multiple of [`GROUP`], so that a job's range of slots draws each definition once.
+    fn generated_start(&self) -> usize {
+        self.eager.len().next_multiple_of(GROUP)
+    }
+
+    /// Every case, made now (for tests and small campaigns).
+    pub fn into_cases(self) -> Vec<Case> {
+        let slots = self.slots();
+        let mut make = self.worker();
+        let cases: Vec<Case> = make(0..slots)
+            .into_iter()
+            .map(|(_, c)| c.into_owned())
+            .collect();
+        drop(make);
+        cases
+    }
+}
+
+impl CaseFeed for Campaign {
+    fn slots(&self) -> usize {
+        match &self.generated {
+            None => self.eager.len(),
+            Some(g) => self.generated_start() + g.request.count,
+        }
+    }
+
+    fn worker(&self) -> CaseMaker<'_> {
+        let start = self.generated_start();
+        // The generator's strategies are made at the first generated case this thread
+        // is asked for.
+        let mut generator: Option<GeneratorWorker> = None;
+        Box::new(move |range: Range<usize>| {
+            let mut out: Vec<(usize, Cow<'_, Case>)> = Vec::new();
+            let eager_end = range.end.min(self.eager.len());
+            for i in range.start..eager_end {
+                out.push((i, Cow::Borrowed(&self.eager[i])));
+            }
+            if let Some(g) = &self.generated {
+                if range.end > start {
+                    let from = range.start.max(start) - start;
+                    let to = range.end - start;
+                    let maker = generator.get_or_insert_with(|| GeneratorWorker::new(&g.request));
+                    for (n, case) in maker.cases(from..to) {
+                        if g.plan.keeps(&case.id) && g.plan.in_shard(&case.id) {
+                            out.push((start + n, Cow::Owned(case)));
+                        }
+                    }
+                }
+            }
+            out
+        })
+    }
 }
 
 /// The cases of every counterexample file in `config.replay_dirs` (files ending in `.json`,
@@ -234,18 +406,19 @@ pub fn judge_case(
 /// folder cannot be written, or no job could start an instance).
 pub fn check(
     launcher: &dyn Launcher,
-    cases: &[Case],
+    cases: &dyn CaseFeed,
     config: &CheckConfig,
     progress: &dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<RunReport, EnvironmentError> {
     let started = Instant::now();
     let name = launcher.capabilities().name.clone();
-    let jobs = config.jobs.clamp(1, cases.len().max(1));
-    progress.started(cases.len());
+    let total = cases.slots();
+    let jobs = config.jobs.clamp(1, total.max(1));
+    progress.started(total);
 
     let next = AtomicUsize::new(0);
-    let slots: Mutex<Vec<Option<(CaseResult, Signature)>>> = Mutex::new(vec![None; cases.len()]);
+    let slots: Mutex<Vec<Slot>> = Mutex::new(vec![Slot::Pending; total]);
     let start_error: Mutex<Option<EnvironmentError>> = Mutex::new(None);
     std::thread::scope(|scope| {
         for _ in 0..jobs {
@@ -257,19 +430,33 @@ pub fn check(
                         return;
                     }
                 };
+                let mut make = cases.worker();
                 let batch = instance.batch_size().max(1);
                 loop {
                     if cancel.load(Ordering::Relaxed) {
                         return;
                     }
-                    let first = next.fetch_add(batch, Ordering::Relaxed);
-                    if first >= cases.len() {
+                    let chunk = chunk_size(total, next.load(Ordering::Relaxed), jobs, batch);
+                    let first = next.fetch_add(chunk, Ordering::Relaxed);
+                    if first >= total {
                         return;
                     }
-                    let mut pending: Vec<usize> =
-                        (first..(first + batch).min(cases.len())).collect();
+                    let range = first..(first + chunk).min(total);
+                    let made = make(range.clone());
+                    {
+                        let mut slots = lock(&slots);
+                        let mut present = made.iter().map(|(i, _)| *i).peekable();
+                        for i in range {
+                            if present.next_if_eq(&i).is_none() {
+                                slots[i] = Slot::Absent;
+                            }
+                        }
+                    }
+                    let mut pending = made;
                     while !pending.is_empty() {
-                        let batch_cases: Vec<&Case> = pending.iter().map(|&i| &cases[i]).collect();
+                        let take = pending.len().min(batch);
+                        let batch_cases: Vec<&Case> =
+                            pending[..take].iter().map(|(_, c)| c.as_ref()).collect();
                         let observed = instance.run_batch(&batch_cases);
                         // An instance answers at least one case; anything else is its bug,
                         // and the case is then recorded as a protocol error.
@@ -280,12 +467,12 @@ pub fn check(
                         } else {
                             observed
                         };
-                        let done = observed.len().min(pending.len());
-                        for (&i, observed) in pending.iter().zip(observed) {
-                            let (result, judgement) =
-                                judge_case(&cases[i], observed, config, &name);
+                        let done = observed.len().min(take);
+                        for ((i, case), observed) in pending[..done].iter().zip(observed) {
+                            let (result, judgement) = judge_case(case, observed, config, &name);
                             progress.case_done(&result);
-                            lock(&slots)[i] = Some((result, judgement.signature()));
+                            lock(&slots)[*i] =
+                                Slot::Done(Box::new((result, judgement.signature())));
                         }
                         pending.drain(..done);
                         if cancel.load(Ordering::Relaxed) {
@@ -297,20 +484,23 @@ pub fn check(
         }
     });
     let slots = slots.into_inner().unwrap_or_else(|p| p.into_inner());
-    let ran = slots.iter().filter(|s| s.is_some()).count();
-    if ran < cases.len() && !cancel.load(Ordering::Relaxed) {
+    let unfinished = slots.iter().filter(|s| matches!(s, Slot::Pending)).count();
+    if unfinished > 0 && !cancel.load(Ordering::Relaxed) {
         if let Some(e) = start_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
             return Err(e);
         }
     }
-    let cancelled = ran < cases.len();
+    let cancelled = unfinished > 0;
+    // Slots that never ran count as planned (a filter might have left some out).
+    let planned = slots.iter().filter(|s| !matches!(s, Slot::Absent)).count();
 
     // Shrink: the first disagreement of each (outcome, rule, differing path), in campaign
     // order, up to the limit.
     let mut chosen: Vec<(usize, Signature)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (i, slot) in slots.iter().enumerate() {
-        if let Some((result, signature)) = slot {
+        if let Slot::Done(done) = slot {
+            let (result, signature) = done.as_ref();
             if result.outcome.is_disagreement()
                 && config
                     .known_failures
@@ -329,7 +519,13 @@ pub fn check(
         counterexamples = shrink_all(launcher, cases, &chosen, config, progress, cancel)?;
     }
 
-    let mut results: Vec<CaseResult> = slots.into_iter().flatten().map(|(r, _)| r).collect();
+    let mut results: Vec<CaseResult> = slots
+        .into_iter()
+        .filter_map(|s| match s {
+            Slot::Done(done) => Some(done.0),
+            _ => None,
+        })
+        .collect();
     results.sort_by(|a, b| a.id.cmp(&b.id));
     let fixed = config.known_failures.apply(&mut results);
     Ok(RunReport {
@@ -338,7 +534,7 @@ pub fn check(
         seed: config.seed,
         compare: config.compare.name(),
         shard: config.shard.map(|s| s.to_string()),
-        planned: cases.len(),
+        planned,
         results,
         counterexamples,
         known_failures: config.known_failures.entries().to_vec(),
@@ -348,13 +544,39 @@ pub fn check(
     })
 }
 
+/// How many slots a job takes next, when `next` is the first slot not yet taken: a share
+/// of what is left that shrinks as the run goes on (so the jobs finish together), at most
+/// [`MAX_CHUNK`], and whole groups of generated cases (each group's definition is then
+/// drawn once). Making a chunk of cases and then running them, rather than one case after
+/// the other, keeps each part's code and data warm in the processor's caches.
+fn chunk_size(total: usize, next: usize, jobs: usize, batch: usize) -> usize {
+    let share = total.saturating_sub(next) / (jobs * 4);
+    share
+        .clamp(batch, MAX_CHUNK.max(batch))
+        .next_multiple_of(GROUP)
+}
+
+/// The largest chunk of slots a job takes at once.
+const MAX_CHUNK: usize = 256;
+
+/// What became of one slot of a run.
+#[derive(Clone)]
+enum Slot {
+    /// Not run (yet).
+    Pending,
+    /// No case there (left out by the filter or the shard).
+    Absent,
+    /// Run and judged.
+    Done(Box<(CaseResult, Signature)>),
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn shrink_all(
     launcher: &dyn Launcher,
-    cases: &[Case],
+    cases: &dyn CaseFeed,
     chosen: &[(usize, Signature)],
     config: &CheckConfig,
     progress: &dyn Progress,
@@ -372,6 +594,7 @@ fn shrink_all(
                 let Ok(mut instance) = launcher.start() else {
                     return;
                 };
+                let mut make = cases.worker();
                 loop {
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     let Some((index, signature)) = chosen.get(k) else {
@@ -380,7 +603,10 @@ fn shrink_all(
                     if cancel.load(Ordering::Relaxed) {
                         return;
                     }
-                    let case = &cases[*index];
+                    let Some((_, case)) = make(*index..*index + 1).pop() else {
+                        continue;
+                    };
+                    let case = case.as_ref();
                     let Some(shrunk) = shrink(
                         case,
                         signature,
@@ -582,17 +808,23 @@ pub fn execute(
     if let Some(dir) = &request.report_dir {
         config.counterexample_dir = dir.clone();
     }
-    let cases = build_campaign(&config, launcher.capabilities(), extra)?;
-    if cases.is_empty() && config.shard.is_none() {
-        return Err(EnvironmentError::NothingToRun(
-            if config.filter.is_empty() {
-                "the campaign has no cases".into()
-            } else {
-                format!("no case id contains any of {:?}", config.filter)
-            },
-        ));
+    let cases = build_feed(&config, launcher.capabilities(), extra)?;
+    let nothing = || {
+        EnvironmentError::NothingToRun(if config.filter.is_empty() {
+            "the campaign has no cases".into()
+        } else {
+            format!("no case id contains any of {:?}", config.filter)
+        })
+    };
+    if cases.slots() == 0 && config.shard.is_none() {
+        return Err(nothing());
     }
     let report = check(launcher.as_ref(), &cases, &config, progress, cancel)?;
+    // Generated cases are filtered as they are made: a filter that keeps none of them is
+    // only known now.
+    if report.planned == 0 && config.shard.is_none() && !report.cancelled {
+        return Err(nothing());
+    }
     if let Some(dir) = &request.report_dir {
         super::report::write_report_dir(dir, std::slice::from_ref(&report))?;
     }
