@@ -9,15 +9,15 @@
 //! * output over the cap or not UTF-8: protocol error.
 //!
 //! The child runs in a process group of its own; stdin is fed and stdout and stderr are
-//! drained by threads while the main thread waits with the deadline, so nothing deadlocks
-//! on large output, and on timeout the whole group is killed (a script's own children too).
+//! drained as they become ready (non-blocking pipes under `poll`, with the deadline), so
+//! nothing deadlocks on large output, and on timeout the whole group is killed (a script's
+//! own children too).
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::{Mode, Stage};
@@ -64,32 +64,6 @@ pub struct ProcessRun {
     pub stderr: Captured,
 }
 
-enum Event {
-    Stdout(Captured),
-    Stderr(Captured),
-    Exited(std::io::Result<ExitStatus>),
-}
-
-fn drain(mut pipe: impl Read, cap: usize) -> Captured {
-    let mut captured = Captured::default();
-    let mut buf = [0u8; 64 * 1024];
-    loop {
-        match pipe.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                let room = cap.saturating_sub(captured.bytes.len());
-                if n > room {
-                    captured.truncated = true;
-                }
-                captured.bytes.extend_from_slice(&buf[..n.min(room)]);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => break,
-        }
-    }
-    captured
-}
-
 /// Kills the process group led by `pid` (ignoring a group that is already gone).
 pub(crate) fn kill_group(pid: u32) {
     if let Some(pid) = i32::try_from(pid)
@@ -102,12 +76,28 @@ pub(crate) fn kill_group(pid: u32) {
 
 /// Runs `command` once: `input` on stdin, `env` added to the environment; waits at most
 /// `timeout` for it to exit and close its output; keeps at most `cap` bytes of each pipe.
+///
+/// One thread does it all: the pipes are non-blocking and `poll` waits on them and on the
+/// process (a pidfd), so a case costs no threads of its own beside the process.
 pub fn run_process(
     command: &[OsString],
     env: &[(&str, &str)],
     input: &[u8],
     timeout: Duration,
     cap: usize,
+) -> ProcessRun {
+    run_process_with(command, env, input, timeout, cap, true)
+}
+
+/// [`run_process`], waiting on the process through a pidfd only if `use_pidfd` (and the
+/// kernel has them); otherwise it is looked at every few milliseconds.
+fn run_process_with(
+    command: &[OsString],
+    env: &[(&str, &str)],
+    input: &[u8],
+    timeout: Duration,
+    cap: usize,
+    use_pidfd: bool,
 ) -> ProcessRun {
     let started = Instant::now();
     let empty = |end| ProcessRun {
@@ -134,60 +124,94 @@ pub fn run_process(
         Err(e) => return empty(ProcessEnd::SpawnFailed(e)),
     };
     let pid = child.id();
-    let (tx, rx) = mpsc::channel::<Event>();
-    if let Some(mut stdin) = child.stdin.take() {
-        let input = input.to_vec();
-        std::thread::spawn(move || {
-            // A child that exits without reading its input closes the pipe: not an error.
-            let _ = stdin.write_all(&input);
-        });
-    }
-    if let Some(stdout) = child.stdout.take() {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(Event::Stdout(drain(stdout, cap)));
-        });
-    }
-    if let Some(stderr) = child.stderr.take() {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(Event::Stderr(drain(stderr, cap)));
-        });
-    }
-    {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(Event::Exited(child.wait()));
-        });
-    }
-    drop(tx);
-
     // A timeout too large to add is as good as none.
     let deadline = started
         .checked_add(timeout)
         .unwrap_or_else(|| started + Duration::from_secs(365 * 24 * 3600));
-    let mut stdout = None;
-    let mut stderr = None;
+    let mut pipes = Pipes {
+        stdin: child.stdin.take().filter(|_| !input.is_empty()),
+        stdout: child.stdout.take(),
+        stderr: child.stderr.take(),
+    };
+    pipes.set_nonblocking();
+    // Without a pidfd (an old kernel), the process is looked at every few milliseconds.
+    let pidfd = i32::try_from(pid)
+        .ok()
+        .filter(|_| use_pidfd)
+        .and_then(rustix::process::Pid::from_raw)
+        .and_then(|p| rustix::process::pidfd_open(p, rustix::process::PidfdFlags::empty()).ok());
+
+    let mut stdout = Captured::default();
+    let mut stderr = Captured::default();
     let mut status: Option<std::io::Result<ExitStatus>> = None;
+    let mut written = 0;
     let mut timed_out = false;
-    while stdout.is_none() || stderr.is_none() || status.is_none() {
-        let now = Instant::now();
-        let wait = if timed_out {
-            // After the kill: the pipes close and the waiter returns promptly; a process
-            // that escaped the group is not waited for longer than this.
-            Duration::from_secs(2).saturating_sub(now.saturating_duration_since(deadline))
-        } else {
-            deadline.saturating_duration_since(now)
-        };
-        match rx.recv_timeout(wait) {
-            Ok(Event::Stdout(c)) => stdout = Some(c),
-            Ok(Event::Stderr(c)) => stderr = Some(c),
-            Ok(Event::Exited(s)) => status = Some(s),
-            Err(mpsc::RecvTimeoutError::Timeout) if !timed_out => {
-                timed_out = true;
-                kill_group(pid);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        if status.is_none() {
+            match child.try_wait() {
+                Ok(Some(s)) => status = Some(Ok(s)),
+                Ok(None) => {}
+                Err(e) => status = Some(Err(e)),
             }
-            Err(_) => break,
+        }
+        if pipes.stdout.is_none() && pipes.stderr.is_none() && status.is_some() {
+            break;
+        }
+        // After the kill the pipes close and the process ends promptly; one that escaped
+        // the group is not waited for longer than this.
+        let limit = if timed_out {
+            deadline + Duration::from_secs(2)
+        } else {
+            deadline
+        };
+        let now = Instant::now();
+        if now >= limit {
+            if timed_out {
+                break;
+            }
+            timed_out = true;
+            kill_group(pid);
+            pipes.stdin = None;
+            continue;
+        }
+        let mut wait = limit - now;
+        if status.is_none() && pidfd.is_none() {
+            wait = wait.min(Duration::from_millis(2));
+        }
+        let ready = pipes.poll(pidfd.as_ref().filter(|_| status.is_none()), wait);
+        if ready.stdin {
+            if let Some(pipe) = &mut pipes.stdin {
+                let end = input.len().min(written + buf.len());
+                match pipe.write(&input[written..end]) {
+                    Ok(n) => written += n,
+                    Err(e) if is_retry(&e) => {}
+                    // A child that exits without reading its input closes the pipe: not an
+                    // error, the rest is not sent.
+                    Err(_) => written = input.len(),
+                }
+                if written >= input.len() {
+                    pipes.stdin = None;
+                }
+            }
+        }
+        if ready.stdout {
+            read_available(&mut pipes.stdout, &mut stdout, &mut buf, cap);
+        }
+        if ready.stderr {
+            read_available(&mut pipes.stderr, &mut stderr, &mut buf, cap);
+        }
+    }
+    if status.is_none() {
+        // Left after the grace period (or poll failed): make sure it is gone, and reap it
+        // if it is, so no zombie stays behind.
+        kill_group(pid);
+        if let Ok(Some(s)) = child.try_wait() {
+            status = Some(Ok(s));
+        } else {
+            std::thread::spawn(move || {
+                let _ = child.wait();
+            });
         }
     }
     let end = match status {
@@ -198,8 +222,124 @@ pub fn run_process(
     };
     ProcessRun {
         end,
-        stdout: stdout.unwrap_or_default(),
-        stderr: stderr.unwrap_or_default(),
+        stdout,
+        stderr,
+    }
+}
+
+/// The child's ends of its standard streams, as they stay open.
+struct Pipes {
+    stdin: Option<std::process::ChildStdin>,
+    stdout: Option<std::process::ChildStdout>,
+    stderr: Option<std::process::ChildStderr>,
+}
+
+/// Which pipes can be written or read without blocking (or have closed).
+#[derive(Default)]
+struct Ready {
+    stdin: bool,
+    stdout: bool,
+    stderr: bool,
+}
+
+impl Pipes {
+    fn set_nonblocking(&self) {
+        // A pipe left blocking would only make this thread wait on it: not fatal.
+        if let Some(p) = &self.stdin {
+            let _ = rustix::io::ioctl_fionbio(p, true);
+        }
+        if let Some(p) = &self.stdout {
+            let _ = rustix::io::ioctl_fionbio(p, true);
+        }
+        if let Some(p) = &self.stderr {
+            let _ = rustix::io::ioctl_fionbio(p, true);
+        }
+    }
+
+    /// Waits at most `wait` for a pipe to be ready or for `process` (a pidfd) to end.
+    fn poll(&self, process: Option<&std::os::fd::OwnedFd>, wait: Duration) -> Ready {
+        use rustix::event::{PollFd, PollFlags};
+        let mut fds: Vec<PollFd<'_>> = Vec::with_capacity(4);
+        let mut which = Vec::with_capacity(4);
+        if let Some(p) = &self.stdin {
+            fds.push(PollFd::new(p, PollFlags::OUT));
+            which.push(0);
+        }
+        if let Some(p) = &self.stdout {
+            fds.push(PollFd::new(p, PollFlags::IN));
+            which.push(1);
+        }
+        if let Some(p) = &self.stderr {
+            fds.push(PollFd::new(p, PollFlags::IN));
+            which.push(2);
+        }
+        if let Some(p) = process {
+            fds.push(PollFd::new(p, PollFlags::IN));
+            which.push(3);
+        }
+        let mut ready = Ready::default();
+        if fds.is_empty() {
+            std::thread::sleep(wait);
+            return ready;
+        }
+        let timeout = rustix::event::Timespec::try_from(wait).ok();
+        if rustix::event::poll(&mut fds, timeout.as_ref()).is_err() {
+            // Interrupted, or out of resources: the caller looks again.
+            return ready;
+        }
+        for (fd, which) in fds.iter().zip(which) {
+            if fd.revents().is_empty() {
+                continue;
+            }
+            match which {
+                0 => ready.stdin = true,
+                1 => ready.stdout = true,
+                2 => ready.stderr = true,
+                _ => {}
+            }
+        }
+        ready
+    }
+}
+
+fn is_retry(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
+    )
+}
+
+/// Reads what `pipe` holds now into `captured` (at most `cap` bytes kept); closes the pipe
+/// at its end.
+fn read_available(
+    pipe: &mut Option<impl Read>,
+    captured: &mut Captured,
+    buf: &mut [u8],
+    cap: usize,
+) {
+    let Some(p) = pipe else {
+        return;
+    };
+    loop {
+        match p.read(buf) {
+            Ok(0) => {
+                *pipe = None;
+                return;
+            }
+            Ok(n) => {
+                let room = cap.saturating_sub(captured.bytes.len());
+                if n > room {
+                    captured.truncated = true;
+                }
+                captured.bytes.extend_from_slice(&buf[..n.min(room)]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
+            Err(_) => {
+                *pipe = None;
+                return;
+            }
+        }
     }
 }
 
@@ -479,6 +619,45 @@ pub fn mode_from_env_value(value: &str) -> Option<Mode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sh(script: &str) -> Vec<OsString> {
+        vec!["/bin/sh".into(), "-c".into(), script.into()]
+    }
+
+    #[test]
+    fn without_a_pidfd_the_process_is_still_waited_for_and_timed() {
+        for use_pidfd in [true, false] {
+            // Input read back, output and exit status kept.
+            let input = vec![b'x'; 200_000];
+            let run = run_process_with(
+                &sh("wc -c; echo err >&2; exit 3"),
+                &[],
+                &input,
+                Duration::from_secs(20),
+                1 << 20,
+                use_pidfd,
+            );
+            assert!(
+                matches!(run.end, ProcessEnd::Exited(s) if s.code() == Some(3)),
+                "{use_pidfd}: {:?}",
+                run.end
+            );
+            assert_eq!(String::from_utf8_lossy(&run.stdout.bytes).trim(), "200000");
+            assert_eq!(run.stderr.bytes, b"err\n");
+            // A process that closes its output but does not exit is timed out and killed.
+            let started = Instant::now();
+            let run = run_process_with(
+                &sh("exec >&- 2>&-; sleep 30"),
+                &[],
+                b"",
+                Duration::from_millis(300),
+                1024,
+                use_pidfd,
+            );
+            assert!(matches!(run.end, ProcessEnd::TimedOut), "{use_pidfd}");
+            assert!(started.elapsed() < Duration::from_secs(10), "{use_pidfd}");
+        }
+    }
 
     #[test]
     fn codes_and_stages_are_read_at_word_boundaries() {
