@@ -340,6 +340,39 @@ pub struct Encryption {
     pub ivgen: Option<Ivgen>,
 }
 
+/// `<auth>` of a storage source (`virStorageAuthDef`): read only by an internal parse
+/// (the schema refuses it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StorageAuth {
+    /// `username` (never empty).
+    pub username: String,
+    /// `type`: `chap` or `ceph`; `None` for none (absent, empty or `none`).
+    pub kind: Option<String>,
+    /// The `<secret>`'s `type`, as written (libvirt neither checks nor escapes it).
+    pub secret_type: Option<String>,
+    /// The `<secret>`'s `uuid` or `usage`.
+    pub secret: SecretLookup,
+}
+
+/// `<reservations>` of a storage source (`virStoragePRDef`): read only by an internal
+/// parse.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Reservations {
+    /// `managed`.
+    pub managed: bool,
+    /// The `<source type='unix' mode='client'>`'s `path`, when one was given.
+    pub path: Option<String>,
+}
+
+/// The `<slice type='storage'>` of a storage source: read only by an internal parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct StorageSlice {
+    /// `offset`.
+    pub offset: u64,
+    /// `size`.
+    pub size: u64,
+}
+
 /// Where a disk's backup goes: the push `<target>` or the pull `<scratch>`, with the
 /// `<driver>` format and the status-only `index`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -358,6 +391,12 @@ pub struct BackupStore {
     pub seclabels: Vec<Seclabel>,
     /// `<encryption>`.
     pub encryption: Option<Encryption>,
+    /// `<auth>` (internal parse only).
+    pub auth: Option<StorageAuth>,
+    /// `<reservations>` (internal parse only).
+    pub reservations: Option<Reservations>,
+    /// `<slices><slice type='storage'>` (internal parse only).
+    pub slice: Option<StorageSlice>,
 }
 
 /// One `<disk>` of the backup (`virDomainBackupDiskDef`).

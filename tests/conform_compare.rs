@@ -10,8 +10,8 @@ use domainbackup_harness::conform::compare::{
 use domainbackup_harness::conform::implementation::Observed;
 use domainbackup_harness::model::{
     BackupDisk, BackupMode, BackupStore, Cipher, DiskBackupMode, DiskState, DomainBackup,
-    Encryption, EncryptionEngine, EncryptionFormat, Ivgen, PullServer, Seclabel, SecretLookup,
-    StorageFormat, StoreType, Transport,
+    Encryption, EncryptionEngine, EncryptionFormat, Ivgen, PullServer, Reservations, Seclabel,
+    SecretLookup, StorageAuth, StorageFormat, StorageSlice, StoreType, Transport,
 };
 use domainbackup_harness::xml::format::format;
 use domainbackup_harness::{Profile, Rejection, Stage};
@@ -73,6 +73,20 @@ fn full() -> DomainBackup {
                             hash: Some("sha256".into()),
                         }),
                     }),
+                    auth: Some(StorageAuth {
+                        username: "admin".into(),
+                        kind: Some("ceph".into()),
+                        secret_type: Some("ceph".into()),
+                        secret: SecretLookup::Uuid([0x33; 16]),
+                    }),
+                    reservations: Some(Reservations {
+                        managed: true,
+                        path: Some("/run/pr.sock".into()),
+                    }),
+                    slice: Some(StorageSlice {
+                        offset: 512,
+                        size: 4096,
+                    }),
                 }),
             },
         ],
@@ -97,6 +111,21 @@ fn encryption(d: &mut DomainBackup) -> &mut Encryption {
         .encryption
         .as_mut()
         .expect("the full model has encryption")
+}
+
+fn auth(d: &mut DomainBackup) -> &mut StorageAuth {
+    store(d).auth.as_mut().expect("the full model has auth")
+}
+
+fn reservations(d: &mut DomainBackup) -> &mut Reservations {
+    store(d)
+        .reservations
+        .as_mut()
+        .expect("the full model has reservations")
+}
+
+fn slice(d: &mut DomainBackup) -> &mut StorageSlice {
+    store(d).slice.as_mut().expect("the full model has a slice")
 }
 
 fn server(d: &mut DomainBackup) -> &mut PullServer {
@@ -187,6 +216,45 @@ fn mutations() -> Vec<Mutation> {
         ("/domainbackup/disks/disk[2]/scratch/encryption", |d| {
             store(d).encryption = None
         }),
+        ("/domainbackup/disks/disk[2]/scratch/auth", |d| {
+            store(d).auth = None
+        }),
+        ("/domainbackup/disks/disk[2]/scratch/auth/@username", |d| {
+            auth(d).username = "other".into()
+        }),
+        ("/domainbackup/disks/disk[2]/scratch/auth/@type", |d| {
+            auth(d).kind = None
+        }),
+        (
+            "/domainbackup/disks/disk[2]/scratch/auth/secret/@type",
+            |d| auth(d).secret_type = Some("iscsi".into()),
+        ),
+        (
+            "/domainbackup/disks/disk[2]/scratch/auth/secret/@uuid",
+            |d| auth(d).secret = SecretLookup::Uuid([0x44; 16]),
+        ),
+        ("/domainbackup/disks/disk[2]/scratch/reservations", |d| {
+            store(d).reservations = None
+        }),
+        (
+            "/domainbackup/disks/disk[2]/scratch/reservations/@managed",
+            |d| reservations(d).managed = false,
+        ),
+        (
+            "/domainbackup/disks/disk[2]/scratch/reservations/source/@path",
+            |d| reservations(d).path = None,
+        ),
+        ("/domainbackup/disks/disk[2]/scratch/slices/slice", |d| {
+            store(d).slice = None
+        }),
+        (
+            "/domainbackup/disks/disk[2]/scratch/slices/slice/@offset",
+            |d| slice(d).offset = 7,
+        ),
+        (
+            "/domainbackup/disks/disk[2]/scratch/slices/slice/@size",
+            |d| slice(d).size = 9,
+        ),
         (
             "/domainbackup/disks/disk[2]/scratch/encryption/@format",
             |d| encryption(d).format = EncryptionFormat::Luks2,
@@ -274,8 +342,9 @@ fn every_field_change_is_one_difference_at_its_path() {
         paths.insert(path);
     }
     // One mutation per field of the model (6 + 6 + 8 + 7 + 4 + 5 + 4 + 2 fields, with
-    // disk lists, seclabel and secret lists counted by length and by element).
-    assert_eq!(paths.len(), 44);
+    // disk lists, seclabel and secret lists counted by length and by element; then auth 5,
+    // reservations 3 and slice 3, each counted by presence too).
+    assert_eq!(paths.len(), 55);
 }
 
 #[test]

@@ -617,6 +617,9 @@ fn diff_store(d: &mut Differ, disk: &str, store_name: &str, a: &BackupStore, b: 
         index,
         seclabels,
         encryption,
+        auth,
+        reservations,
+        slice,
     } = a;
     let p = format!("{disk}/{store_name}");
     d.value(
@@ -659,6 +662,81 @@ fn diff_store(d: &mut Differ, disk: &str, store_name: &str, a: &BackupStore, b: 
         (Some(x), Some(y)) => diff_encryption(d, &format!("{p}/encryption"), x, y),
         (x, y) => d.presence(&format!("{p}/encryption"), x.is_some(), y.is_some()),
     }
+    match (auth, &b.auth) {
+        (Some(x), Some(y)) => {
+            let ap = format!("{p}/auth");
+            d.value(
+                &format!("{ap}/@username"),
+                Some(&x.username),
+                Some(&y.username),
+            );
+            d.value(&format!("{ap}/@type"), x.kind.as_deref(), y.kind.as_deref());
+            let sp = format!("{ap}/secret");
+            d.value(
+                &format!("{sp}/@type"),
+                x.secret_type.as_deref(),
+                y.secret_type.as_deref(),
+            );
+            let (uuid, usage) = (secret_uuid, secret_usage);
+            d.value(
+                &format!("{sp}/@uuid"),
+                uuid(Some(&x.secret)).as_deref(),
+                uuid(Some(&y.secret)).as_deref(),
+            );
+            d.value(
+                &format!("{sp}/@usage"),
+                usage(Some(&x.secret)).as_deref(),
+                usage(Some(&y.secret)).as_deref(),
+            );
+        }
+        (x, y) => d.presence(&format!("{p}/auth"), x.is_some(), y.is_some()),
+    }
+    match (reservations, &b.reservations) {
+        (Some(x), Some(y)) => {
+            let rp = format!("{p}/reservations");
+            d.value(
+                &format!("{rp}/@managed"),
+                yes_no(x.managed),
+                yes_no(y.managed),
+            );
+            d.value(
+                &format!("{rp}/source/@path"),
+                x.path.as_deref(),
+                y.path.as_deref(),
+            );
+        }
+        (x, y) => d.presence(&format!("{p}/reservations"), x.is_some(), y.is_some()),
+    }
+    match (slice, &b.slice) {
+        (Some(x), Some(y)) => {
+            let sp = format!("{p}/slices/slice");
+            d.value(
+                &format!("{sp}/@offset"),
+                Some(&x.offset.to_string()),
+                Some(&y.offset.to_string()),
+            );
+            d.value(
+                &format!("{sp}/@size"),
+                Some(&x.size.to_string()),
+                Some(&y.size.to_string()),
+            );
+        }
+        (x, y) => d.presence(&format!("{p}/slices/slice"), x.is_some(), y.is_some()),
+    }
+}
+
+fn secret_uuid(s: Option<&SecretLookup>) -> Option<String> {
+    match s {
+        Some(SecretLookup::Uuid(u)) => Some(crate::xml::format::format_uuid(u)),
+        _ => None,
+    }
+}
+
+fn secret_usage(s: Option<&SecretLookup>) -> Option<String> {
+    match s {
+        Some(SecretLookup::Usage(u)) => Some(u.clone()),
+        _ => None,
+    }
 }
 
 fn diff_seclabel(d: &mut Differ, p: &str, a: &Seclabel, b: &Seclabel) {
@@ -698,14 +776,7 @@ fn diff_encryption(d: &mut Differ, p: &str, a: &Encryption, b: &Encryption) {
     d.value(&format!("{p}/@engine"), engine.as_str(), b.engine.as_str());
     for i in 0..secrets.len().max(b.secrets.len()) {
         let sp = format!("{p}/secret[{}]", i + 1);
-        let uuid = |s: Option<&SecretLookup>| match s {
-            Some(SecretLookup::Uuid(u)) => Some(crate::xml::format::format_uuid(u)),
-            _ => None,
-        };
-        let usage = |s: Option<&SecretLookup>| match s {
-            Some(SecretLookup::Usage(u)) => Some(u.clone()),
-            _ => None,
-        };
+        let (uuid, usage) = (secret_uuid, secret_usage);
         let (x, y) = (secrets.get(i), b.secrets.get(i));
         if x.is_none() || y.is_none() {
             d.presence(&sp, x.is_some(), y.is_some());

@@ -305,6 +305,7 @@ fn store(target: Target, mode: BackupMode) -> BoxedStrategy<BackupStore> {
                 index,
                 seclabels,
                 encryption,
+                ..BackupStore::default()
             },
         );
     // Without a path there is no <target>/<scratch> element to carry children; pull allows

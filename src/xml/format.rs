@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use crate::model::{
     BackupDisk, BackupMode, BackupStore, DomainBackup, Encryption, EncryptionFormat, Seclabel,
-    SecretLookup, StoreType,
+    SecretLookup, StorageAuth, StoreType,
 };
 
 /// Formats `def` as `virDomainBackupDefFormat(buf, def, internal, NULL)` does at indent 0.
@@ -130,12 +130,42 @@ fn format_store(buf: &mut Element, store: &BackupStore, name: &str) {
         }
         StoreType::Block => escaped_attr(&mut attrs, "dev", store.path.as_deref()),
     }
+    // libvirt's order: slices, seclabels, auth, encryption, reservations.
     let mut children = Element::child_buffer(buf.indent + 2);
+    if let Some(slice) = &store.slice {
+        children.line("<slices>");
+        let mut inner = Element::child_buffer(children.indent + 2);
+        inner.line(&format!(
+            "<slice type='storage' offset='{}' size='{}'/>",
+            slice.offset, slice.size
+        ));
+        children.text.push_str(&inner.text);
+        children.line("</slices>");
+    }
     for seclabel in &store.seclabels {
         format_seclabel(&mut children, seclabel);
     }
+    if let Some(auth) = &store.auth {
+        format_auth(&mut children, auth);
+    }
     if let Some(encryption) = &store.encryption {
         format_encryption(&mut children, encryption);
+    }
+    if let Some(reservations) = &store.reservations {
+        let managed = if reservations.managed { "yes" } else { "no" };
+        match &reservations.path {
+            Some(path) => {
+                children.line(&format!("<reservations managed='{managed}'>"));
+                let mut inner = Element::child_buffer(children.indent + 2);
+                inner.line(&format!(
+                    "<source type='unix' path='{}' mode='client'/>",
+                    escape(path)
+                ));
+                children.text.push_str(&inner.text);
+                children.line("</reservations>");
+            }
+            None => children.line(&format!("<reservations managed='{managed}'/>")),
+        }
     }
     buf.element(name, &attrs, &children.text);
 }
@@ -166,6 +196,40 @@ fn format_seclabel(buf: &mut Element, seclabel: &Seclabel) {
             buf.line(&head);
         }
     }
+}
+
+/// `virStorageAuthDefFormat`. The secret's `type` is printed as it was read, unescaped, as
+/// libvirt does (so a `&` or `<` in it makes libvirt's output ill-formed).
+fn format_auth(buf: &mut Element, auth: &StorageAuth) {
+    match &auth.kind {
+        None => buf.line(&format!("<auth username='{}'>", escape(&auth.username))),
+        Some(kind) => buf.line(&format!(
+            "<auth type='{kind}' username='{}'>",
+            escape(&auth.username)
+        )),
+    }
+    let mut line = String::from("<secret");
+    if let Some(kind) = &auth.secret_type {
+        line.push_str(" type='");
+        line.push_str(kind);
+        line.push('\'');
+    }
+    match &auth.secret {
+        SecretLookup::Uuid(uuid) => {
+            line.push_str(" uuid='");
+            line.push_str(&format_uuid(uuid));
+            line.push_str("'/>");
+        }
+        SecretLookup::Usage(usage) => {
+            line.push_str(" usage='");
+            line.push_str(&escape(usage));
+            line.push_str("'/>");
+        }
+    }
+    let mut inner = Element::child_buffer(buf.indent + 2);
+    inner.line(&line);
+    buf.text.push_str(&inner.text);
+    buf.line("</auth>");
 }
 
 fn format_encryption(buf: &mut Element, encryption: &Encryption) {

@@ -6,9 +6,12 @@
 //! This module does not check the schema and does not align; a document that reaches it
 //! in a non-internal parse has already passed [`super::schema`].
 //!
-//! Not modelled, because the schema refuses them and only an internal parse reaches them:
-//! `<auth>`, `<reservations>`, `<slices>` and `<dataStore>` inside a target or scratch (libvirt
-//! parses them there and may refuse malformed ones); and the store's `<privateData>`, which
+//! Inside a target or scratch, only an internal parse reaches `<auth>`, `<reservations>` and
+//! `<slices>` (the schema refuses them); they are parsed as libvirt does, in its order
+//! (auth, encryption, reservations, slices, seclabels).
+//!
+//! Not modelled: `<dataStore>` there, which libvirt 11.x parses as a storage source of
+//! its own (9.0 ignores it, as this module does); and the store's `<privateData>`, which
 //! libvirt reads only with the qemu driver's XML options (the generic options that the
 //! upstream test and an in-process libvirt use ignore it, as this module does).
 
@@ -16,8 +19,8 @@ use super::tree::Element;
 use crate::error::{ErrorCode, ErrorDomain, Rejection, Stage};
 use crate::model::{
     BackupDisk, BackupMode, BackupStore, Cipher, DiskBackupMode, DiskState, DomainBackup,
-    Encryption, EncryptionEngine, EncryptionFormat, Ivgen, PullServer, Seclabel, SecretLookup,
-    StorageFormat, StoreType, Transport,
+    Encryption, EncryptionEngine, EncryptionFormat, Ivgen, PullServer, Reservations, Seclabel,
+    SecretLookup, StorageAuth, StorageFormat, StorageSlice, StoreType, Transport,
 };
 use crate::profile::{Profile, UnknownTransportError};
 
@@ -157,6 +160,22 @@ fn missing_required(node: &Element, name: &str) -> Rejection {
             node.name
         ),
     )
+}
+
+/// `virStrToLong_ullp(s, NULL, 10, &v)`: as [`parse_unsigned`], for 64 bits.
+pub fn parse_unsigned_long(s: &str) -> Option<u64> {
+    let rest = s.trim_start_matches([' ', '\t', '\n', '\u{0B}', '\u{0C}', '\r']);
+    let digits = match rest.as_bytes().first() {
+        Some(b'+') => &rest[1..],
+        Some(b'-') => return None,
+        _ => rest,
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.bytes().try_fold(0u64, |value, b| {
+        value.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+    })
 }
 
 /// `virStrToLong_uip(s, NULL, 10, &v)`: `strtoul` (leading white space, an optional sign,
@@ -390,8 +409,24 @@ fn parse_store(node: &Element, store: &mut BackupStore, profile: Profile) -> Res
         }
         StoreType::Block => store.path = node.prop("dev").map(str::to_string),
     }
+    // libvirt's order, whatever the document's: auth, encryption, reservations, slices,
+    // seclabels. Outside an internal parse the schema has refused auth, reservations and
+    // slices already.
+    if let Some(auth) = node.xpath_child("auth") {
+        store.auth = Some(parse_auth(auth)?);
+    }
     if let Some(encryption) = node.xpath_child("encryption") {
         store.encryption = Some(parse_encryption(encryption, profile)?);
+    }
+    if let Some(reservations) = node.xpath_child("reservations") {
+        store.reservations = Some(parse_reservations(reservations)?);
+    }
+    let storage_slice = node
+        .xpath_children("slices")
+        .flat_map(|slices| slices.xpath_children("slice"))
+        .find(|slice| slice.xpath_attribute("type").map(|a| a.value.as_str()) == Some("storage"));
+    if let Some(slice) = storage_slice {
+        store.slice = Some(parse_slice(slice)?);
     }
     store.seclabels = parse_seclabels(node)?;
     // A path of "" means no path (a compatibility rule for disks without media).
@@ -399,6 +434,120 @@ fn parse_store(node: &Element, store: &mut BackupStore, profile: Profile) -> Res
         store.path = None;
     }
     Ok(())
+}
+
+/// `string(./@name)`: the attribute in no namespace, `None` when absent or empty.
+fn xpath_string<'a>(node: &'a Element, name: &str) -> Option<&'a str> {
+    node.xpath_attribute(name)
+        .map(|a| a.value.as_str())
+        .filter(|v| !v.is_empty())
+}
+
+/// `virStorageAuthDefParse`: `username`, `type`, the first `<secret>` (its `type` kept as
+/// written, its `uuid` or `usage` as for encryption secrets).
+fn parse_auth(node: &Element) -> Result<StorageAuth, Rejection> {
+    let Some(username) = xpath_string(node, "username") else {
+        return Err(storage_err(
+            ErrorCode::XmlError,
+            "missing username for auth",
+        ));
+    };
+    let kind = match xpath_string(node, "type") {
+        None | Some("none") => None,
+        Some(t @ ("chap" | "ceph")) => Some(t.to_string()),
+        Some(other) => {
+            return Err(storage_err(
+                ErrorCode::ConfigUnsupported,
+                format!("unknown auth type '{other}'"),
+            ));
+        }
+    };
+    let Some(secret) = node.xpath_child("secret") else {
+        return Err(storage_err(
+            ErrorCode::XmlError,
+            "Missing <secret> element in auth",
+        ));
+    };
+    let secret_type = secret.prop("type").map(str::to_string);
+    Ok(StorageAuth {
+        username: username.to_string(),
+        kind,
+        secret_type,
+        secret: parse_secret_lookup(secret)?,
+    })
+}
+
+/// `virStoragePRDefParseXML`: `managed` (required, `yes` or `no`) and the first
+/// `<source>`, which `managed='no'` needs and which must be complete when given: type
+/// `unix`, a path, mode `client`.
+fn parse_reservations(node: &Element) -> Result<Reservations, Rejection> {
+    let managed = match prop_tristate(node, "managed")? {
+        Some(managed) => managed,
+        None if node.prop("managed").is_none() => return Err(missing_required(node, "managed")),
+        None => unreachable!("prop_tristate refuses every value but yes and no"),
+    };
+    let source = node.xpath_child("source");
+    let read = |name| source.and_then(|s| xpath_string(s, name));
+    let (kind, path, mode) = (read("type"), read("path"), read("mode"));
+    if !managed || kind.is_some() || path.is_some() || mode.is_some() {
+        let missing = |what: &str| {
+            storage_err(
+                ErrorCode::XmlError,
+                format!("missing {what} for <reservations/>"),
+            )
+        };
+        let Some(kind) = kind else {
+            return Err(missing("connection type"));
+        };
+        if path.is_none() {
+            return Err(missing("path"));
+        }
+        let Some(mode) = mode else {
+            return Err(missing("connection mode"));
+        };
+        if kind != "unix" {
+            return Err(storage_err(
+                ErrorCode::XmlError,
+                format!("unsupported connection type for <reservations/>: {kind}"),
+            ));
+        }
+        if mode != "client" {
+            return Err(storage_err(
+                ErrorCode::XmlError,
+                format!("unsupported connection mode for <reservations/>: {mode}"),
+            ));
+        }
+    }
+    Ok(Reservations {
+        managed,
+        path: path.map(str::to_string),
+    })
+}
+
+/// `virDomainStorageSourceParseSlice`: `offset` and `size`, both required and non-empty,
+/// read by `virStrToLong_ullp`.
+fn parse_slice(node: &Element) -> Result<StorageSlice, Rejection> {
+    let (Some(offset), Some(size)) = (xpath_string(node, "offset"), xpath_string(node, "size"))
+    else {
+        return Err(err(
+            ErrorCode::XmlError,
+            ErrorDomain::Domain,
+            "missing offset or size attribute of slice",
+        ));
+    };
+    let number = |value: &str, name: &str| {
+        parse_unsigned_long(value).ok_or_else(|| {
+            err(
+                ErrorCode::XmlError,
+                ErrorDomain::Domain,
+                format!("malformed value '{value}' of '{name}' attribute of slice"),
+            )
+        })
+    };
+    Ok(StorageSlice {
+        offset: number(offset, "offset")?,
+        size: number(size, "size")?,
+    })
 }
 
 /// `virSecurityDeviceLabelDefParseXML`: every `./seclabel`, in order.
