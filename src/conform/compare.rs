@@ -677,17 +677,7 @@ fn diff_store(d: &mut Differ, disk: &str, store_name: &str, a: &BackupStore, b: 
                 x.secret_type.as_deref(),
                 y.secret_type.as_deref(),
             );
-            let (uuid, usage) = (secret_uuid, secret_usage);
-            d.value(
-                &format!("{sp}/@uuid"),
-                uuid(Some(&x.secret)).as_deref(),
-                uuid(Some(&y.secret)).as_deref(),
-            );
-            d.value(
-                &format!("{sp}/@usage"),
-                usage(Some(&x.secret)).as_deref(),
-                usage(Some(&y.secret)).as_deref(),
-            );
+            diff_secret(d, &sp, &x.secret, &y.secret);
         }
         (x, y) => d.presence(&format!("{p}/auth"), x.is_some(), y.is_some()),
     }
@@ -725,18 +715,26 @@ fn diff_store(d: &mut Differ, disk: &str, store_name: &str, a: &BackupStore, b: 
     }
 }
 
-fn secret_uuid(s: Option<&SecretLookup>) -> Option<String> {
-    match s {
-        Some(SecretLookup::Uuid(u)) => Some(crate::xml::format::format_uuid(u)),
-        _ => None,
-    }
-}
-
-fn secret_usage(s: Option<&SecretLookup>) -> Option<String> {
-    match s {
-        Some(SecretLookup::Usage(u)) => Some(u.clone()),
-        _ => None,
-    }
+/// A secret's `uuid` and `usage` at `p` (one of them is set).
+fn diff_secret(d: &mut Differ, p: &str, a: &SecretLookup, b: &SecretLookup) {
+    let uuid = |s: &SecretLookup| match s {
+        SecretLookup::Uuid(u) => Some(crate::xml::format::format_uuid(u)),
+        SecretLookup::Usage(_) => None,
+    };
+    let usage = |s: &SecretLookup| match s {
+        SecretLookup::Usage(u) => Some(u.clone()),
+        SecretLookup::Uuid(_) => None,
+    };
+    d.value(
+        &format!("{p}/@uuid"),
+        uuid(a).as_deref(),
+        uuid(b).as_deref(),
+    );
+    d.value(
+        &format!("{p}/@usage"),
+        usage(a).as_deref(),
+        usage(b).as_deref(),
+    );
 }
 
 fn diff_seclabel(d: &mut Differ, p: &str, a: &Seclabel, b: &Seclabel) {
@@ -776,22 +774,10 @@ fn diff_encryption(d: &mut Differ, p: &str, a: &Encryption, b: &Encryption) {
     d.value(&format!("{p}/@engine"), engine.as_str(), b.engine.as_str());
     for i in 0..secrets.len().max(b.secrets.len()) {
         let sp = format!("{p}/secret[{}]", i + 1);
-        let (uuid, usage) = (secret_uuid, secret_usage);
-        let (x, y) = (secrets.get(i), b.secrets.get(i));
-        if x.is_none() || y.is_none() {
-            d.presence(&sp, x.is_some(), y.is_some());
-            continue;
+        match (secrets.get(i), b.secrets.get(i)) {
+            (Some(x), Some(y)) => diff_secret(d, &sp, x, y),
+            (x, y) => d.presence(&sp, x.is_some(), y.is_some()),
         }
-        d.value(
-            &format!("{sp}/@uuid"),
-            uuid(x).as_deref(),
-            uuid(y).as_deref(),
-        );
-        d.value(
-            &format!("{sp}/@usage"),
-            usage(x).as_deref(),
-            usage(y).as_deref(),
-        );
     }
     match (cipher, &b.cipher) {
         (Some(x), Some(y)) => {
