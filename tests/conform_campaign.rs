@@ -572,12 +572,18 @@ fn generated_cases_extend_the_campaign_deterministically() {
     // Through the campaign and the runner: the reference agrees with itself.
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let reference = ReferenceLauncher::new();
+    let fixed = build_campaign(&config(tmp.path()), reference.capabilities(), &[])
+        .expect("the fixed campaign")
+        .len();
     let cfg = CheckConfig {
-        cases: Some(1300),
+        cases: Some(fixed + 300),
         ..config(tmp.path())
     };
     let cases = build_campaign(&cfg, reference.capabilities(), &[]).expect("campaign");
-    assert!(cases.iter().filter(|c| c.source == "generated").count() > 200);
+    assert_eq!(
+        cases.iter().filter(|c| c.source == "generated").count(),
+        300
+    );
     let report = check(&reference, &cases, &cfg, &Quiet, &AtomicBool::new(false)).expect("run");
     assert_eq!(report.new_failures(), 0);
 }
