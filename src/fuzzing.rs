@@ -664,6 +664,7 @@ pub const ATTRIBUTE_NAMES: &[&str] = &[
     "username",
     "managed",
     "offset",
+    "path",
 ];
 
 /// Attribute and text values: every enumerated value of the grammar and of libvirt's
@@ -720,6 +721,8 @@ pub const VALUES: &[&str] = &[
     "passphrase",
     "tlskey",
     "ceph",
+    "chap",
+    "client",
     "storage",
     "dac",
     "selinux",
