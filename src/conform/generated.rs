@@ -168,10 +168,6 @@ impl CaseSource for GeneratorSource {
     }
 
     fn cases(&self, request: &CaseRequest) -> Result<Vec<Case>, SourceError> {
-        if request.profiles.is_empty() || request.modes.is_empty() || request.count == 0 {
-            return Ok(Vec::new());
-        }
-        let combos = || combos(request);
         // Case i depends only on the seed and i, so the groups are split over the cores
         // and the pieces joined in order: the same list as one thread would make.
         let groups = request.count.div_ceil(GROUP);
@@ -182,13 +178,12 @@ impl CaseSource for GeneratorSource {
         let pieces: Vec<Vec<Case>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|t| {
-                    let groups = (t * chunk)..((t + 1) * chunk).min(groups);
-                    let combos = &combos;
+                    let range = (t * chunk * GROUP)..((t + 1) * chunk * GROUP);
                     scope.spawn(move || {
-                        // proptest's boxed strategies are not Send: each thread builds its own.
-                        let combos = combos();
-                        groups
-                            .flat_map(|g| group_cases(&combos, request.seed, g, 0..request.count))
+                        // proptest's boxed strategies are not Send: each thread has its own.
+                        GeneratorWorker::new(request)
+                            .cases(range)
+                            .into_iter()
                             .map(|(_, case)| case)
                             .collect::<Vec<Case>>()
                     })

@@ -14,7 +14,10 @@
 //! own children too).
 
 use std::ffi::OsString;
-use std::io::{Read, Write};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+
+use rustix::event::{PollFd, PollFlags};
+use std::io::{ErrorKind, Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
@@ -179,28 +182,23 @@ fn run_process_with(
         if status.is_none() && pidfd.is_none() {
             wait = wait.min(Duration::from_millis(2));
         }
-        let ready = pipes.poll(pidfd.as_ref().filter(|_| status.is_none()), wait);
-        if ready.stdin {
-            if let Some(pipe) = &mut pipes.stdin {
-                let end = input.len().min(written + buf.len());
-                match pipe.write(&input[written..end]) {
-                    Ok(n) => written += n,
-                    Err(e) if is_retry(&e) => {}
-                    // A child that exits without reading its input closes the pipe: not an
-                    // error, the rest is not sent.
-                    Err(_) => written = input.len(),
-                }
-                if written >= input.len() {
-                    pipes.stdin = None;
-                }
+        // Then every open pipe is tried: one that is not ready says so (WouldBlock).
+        pipes.wait(pidfd.as_ref().filter(|_| status.is_none()), wait);
+        if let Some(pipe) = &mut pipes.stdin {
+            let end = input.len().min(written + buf.len());
+            match pipe.write(&input[written..end]) {
+                Ok(n) => written += n,
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted) => {}
+                // A child that exits without reading its input closes the pipe: not an
+                // error, the rest is not sent.
+                Err(_) => written = input.len(),
+            }
+            if written >= input.len() {
+                pipes.stdin = None;
             }
         }
-        if ready.stdout {
-            read_available(&mut pipes.stdout, &mut stdout, &mut buf, cap);
-        }
-        if ready.stderr {
-            read_available(&mut pipes.stderr, &mut stderr, &mut buf, cap);
-        }
+        read_available(&mut pipes.stdout, &mut stdout, &mut buf, cap);
+        read_available(&mut pipes.stderr, &mut stderr, &mut buf, cap);
     }
     if status.is_none() {
         // Left after the grace period (or poll failed): make sure it is gone, and reap it
@@ -234,79 +232,37 @@ struct Pipes {
     stderr: Option<std::process::ChildStderr>,
 }
 
-/// Which pipes can be written or read without blocking (or have closed).
-#[derive(Default)]
-struct Ready {
-    stdin: bool,
-    stdout: bool,
-    stderr: bool,
-}
-
 impl Pipes {
+    /// The open pipes, each with what it waits for: room to write, or bytes to read.
+    fn open(&self) -> impl Iterator<Item = (BorrowedFd<'_>, PollFlags)> {
+        let stdin = self.stdin.as_ref().map(|p| (p.as_fd(), PollFlags::OUT));
+        let stdout = self.stdout.as_ref().map(|p| (p.as_fd(), PollFlags::IN));
+        let stderr = self.stderr.as_ref().map(|p| (p.as_fd(), PollFlags::IN));
+        [stdin, stdout, stderr].into_iter().flatten()
+    }
+
     fn set_nonblocking(&self) {
         // A pipe left blocking would only make this thread wait on it: not fatal.
-        if let Some(p) = &self.stdin {
-            let _ = rustix::io::ioctl_fionbio(p, true);
-        }
-        if let Some(p) = &self.stdout {
-            let _ = rustix::io::ioctl_fionbio(p, true);
-        }
-        if let Some(p) = &self.stderr {
-            let _ = rustix::io::ioctl_fionbio(p, true);
+        for (fd, _) in self.open() {
+            let _ = rustix::io::ioctl_fionbio(fd, true);
         }
     }
 
-    /// Waits at most `wait` for a pipe to be ready or for `process` (a pidfd) to end.
-    fn poll(&self, process: Option<&std::os::fd::OwnedFd>, wait: Duration) -> Ready {
-        use rustix::event::{PollFd, PollFlags};
-        let mut fds: Vec<PollFd<'_>> = Vec::with_capacity(4);
-        let mut which = Vec::with_capacity(4);
-        if let Some(p) = &self.stdin {
-            fds.push(PollFd::new(p, PollFlags::OUT));
-            which.push(0);
-        }
-        if let Some(p) = &self.stdout {
-            fds.push(PollFd::new(p, PollFlags::IN));
-            which.push(1);
-        }
-        if let Some(p) = &self.stderr {
-            fds.push(PollFd::new(p, PollFlags::IN));
-            which.push(2);
-        }
-        if let Some(p) = process {
-            fds.push(PollFd::new(p, PollFlags::IN));
-            which.push(3);
-        }
-        let mut ready = Ready::default();
+    /// Waits at most `wait` for an open pipe to be ready (or closed) or for `process` (a
+    /// pidfd) to end. An interrupted or failed poll returns early: the caller looks again.
+    fn wait(&self, process: Option<&OwnedFd>, wait: Duration) {
+        let mut fds: Vec<PollFd<'_>> = self
+            .open()
+            .map(|(fd, flags)| PollFd::from_borrowed_fd(fd, flags))
+            .collect();
+        fds.extend(process.map(|p| PollFd::new(p, PollFlags::IN)));
         if fds.is_empty() {
             std::thread::sleep(wait);
-            return ready;
+            return;
         }
         let timeout = rustix::event::Timespec::try_from(wait).ok();
-        if rustix::event::poll(&mut fds, timeout.as_ref()).is_err() {
-            // Interrupted, or out of resources: the caller looks again.
-            return ready;
-        }
-        for (fd, which) in fds.iter().zip(which) {
-            if fd.revents().is_empty() {
-                continue;
-            }
-            match which {
-                0 => ready.stdin = true,
-                1 => ready.stdout = true,
-                2 => ready.stderr = true,
-                _ => {}
-            }
-        }
-        ready
+        let _ = rustix::event::poll(&mut fds, timeout.as_ref());
     }
-}
-
-fn is_retry(e: &std::io::Error) -> bool {
-    matches!(
-        e.kind(),
-        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
-    )
 }
 
 /// Reads what `pipe` holds now into `captured` (at most `cap` bytes kept); closes the pipe
@@ -333,8 +289,8 @@ fn read_available(
                 }
                 captured.bytes.extend_from_slice(&buf[..n.min(room)]);
             }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == ErrorKind::WouldBlock => return,
             Err(_) => {
                 *pipe = None;
                 return;

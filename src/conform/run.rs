@@ -114,6 +114,16 @@ pub fn build_campaign(
     extra: &[&dyn CaseSource],
 ) -> Result<Vec<Case>, EnvironmentError> {
     let (fixed, plan) = prepare(config, capabilities)?;
+    listed_cases(config, &fixed, extra, &plan)
+}
+
+/// [`build_campaign`] from the fixed sources and the plan.
+fn listed_cases(
+    config: &CheckConfig,
+    fixed: &[FixedSource],
+    extra: &[&dyn CaseSource],
+    plan: &CampaignPlan,
+) -> Result<Vec<Case>, EnvironmentError> {
     let fixed_refs: Vec<&dyn CaseSource> = fixed.iter().map(|s| s as &dyn CaseSource).collect();
     let generator = super::generated::GeneratorSource;
     let extra: Vec<&dyn CaseSource> = match (extra.is_empty(), config.extend) {
@@ -122,9 +132,9 @@ pub fn build_campaign(
         // An empty list makes the campaign extend with variants of its fixed cases.
         (true, super::Extension::Variants) => Vec::new(),
     };
-    let mut cases = stored_counterexamples(config, &plan)?;
+    let mut cases = stored_counterexamples(config, plan)?;
     cases.extend(
-        case::campaign(&fixed_refs, &extra, &plan)
+        case::campaign(&fixed_refs, &extra, plan)
             .map_err(|e| EnvironmentError::Cases(e.to_string()))?,
     );
     Ok(cases)
@@ -140,15 +150,17 @@ pub fn build_feed(
     capabilities: &Capabilities,
     extra: &[&dyn CaseSource],
 ) -> Result<Campaign, EnvironmentError> {
-    let eager = |cases| Campaign {
-        eager: cases,
-        generated: None,
+    let (fixed, plan) = prepare(config, capabilities)?;
+    let eager = || -> Result<Campaign, EnvironmentError> {
+        Ok(Campaign {
+            eager: listed_cases(config, &fixed, extra, &plan)?,
+            generated: None,
+        })
     };
     let wanted = config.cases.unwrap_or(0);
     if !extra.is_empty() || config.extend != super::Extension::Generator || wanted == 0 {
-        return Ok(eager(build_campaign(config, capabilities, extra)?));
+        return eager();
     }
-    let (fixed, plan) = prepare(config, capabilities)?;
     let fixed_refs: Vec<&dyn CaseSource> = fixed.iter().map(|s| s as &dyn CaseSource).collect();
     // The fixed cases the filter keeps, before sharding: as many as the campaign counts.
     let unsharded = CampaignPlan {
@@ -160,7 +172,7 @@ pub fn build_feed(
         .map_err(|e| EnvironmentError::Cases(e.to_string()))?;
     if wanted <= fixed_cases.len() {
         // A sample of the fixed cases: nothing to generate.
-        return Ok(eager(build_campaign(config, capabilities, extra)?));
+        return eager();
     }
     let request = CaseRequest {
         seed: plan.seed,
@@ -274,14 +286,10 @@ impl Campaign {
 
     /// Every case, made now (for tests and small campaigns).
     pub fn into_cases(self) -> Vec<Case> {
-        let slots = self.slots();
-        let mut make = self.worker();
-        let cases: Vec<Case> = make(0..slots)
+        self.worker()(0..self.slots())
             .into_iter()
             .map(|(_, c)| c.into_owned())
-            .collect();
-        drop(make);
-        cases
+            .collect()
     }
 }
 

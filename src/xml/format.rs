@@ -32,9 +32,7 @@ pub fn format_into(out: &mut String, def: &DomainBackup, internal: bool, indent:
 
     if let Some(server) = &def.server {
         let mut attrs = String::new();
-        attrs.push_str(" transport='");
-        attrs.push_str(server.transport.as_str());
-        attrs.push('\'');
+        raw_attr(&mut attrs, "transport", server.transport.as_str());
         if let Some(tls) = server.tls {
             attrs.push_str(if tls { " tls='yes'" } else { " tls='no'" });
         }
@@ -84,9 +82,7 @@ fn format_disk(buf: &mut Element, disk: &BackupDisk, push: bool, internal: bool)
         " backup='no'"
     });
     if internal && !disk.state.as_str().is_empty() {
-        attrs.push_str(" state='");
-        attrs.push_str(disk.state.as_str());
-        attrs.push('\'');
+        raw_attr(&mut attrs, "state", disk.state.as_str());
     }
     let mut children = Element::child_buffer(buf.indent + 2);
     if disk.backup {
@@ -94,13 +90,9 @@ fn format_disk(buf: &mut Element, disk: &BackupDisk, push: bool, internal: bool)
         // one prints as libvirt would print an empty file store.
         let default_store = BackupStore::default();
         let store = disk.store.as_ref().unwrap_or(&default_store);
-        attrs.push_str(" type='");
-        attrs.push_str(store.kind.as_str());
-        attrs.push('\'');
+        raw_attr(&mut attrs, "type", store.kind.as_str());
         if let Some(mode) = disk.backup_mode.as_str() {
-            attrs.push_str(" backupmode='");
-            attrs.push_str(mode);
-            attrs.push('\'');
+            raw_attr(&mut attrs, "backupmode", mode);
         }
         escaped_attr(&mut attrs, "incremental", disk.incremental.as_deref());
         escaped_attr(&mut attrs, "exportname", disk.export_name.as_deref());
@@ -134,12 +126,10 @@ fn format_store(buf: &mut Element, store: &BackupStore, name: &str) {
     let mut children = Element::child_buffer(buf.indent + 2);
     if let Some(slice) = &store.slice {
         children.line("<slices>");
-        let mut inner = Element::child_buffer(children.indent + 2);
-        inner.line(&format!(
+        children.nested_line(&format!(
             "<slice type='storage' offset='{}' size='{}'/>",
             slice.offset, slice.size
         ));
-        children.text.push_str(&inner.text);
         children.line("</slices>");
     }
     for seclabel in &store.seclabels {
@@ -156,12 +146,10 @@ fn format_store(buf: &mut Element, store: &BackupStore, name: &str) {
         match &reservations.path {
             Some(path) => {
                 children.line(&format!("<reservations managed='{managed}'>"));
-                let mut inner = Element::child_buffer(children.indent + 2);
-                inner.line(&format!(
+                children.nested_line(&format!(
                     "<source type='unix' path='{}' mode='client'/>",
                     escape(path)
                 ));
-                children.text.push_str(&inner.text);
                 children.line("</reservations>");
             }
             None => children.line(&format!("<reservations managed='{managed}'/>")),
@@ -210,9 +198,7 @@ fn format_auth(buf: &mut Element, auth: &StorageAuth) {
     }
     let mut line = String::from("<secret");
     if let Some(kind) = &auth.secret_type {
-        line.push_str(" type='");
-        line.push_str(kind);
-        line.push('\'');
+        raw_attr(&mut line, "type", kind);
     }
     match &auth.secret {
         SecretLookup::Uuid(uuid) => {
@@ -226,9 +212,7 @@ fn format_auth(buf: &mut Element, auth: &StorageAuth) {
             line.push_str("'/>");
         }
     }
-    let mut inner = Element::child_buffer(buf.indent + 2);
-    inner.line(&line);
-    buf.text.push_str(&inner.text);
+    buf.nested_line(&line);
     buf.line("</auth>");
 }
 
@@ -293,14 +277,19 @@ pub fn format_uuid(uuid: &[u8; 16]) -> String {
     s
 }
 
+/// `virBufferAsprintf(buf, " NAME='%s'", value)`: the value as it is, unescaped.
+fn raw_attr(out: &mut String, name: &str, value: &str) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("='");
+    out.push_str(value);
+    out.push('\'');
+}
+
 /// `virBufferEscapeString(buf, " NAME='%s'", value)`: nothing at all when the value is NULL.
 fn escaped_attr(out: &mut String, name: &str, value: Option<&str>) {
     if let Some(value) = value {
-        out.push(' ');
-        out.push_str(name);
-        out.push_str("='");
-        out.push_str(&escape(value));
-        out.push('\'');
+        raw_attr(out, name, &escape(value));
     }
 }
 
@@ -361,6 +350,14 @@ impl Element {
             push_spaces(&mut self.text, self.indent);
         }
         self.text.push_str(s);
+    }
+
+    /// A line of a child buffer of this one (two more spaces), as libvirt writes a lone
+    /// child element through `VIR_BUFFER_INIT_CHILD`.
+    fn nested_line(&mut self, s: &str) {
+        push_spaces(&mut self.text, self.indent + 2);
+        self.text.push_str(s);
+        self.text.push('\n');
     }
 
     /// One write of `s` followed by a newline.

@@ -182,23 +182,7 @@ pub fn parse_unsigned_long(s: &str) -> Option<u64> {
 /// decimal digits) with no `-` anywhere, nothing after the digits, and a value that fits
 /// 32 bits.
 pub fn parse_unsigned(s: &str) -> Option<u32> {
-    let rest = s.trim_start_matches([' ', '\t', '\n', '\u{0B}', '\u{0C}', '\r']);
-    let (negative, digits) = match rest.as_bytes().first() {
-        Some(b'+') => (false, &rest[1..]),
-        Some(b'-') => (true, &rest[1..]),
-        _ => (false, rest),
-    };
-    if negative || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let mut value: u64 = 0;
-    for b in digits.bytes() {
-        value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-        if value > u64::from(u32::MAX) {
-            return None;
-        }
-    }
-    u32::try_from(value).ok()
+    parse_unsigned_long(s).and_then(|v| u32::try_from(v).ok())
 }
 
 /// `virDomainStorageNetworkParseHost` as the backup parser calls it.
@@ -481,10 +465,8 @@ fn parse_auth(node: &Element) -> Result<StorageAuth, Rejection> {
 /// `<source>`, which `managed='no'` needs and which must be complete when given: type
 /// `unix`, a path, mode `client`.
 fn parse_reservations(node: &Element) -> Result<Reservations, Rejection> {
-    let managed = match prop_tristate(node, "managed")? {
-        Some(managed) => managed,
-        None if node.prop("managed").is_none() => return Err(missing_required(node, "managed")),
-        None => unreachable!("prop_tristate refuses every value but yes and no"),
+    let Some(managed) = prop_tristate(node, "managed")? else {
+        return Err(missing_required(node, "managed"));
     };
     let source = node.xpath_child("source");
     let read = |name| source.and_then(|s| xpath_string(s, name));
@@ -599,11 +581,7 @@ fn storage_err(code: ErrorCode, detail: impl std::fmt::Display) -> Rejection {
 
 /// `virStorageEncryptionParseNode`.
 fn parse_encryption(node: &Element, profile: Profile) -> Result<Encryption, Rejection> {
-    let Some(format) = node
-        .xpath_attribute("format")
-        .map(|a| a.value.as_str())
-        .filter(|s| !s.is_empty())
-    else {
+    let Some(format) = xpath_string(node, "format") else {
         return Err(storage_err(
             ErrorCode::XmlError,
             "unknown volume encryption format",
@@ -629,11 +607,7 @@ fn parse_encryption(node: &Element, profile: Profile) -> Result<Encryption, Reje
     };
     let mut secrets = Vec::new();
     for secret in node.xpath_children("secret") {
-        let Some(kind) = secret
-            .xpath_attribute("type")
-            .map(|a| a.value.as_str())
-            .filter(|s| !s.is_empty())
-        else {
+        let Some(kind) = xpath_string(secret, "type") else {
             return Err(storage_err(
                 ErrorCode::XmlError,
                 "unknown volume encryption secret type",
