@@ -460,8 +460,11 @@ pub fn check(
                             }
                         }
                     }
-                    let mut pending = made;
-                    while !pending.is_empty() {
+                    // Cases still to run are `made[start..]` (a moving start, not draining the
+                    // front, which would shift every remaining case after each batch).
+                    let mut start = 0;
+                    while start < made.len() {
+                        let pending = &made[start..];
                         let take = pending.len().min(batch);
                         let batch_cases: Vec<&Case> =
                             pending[..take].iter().map(|(_, c)| c.as_ref()).collect();
@@ -482,7 +485,7 @@ pub fn check(
                             lock(&slots)[*i] =
                                 Slot::Done(Box::new((result, judgement.signature())));
                         }
-                        pending.drain(..done);
+                        start += done;
                         if cancel.load(Ordering::Relaxed) {
                             return;
                         }
