@@ -895,7 +895,7 @@ fn attribute(name: &str, value: &str) -> Attribute {
         .filter(|p| *p == "xml")
         .map(|_| "http://www.w3.org/XML/1998/namespace".to_string());
     Attribute {
-        name: local,
+        name: local.into(),
         prefix,
         namespace,
         value: value.to_string(),
@@ -1029,7 +1029,7 @@ fn edit(root: &mut Element, rng: &mut Rng) -> bool {
             let Some(e) = element_at_mut(root, &path) else {
                 return false;
             };
-            e.name = name.to_string();
+            e.name = name.into();
             e.prefix = None;
             e.namespace = None;
             true

@@ -91,7 +91,7 @@ impl El {
         out.attrs = e
             .attributes
             .iter()
-            .map(|a| (a.name.clone(), a.value.clone()))
+            .map(|a| (a.name.to_string(), a.value.clone()))
             .collect();
         for n in &e.children {
             out.kids.push(match n {

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use quick_xml::events::Event;
 
-use super::tree::{Attribute, Document, Element, EntityReference, Node, Text};
+use super::tree::{Attribute, Document, Element, EntityReference, Name, Node, Text};
 use crate::error::{ErrorCode, ErrorDomain, Position, Rejection, Stage};
 
 /// The largest document read, in bytes (after truncation at the first NUL). libvirt has no
@@ -159,6 +159,13 @@ struct Cursor {
     offset: usize,
     line: u32,
     column: u32,
+    /// Where the cursor's line starts.
+    line_start: usize,
+    /// The cursor line's line feed (the text's length on the last line).
+    line_end: usize,
+    /// Where the text's first non-ASCII byte is (its length if none): before it, columns
+    /// are byte counts.
+    ascii_until: usize,
 }
 
 struct Reader<'t> {
@@ -196,6 +203,9 @@ impl<'t> Reader<'t> {
                 offset: 0,
                 line: 1,
                 column: 1,
+                line_start: 0,
+                line_end: memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len()),
+                ascii_until: first_non_ascii(text.as_bytes()),
             },
             stack: Vec::new(),
             root: None,
@@ -214,32 +224,34 @@ impl<'t> Reader<'t> {
     /// The position of byte `offset` of the text (never before the last one asked for).
     fn pos(&mut self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        if offset > self.cursor.offset {
-            // Columns count characters: every byte that does not continue a UTF-8 sequence.
-            let chars = |bytes: &[u8]| {
-                if bytes.is_ascii() {
-                    bytes.len() as u32
+        let c = &mut self.cursor;
+        if offset > c.offset {
+            let bytes = self.text.as_bytes();
+            // Move to the offset's line: one search for each line feed passed.
+            let same_line = offset <= c.line_end;
+            while offset > c.line_end {
+                c.line += 1;
+                c.line_start = c.line_end + 1;
+                c.line_end = memchr::memchr(b'\n', &bytes[c.line_start..])
+                    .map_or(bytes.len(), |i| c.line_start + i);
+            }
+            // Columns count characters: every byte that does not continue a UTF-8 sequence
+            // (those are 0x80 to 0xBF, below -0x40 as signed bytes).
+            c.column = if offset <= c.ascii_until {
+                (offset - c.line_start) as u32 + 1
+            } else {
+                let chars = |b: &[u8]| b.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32;
+                if same_line {
+                    c.column + chars(&bytes[c.offset..offset])
                 } else {
-                    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u32
+                    1 + chars(&bytes[c.line_start..offset])
                 }
             };
-            let bytes = &self.text.as_bytes()[self.cursor.offset..offset];
-            let (line, column) = match memchr::memrchr(b'\n', bytes) {
-                Some(last) => (
-                    self.cursor.line + memchr::memchr_iter(b'\n', &bytes[..=last]).count() as u32,
-                    1 + chars(&bytes[last + 1..]),
-                ),
-                None => (self.cursor.line, self.cursor.column + chars(bytes)),
-            };
-            self.cursor = Cursor {
-                offset,
-                line,
-                column,
-            };
+            c.offset = offset;
         }
         Position {
-            line: self.cursor.line,
-            column: self.cursor.column,
+            line: c.line,
+            column: c.column,
         }
     }
 
@@ -548,7 +560,7 @@ impl<'t> Reader<'t> {
         };
         // Namespaced attributes seen so far (local name and namespace), for duplicates; made
         // at the first one (most elements have none).
-        let mut seen: Option<HashSet<(String, String)>> = None;
+        let mut seen: Option<HashSet<(Name, String)>> = None;
         let mut space = match self.stack.last() {
             None => -1,
             Some(parent) if parent.space == -2 => -1,
@@ -603,7 +615,7 @@ impl<'t> Reader<'t> {
 
     /// Splits a qualified name and finds its namespace. An undeclared prefix is not fatal
     /// in libxml2: the name then keeps its prefix and has no namespace.
-    fn resolve(&self, qname: &str, is_element: bool) -> (Option<String>, String, Option<String>) {
+    fn resolve(&self, qname: &str, is_element: bool) -> (Option<String>, Name, Option<String>) {
         let lookup = |prefix: Option<&str>| {
             match self
                 .namespaces
@@ -619,12 +631,16 @@ impl<'t> Reader<'t> {
         };
         match split_qname(qname) {
             (Some(prefix), local) => match lookup(Some(prefix)) {
-                Some(uri) => (Some(prefix.to_string()), local.to_string(), Some(uri)),
-                None => (None, format!("{prefix}:{local}"), None),
+                Some(uri) => (Some(prefix.to_string()), intern(local), Some(uri)),
+                None => (None, format!("{prefix}:{local}").into(), None),
             },
             (None, name) => {
-                let namespace = if is_element { lookup(None) } else { None };
-                (None, name.to_string(), namespace)
+                let namespace = if is_element && !self.namespaces.is_empty() {
+                    lookup(None)
+                } else {
+                    None
+                };
+                (None, intern(name), namespace)
             }
         }
     }
@@ -724,10 +740,11 @@ impl<'t> Reader<'t> {
 
     fn attribute_value(&mut self, offset: usize, raw: &str) -> Result<String, Rejection> {
         // Printable ASCII without references or markup (most values) stays as it is.
+        // (A fold rather than `all`: without the early exit the test is vectorised.)
         if raw.len() <= MAX_ATTRIBUTE_LENGTH
-            && raw
-                .bytes()
-                .all(|b| (0x20..0x7F).contains(&b) && b != b'&' && b != b'<')
+            && raw.bytes().fold(true, |plain, b| {
+                plain & ((0x20..0x7F).contains(&b) & (b != b'&') & (b != b'<'))
+            })
         {
             return Ok(raw.to_string());
         }
@@ -1065,7 +1082,7 @@ impl<'t> Reader<'t> {
             let declared = if self.element_decls.is_empty() {
                 None
             } else {
-                self.element_decls.get(&open.element.name).copied()
+                self.element_decls.get(&*open.element.name).copied()
             };
             !are_blanks(open, declared, following, following2)
         };
@@ -1139,6 +1156,43 @@ fn are_blanks(
         Some(last) if is_text(last) => false,
         Some(_) => !children.first().is_some_and(is_text),
     }
+}
+
+/// Where the first non-ASCII byte of `bytes` is (their length if none).
+fn first_non_ascii(bytes: &[u8]) -> usize {
+    // Whole blocks first: `is_ascii` on a block is a few word operations.
+    let mut start = 0;
+    for block in bytes.chunks(64) {
+        if !block.is_ascii() {
+            return start + block.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+        }
+        start += block.len();
+    }
+    bytes.len()
+}
+
+/// The name `name`, shared when the grammar knows it (element and attribute names of the
+/// backup document and of the storage sources it holds).
+fn intern(name: &str) -> Name {
+    // A `match` on string literals: a switch on the length, then one comparison.
+    macro_rules! shared {
+        ($($known:literal)*) => {
+            match name {
+                $($known => Name::Borrowed($known),)*
+                _ => Name::Owned(name.to_string()),
+            }
+        };
+    }
+    shared!(
+        "alias" "auth" "backup" "backupmode" "cipher" "clusterSize" "compat" "dataStore"
+        "dev" "disk" "disks" "domainbackup" "driver" "encryption" "engine" "exportbitmap"
+        "exportname" "fdgroup" "features" "file" "format" "group" "hash" "host"
+        "incremental" "index" "initiator" "iqn" "ivgen" "label" "labelskip" "managed"
+        "mode" "model" "name" "offset" "owner" "passphrase" "path" "permissions" "port"
+        "privateData" "protocol" "relabel" "reservations" "scratch" "seclabel" "secret"
+        "server" "size" "slice" "slices" "socket" "source" "state" "target" "tls"
+        "tlskey" "transport" "type" "usage" "username" "uuid"
+    )
 }
 
 /// Splits a qualified name as libxml2's `xmlParseQName` does: the prefix is the part before

@@ -532,7 +532,7 @@ impl Checker {
         let mut incremental = false;
         let mut disks = false;
         let mut server = false;
-        self.children(root, TextRule::Blank, |c| match c.name.as_str() {
+        self.children(root, TextRule::Blank, |c| match &*c.name {
             "incremental" => {
                 if std::mem::replace(&mut incremental, true) {
                     return Err(violation(
@@ -932,7 +932,7 @@ impl Checker {
         };
         let mut target = false;
         let mut driver = false;
-        self.children(e, TextRule::Blank, |c| match c.name.as_str() {
+        self.children(e, TextRule::Blank, |c| match &*c.name {
             "target" => {
                 if std::mem::replace(&mut target, true) {
                     return Err(violation(
@@ -982,7 +982,7 @@ impl Checker {
         let store = store.unwrap_or(StoreType::File);
         let mut scratch = false;
         let mut driver: Option<&Element> = None;
-        self.children(e, TextRule::Blank, |c| match c.name.as_str() {
+        self.children(e, TextRule::Blank, |c| match &*c.name {
             "scratch" => {
                 if std::mem::replace(&mut scratch, true) {
                     return Err(violation(
@@ -1075,7 +1075,7 @@ impl Checker {
             ));
         }
         let mut encryption = false;
-        self.children(e, TextRule::Blank, |c| match c.name.as_str() {
+        self.children(e, TextRule::Blank, |c| match &*c.name {
             "seclabel" => self.seclabel(c),
             "encryption" => {
                 if std::mem::replace(&mut encryption, true) {
@@ -1279,7 +1279,7 @@ impl Checker {
         let mut cipher: Option<&Element> = None;
         let mut ivgen: Option<&Element> = None;
         let mut ivgen_first = false;
-        self.children(e, TextRule::Blank, |c| match c.name.as_str() {
+        self.children(e, TextRule::Blank, |c| match &*c.name {
             "secret" => {
                 if std::mem::replace(&mut secret, true) {
                     return Err(violation(
@@ -1482,7 +1482,7 @@ impl Checker {
 fn attribute_name(a: &Attribute) -> String {
     match &a.prefix {
         Some(p) => format!("{p}:{}", a.name),
-        None => a.name.clone(),
+        None => a.name.to_string(),
     }
 }
 

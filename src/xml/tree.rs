@@ -7,12 +7,16 @@
 
 use crate::error::Position;
 
+/// An element or attribute name. The names of libvirt's backup and storage-source grammar
+/// are shared static strings (most documents allocate no names at all); others are owned.
+pub type Name = std::borrow::Cow<'static, str>;
+
 /// An attribute as libxml2 stores it: local name, optional prefix and namespace, and the
 /// value after attribute-value normalization and reference expansion.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
     /// The local name (after any `prefix:`).
-    pub name: String,
+    pub name: Name,
     /// The prefix as written, if any.
     pub prefix: Option<String>,
     /// The namespace URI the prefix resolved to (attributes without a prefix have none).
@@ -67,7 +71,7 @@ pub struct EntityReference {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Element {
     /// The local name (after any `prefix:`).
-    pub name: String,
+    pub name: Name,
     /// The prefix as written, if any.
     pub prefix: Option<String>,
     /// The namespace URI the element is in, if any.
@@ -147,7 +151,7 @@ impl Element {
     pub fn qualified_name(&self) -> String {
         match &self.prefix {
             Some(p) => format!("{p}:{}", self.name),
-            None => self.name.clone(),
+            None => self.name.to_string(),
         }
     }
 }
