@@ -29,75 +29,214 @@ pub struct Target {
 /// Characters for free text in attribute values: plain ASCII, the five characters XML must
 /// escape, and non-ASCII. No TAB, LF or CR: a literal one would be normalized to a space,
 /// and libvirt prints them raw, so they cannot survive a second parse.
-fn attribute_char() -> impl Strategy<Value = char> {
-    // Weights 6:2:2:2:1 over the five classes. Drawn as two integers rather than with
-    // `prop_oneof!`, whose not-taken alternatives each fork the RNG: per character, that
-    // was most of the cost of drawing a document. Both shrink towards 0, i.e. 'a'.
-    const CLASSES: [&[char]; 5] = [
-        &[
-            'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q',
-            'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z',
-        ],
-        &['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-        &['-', '.', '_', '/', ':', ' ', '@', '=', '+'],
-        &['<', '>', '&', '\'', '"'],
-        &['é', 'ü', 'ß', 'λ', '日', '本', '€', '😀', '\u{A0}'],
-    ];
-    (0usize..13, any::<usize>()).prop_map(|(weight, pick)| {
-        let class = match weight {
-            0..=5 => CLASSES[0],
-            6 | 7 => CLASSES[1],
-            8 | 9 => CLASSES[2],
-            10 | 11 => CLASSES[3],
-            _ => CLASSES[4],
-        };
-        class[pick % class.len()]
-    })
+/// Drawn with weights 6:2:2:2:1 over the five classes.
+const CHAR_CLASSES: [&[char]; 5] = [
+    &[
+        'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r',
+        's', 't', 'u', 'v', 'w', 'x', 'y', 'z',
+    ],
+    &['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    &['-', '.', '_', '/', ':', ' ', '@', '=', '+'],
+    &['<', '>', '&', '\'', '"'],
+    &['é', 'ü', 'ß', 'λ', '日', '本', '€', '😀', '\u{A0}'],
+];
+
+/// A number below `n` from the runner's generator.
+fn below(rng: &mut proptest::test_runner::TestRng, n: usize) -> usize {
+    (rng.next_u64() % n as u64) as usize
+}
+
+/// Free text of `min..=max` characters drawn straight from the runner's generator: one
+/// value, not a value tree per character (that was most of the cost of drawing a
+/// definition). With `controls`, one character in eleven is LF or TAB (element text keeps
+/// them).
+#[derive(Debug, Clone, Copy)]
+struct FreeText {
+    min: usize,
+    max: usize,
+    controls: bool,
+}
+
+impl Strategy for FreeText {
+    type Tree = FreeTextTree;
+    type Value = String;
+
+    fn new_tree(
+        &self,
+        runner: &mut proptest::test_runner::TestRunner,
+    ) -> proptest::strategy::NewTree<Self> {
+        let rng = runner.rng();
+        let len = self.min + below(rng, self.max - self.min + 1);
+        let chars = (0..len)
+            .map(|_| {
+                if self.controls && below(rng, 11) == 10 {
+                    return if below(rng, 2) == 0 { '\t' } else { '\n' };
+                }
+                let class = match below(rng, 13) {
+                    0..=5 => CHAR_CLASSES[0],
+                    6 | 7 => CHAR_CLASSES[1],
+                    8 | 9 => CHAR_CLASSES[2],
+                    10 | 11 => CHAR_CLASSES[3],
+                    _ => CHAR_CLASSES[4],
+                };
+                class[below(rng, class.len())]
+            })
+            .collect();
+        Ok(FreeTextTree {
+            chars,
+            min: self.min,
+            floor: ['a', 'a'],
+            previous: None,
+            shortening: true,
+            next: 0,
+        })
+    }
+}
+
+/// The value tree of [`FreeText`] and [`Word`]: shrinks by dropping characters from the end
+/// while that still fails, then by turning each character into the simplest one allowed
+/// there, one at a time.
+#[derive(Debug, Clone)]
+struct FreeTextTree {
+    chars: Vec<char>,
+    min: usize,
+    /// The simplest character: first, and anywhere else.
+    floor: [char; 2],
+    /// The value before the last simplification (what `complicate` goes back to).
+    previous: Option<Vec<char>>,
+    /// Still dropping characters from the end.
+    shortening: bool,
+    /// The next character to simplify.
+    next: usize,
+}
+
+impl proptest::strategy::ValueTree for FreeTextTree {
+    type Value = String;
+
+    fn current(&self) -> String {
+        self.chars.iter().collect()
+    }
+
+    fn simplify(&mut self) -> bool {
+        if self.shortening && self.chars.len() > self.min {
+            self.previous = Some(self.chars.clone());
+            self.chars.pop();
+            return true;
+        }
+        self.shortening = false;
+        while self.next < self.chars.len() {
+            let i = self.next;
+            self.next += 1;
+            let floor = self.floor[usize::from(i > 0)];
+            if self.chars[i] != floor {
+                self.previous = Some(self.chars.clone());
+                self.chars[i] = floor;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn complicate(&mut self) -> bool {
+        match self.previous.take() {
+            Some(previous) => {
+                // The simpler value passed: go back, and stop shortening (a shorter one
+                // passes too).
+                self.chars = previous;
+                self.shortening = false;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// Free text for attributes, possibly empty.
 pub fn attribute_text(max: usize) -> impl Strategy<Value = String> {
-    vec(attribute_char(), 0..=max).prop_map(|cs| cs.into_iter().collect())
+    FreeText {
+        min: 0,
+        max,
+        controls: false,
+    }
 }
 
 /// Free text for attributes, never empty.
 pub fn nonempty_attribute_text(max: usize) -> impl Strategy<Value = String> {
-    vec(attribute_char(), 1..=max).prop_map(|cs| cs.into_iter().collect())
+    FreeText {
+        min: 1,
+        max,
+        controls: false,
+    }
 }
 
 /// Element text (`<incremental>`, `<label>`): attribute characters plus LF and TAB (which
 /// text keeps), never empty; whitespace-only values are included.
 pub fn element_text(max: usize) -> impl Strategy<Value = String> {
     prop_oneof![
-        // An attribute character, or one time in eleven LF or TAB (not `prop_oneof!`: see
-        // attribute_char).
-        8 => vec((0u8..11, attribute_char(), any::<bool>()), 1..=max)
-            .prop_map(|cs| cs
-                .into_iter()
-                .map(|(weight, c, tab)| match (weight, tab) {
-                    (10, true) => '\t',
-                    (10, false) => '\n',
-                    _ => c,
-                })
-                .collect::<String>()),
+        8 => FreeText { min: 1, max, controls: true },
         1 => prop::sample::select(vec![" ", "  ", "\n", " \t "]).prop_map(str::to_string),
     ]
 }
 
-/// Strings matching `regex`, compiled once here. (A `&str` used as a strategy is compiled
-/// again every time it draws a value, which made generation several times slower.)
-fn pattern(regex: &str) -> proptest::string::RegexGeneratorStrategy<String> {
-    match proptest::string::string_regex(regex) {
-        Ok(strategy) => strategy,
-        Err(e) => unreachable!("the generator's pattern {regex:?} does not compile: {e}"),
+/// A word over ASCII character sets: one character from `first` (none when it is empty),
+/// then `min..=max` from `rest`; what a regular expression such as `[a-z][a-z0-9-]{0,12}`
+/// generates, drawn directly like [`FreeText`].
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    first: &'static [u8],
+    rest: &'static [u8],
+    min: usize,
+    max: usize,
+}
+
+const LOWER: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
+const DIGITS: &[u8] = b"0123456789";
+
+impl Strategy for Word {
+    type Tree = FreeTextTree;
+    type Value = String;
+
+    fn new_tree(
+        &self,
+        runner: &mut proptest::test_runner::TestRunner,
+    ) -> proptest::strategy::NewTree<Self> {
+        let rng = runner.rng();
+        let len = self.min + below(rng, self.max - self.min + 1);
+        let mut chars = Vec::with_capacity(len + 1);
+        if !self.first.is_empty() {
+            chars.push(char::from(self.first[below(rng, self.first.len())]));
+        }
+        chars.extend((0..len).map(|_| char::from(self.rest[below(rng, self.rest.len())])));
+        let head = usize::from(!self.first.is_empty());
+        let floor_rest = char::from(self.rest[0]);
+        Ok(FreeTextTree {
+            chars,
+            min: head + self.min,
+            floor: [
+                self.first.first().map_or(floor_rest, |&b| char::from(b)),
+                floor_rest,
+            ],
+            previous: None,
+            shortening: true,
+            next: 0,
+        })
+    }
+}
+
+fn word(first: &'static [u8], rest: &'static [u8], min: usize, max: usize) -> Word {
+    Word {
+        first,
+        rest,
+        min,
+        max,
     }
 }
 
 /// A checkpoint name: usually a simple token, sometimes any text.
 fn checkpoint() -> impl Strategy<Value = String> {
     prop_oneof![
-        4 => pattern("[a-z][a-z0-9-]{0,12}"),
-        1 => pattern("[0-9]{10}"),
+        4 => word(LOWER, b"abcdefghijklmnopqrstuvwxyz0123456789-", 0, 12),
+        1 => word(b"", DIGITS, 10, 10),
         1 => nonempty_attribute_text(16),
     ]
 }
@@ -107,7 +246,7 @@ pub fn disk_name() -> impl Strategy<Value = String> {
     (
         prop::bool::weighted(0.05),
         prop::sample::select(vec!["vd", "sd", "hd", "xvd", "fd", "ubd"]),
-        pattern("[a-z][a-z0-9_]{0,3}"),
+        word(LOWER, b"abcdefghijklmnopqrstuvwxyz0123456789_", 0, 3),
     )
         .prop_map(|(ioemu, bus, rest)| format!("{}{bus}{rest}", if ioemu { "ioemu:" } else { "" }))
 }
@@ -115,15 +254,22 @@ pub fn disk_name() -> impl Strategy<Value = String> {
 /// An absolute path matching `absFilePath` (`/` and at least one more character).
 pub fn abs_path() -> impl Strategy<Value = String> {
     prop_oneof![
-        4 => pattern("(/[a-z0-9_.-]{1,10}){1,4}"),
+        4 => vec(word(b"/", b"abcdefghijklmnopqrstuvwxyz0123456789_.-", 1, 10), 1..=4)
+            .prop_map(|parts| parts.concat()),
         1 => nonempty_attribute_text(12).prop_map(|t| format!("/{t}")),
     ]
+}
+
+/// A host name label: `[a-z][a-z0-9-]{0,8}`.
+fn label() -> Word {
+    word(LOWER, b"abcdefghijklmnopqrstuvwxyz0123456789-", 0, 8)
 }
 
 fn host_name() -> impl Strategy<Value = String> {
     prop_oneof![
         3 => Just("localhost".to_string()),
-        3 => pattern("[a-z][a-z0-9-]{0,8}(\\.[a-z][a-z0-9-]{0,8}){0,3}"),
+        3 => (label(), vec(label(), 0..=3))
+            .prop_map(|(first, more)| more.iter().fold(first, |name, l| format!("{name}.{l}"))),
         2 => (0u8..=255, 0u8..=255, 0u8..=255, 1u8..=254).prop_map(|(a, b, c, d)| format!("{a}.{b}.{c}.{d}")),
         2 => prop::sample::select(vec!["::1", "fe80::1", "2001:db8::42", "2001:db8:0:0:1:0:0:1"]).prop_map(str::to_string),
     ]
