@@ -185,7 +185,7 @@ pub(crate) fn render_edited(
     let mut c = Choices::new(seed);
     let mut root = build(def, target, &mut c);
     edit(&mut root);
-    let mut out = String::new();
+    let mut out = String::with_capacity(1024);
     match c.below(6) {
         0 => out.push_str("<?xml version=\"1.0\"?>\n"),
         1 => out.push_str("<?xml version='1.0' encoding='UTF-8'?>"),
@@ -420,6 +420,13 @@ fn spell_uuid(uuid: &[u8; 16], c: &mut Choices) -> String {
 /// Escapes an attribute value for `quote`, sometimes with more references than needed.
 fn write_attribute_value(out: &mut String, value: &str, quote: char, c: &mut Choices) {
     let heavy = c.chance(1, 5);
+    // Most values have nothing to escape or spell differently.
+    if value.bytes().all(|b| {
+        b.is_ascii() && !matches!(b, b'&' | b'<' | b'>' | b'\'' | b'"' | b'\t' | b'\n' | b'\r')
+    }) {
+        out.push_str(value);
+        return;
+    }
     for ch in value.chars() {
         match ch {
             '&' => out.push_str(if heavy { "&#38;" } else { "&amp;" }),
@@ -441,9 +448,17 @@ fn write_attribute_value(out: &mut String, value: &str, quote: char, c: &mut Cho
 fn write_node(out: &mut String, node: &Node, c: &mut Choices, depth: usize, pretty: bool) {
     out.push('<');
     out.push_str(node.name);
-    let mut attributes: Vec<&(&str, String)> = node.attributes.iter().collect();
-    c.shuffle(&mut attributes);
-    for (name, value) in attributes {
+    // Attributes in a shuffled order (a node has a handful; no allocation).
+    let mut order = [0u8; 16];
+    let count = node.attributes.len().min(order.len());
+    for (i, slot) in order.iter_mut().enumerate().take(count) {
+        *slot = i as u8;
+    }
+    c.shuffle(&mut order[..count]);
+    let shuffled = order[..count]
+        .iter()
+        .map(|&i| &node.attributes[usize::from(i)]);
+    for (name, value) in shuffled.chain(node.attributes.iter().skip(count)) {
         out.push_str(match c.below(12) {
             0 => "\n  ",
             1 => "\t",
