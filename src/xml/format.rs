@@ -21,150 +21,201 @@ pub fn format(def: &DomainBackup, internal: bool) -> String {
 
 /// Formats `def` into `out`, every line indented by `indent` spaces (the status XML nests
 /// the backup inside `<backups>`).
+///
+/// Everything is written straight into `out`. libvirt formats an element's children into a
+/// buffer of their own first, to leave out an element with nothing in it; here the element
+/// is written and, when nothing came of it, taken back ([`element`]).
 pub fn format_into(out: &mut String, def: &DomainBackup, internal: bool, indent: usize) {
-    let mut children = Element::child_buffer(indent + 2);
-
-    children.escaped_line(
-        "<incremental>",
-        def.incremental.as_deref(),
-        "</incremental>",
+    let mode = def.mode.as_str();
+    element(
+        out,
+        indent,
+        "domainbackup",
+        |a| raw_attr(a, "mode", mode),
+        |out| {
+            let inner = indent + 2;
+            escaped_line(
+                out,
+                inner,
+                "<incremental>",
+                def.incremental.as_deref(),
+                "</incremental>",
+            );
+            if let Some(server) = &def.server {
+                element(
+                    out,
+                    inner,
+                    "server",
+                    |a| {
+                        raw_attr(a, "transport", server.transport.as_str());
+                        if let Some(tls) = server.tls {
+                            a.push_str(if tls { " tls='yes'" } else { " tls='no'" });
+                        }
+                        escaped_attr(a, "name", server.name.as_deref());
+                        if server.port != 0 {
+                            let _ = write!(a, " port='{}'", server.port);
+                        }
+                        escaped_attr(a, "socket", server.socket.as_deref());
+                        escaped_attr(a, "fdgroup", server.fdgroup.as_deref());
+                    },
+                    |_| {},
+                );
+            }
+            let push = def.mode == BackupMode::Push;
+            element(
+                out,
+                inner,
+                "disks",
+                |_| {},
+                |out| {
+                    for disk in &def.disks {
+                        format_disk(out, inner + 2, disk, push, internal);
+                    }
+                },
+            );
+            if internal {
+                element(
+                    out,
+                    inner,
+                    "privateData",
+                    |_| {},
+                    |out| {
+                        element(
+                            out,
+                            inner + 2,
+                            "objects",
+                            |_| {},
+                            |out| {
+                                if let Some(alias) = &def.tls_secret_alias {
+                                    start_line(out, inner + 4, "<secret type='tlskey'");
+                                    raw_attr(out, "alias", &escape(alias));
+                                    out.push_str("/>\n");
+                                }
+                                if let Some(alias) = &def.tls_alias {
+                                    start_line(out, inner + 4, "<TLSx509");
+                                    raw_attr(out, "alias", &escape(alias));
+                                    out.push_str("/>\n");
+                                }
+                            },
+                        );
+                    },
+                );
+            }
+        },
     );
-
-    if let Some(server) = &def.server {
-        let mut attrs = String::new();
-        raw_attr(&mut attrs, "transport", server.transport.as_str());
-        if let Some(tls) = server.tls {
-            attrs.push_str(if tls { " tls='yes'" } else { " tls='no'" });
-        }
-        escaped_attr(&mut attrs, "name", server.name.as_deref());
-        if server.port != 0 {
-            let _ = write!(attrs, " port='{}'", server.port);
-        }
-        escaped_attr(&mut attrs, "socket", server.socket.as_deref());
-        escaped_attr(&mut attrs, "fdgroup", server.fdgroup.as_deref());
-        children.element("server", &attrs, "");
-    }
-
-    let mut disks = Element::child_buffer(indent + 4);
-    for disk in &def.disks {
-        format_disk(&mut disks, disk, def.mode == BackupMode::Push, internal);
-    }
-    children.element("disks", "", &disks.text);
-
-    if internal {
-        let mut objects = Element::child_buffer(indent + 6);
-        if let Some(alias) = &def.tls_secret_alias {
-            objects.line(&format!(
-                "<secret type='tlskey' alias='{}'/>",
-                escape(alias)
-            ));
-        }
-        if let Some(alias) = &def.tls_alias {
-            objects.line(&format!("<TLSx509 alias='{}'/>", escape(alias)));
-        }
-        let mut private = Element::child_buffer(indent + 4);
-        private.element("objects", "", &objects.text);
-        children.element("privateData", "", &private.text);
-    }
-
-    let attrs = format!(" mode='{}'", def.mode.as_str());
-    let mut top = Element::child_buffer(indent);
-    top.element("domainbackup", &attrs, &children.text);
-    out.push_str(&top.text);
 }
 
-fn format_disk(buf: &mut Element, disk: &BackupDisk, push: bool, internal: bool) {
-    let mut attrs = String::new();
-    escaped_attr(&mut attrs, "name", Some(&disk.name));
-    attrs.push_str(if disk.backup {
-        " backup='yes'"
-    } else {
-        " backup='no'"
-    });
-    if internal && !disk.state.as_str().is_empty() {
-        raw_attr(&mut attrs, "state", disk.state.as_str());
-    }
-    let mut children = Element::child_buffer(buf.indent + 2);
-    if disk.backup {
-        // A backed-up disk always has a store after parsing; a hand-built model without
-        // one prints as libvirt would print an empty file store.
-        let default_store = BackupStore::default();
-        let store = disk.store.as_ref().unwrap_or(&default_store);
-        raw_attr(&mut attrs, "type", store.kind.as_str());
-        if let Some(mode) = disk.backup_mode.as_str() {
-            raw_attr(&mut attrs, "backupmode", mode);
-        }
-        escaped_attr(&mut attrs, "incremental", disk.incremental.as_deref());
-        escaped_attr(&mut attrs, "exportname", disk.export_name.as_deref());
-        escaped_attr(&mut attrs, "exportbitmap", disk.export_bitmap.as_deref());
-        if store.index != 0 {
-            let _ = write!(attrs, " index='{}'", store.index);
-        }
-        if let Some(format) = store.format {
-            children.line(&format!("<driver type='{}'/>", format.as_str()));
-        }
-        format_store(
-            &mut children,
-            store,
-            if push { "target" } else { "scratch" },
-        );
-    }
-    buf.element("disk", &attrs, &children.text);
+fn format_disk(out: &mut String, indent: usize, disk: &BackupDisk, push: bool, internal: bool) {
+    // A backed-up disk always has a store after parsing; a hand-built model without one
+    // prints as libvirt would print an empty file store.
+    let default_store = BackupStore::default();
+    let store = disk.store.as_ref().unwrap_or(&default_store);
+    element(
+        out,
+        indent,
+        "disk",
+        |a| {
+            escaped_attr(a, "name", Some(&disk.name));
+            a.push_str(if disk.backup {
+                " backup='yes'"
+            } else {
+                " backup='no'"
+            });
+            if internal && !disk.state.as_str().is_empty() {
+                raw_attr(a, "state", disk.state.as_str());
+            }
+            if disk.backup {
+                raw_attr(a, "type", store.kind.as_str());
+                if let Some(mode) = disk.backup_mode.as_str() {
+                    raw_attr(a, "backupmode", mode);
+                }
+                escaped_attr(a, "incremental", disk.incremental.as_deref());
+                escaped_attr(a, "exportname", disk.export_name.as_deref());
+                escaped_attr(a, "exportbitmap", disk.export_bitmap.as_deref());
+                if store.index != 0 {
+                    let _ = write!(a, " index='{}'", store.index);
+                }
+            }
+        },
+        |out| {
+            if disk.backup {
+                if let Some(format) = store.format {
+                    start_line(out, indent + 2, "<driver");
+                    raw_attr(out, "type", format.as_str());
+                    out.push_str("/>\n");
+                }
+                format_store(
+                    out,
+                    indent + 2,
+                    store,
+                    if push { "target" } else { "scratch" },
+                );
+            }
+        },
+    );
 }
 
 /// `virDomainDiskSourceFormat` for a file or block store.
-fn format_store(buf: &mut Element, store: &BackupStore, name: &str) {
-    let mut attrs = String::new();
-    match store.kind {
-        StoreType::File => {
-            escaped_attr(&mut attrs, "file", store.path.as_deref());
-            escaped_attr(&mut attrs, "fdgroup", store.fdgroup.as_deref());
-        }
-        StoreType::Block => escaped_attr(&mut attrs, "dev", store.path.as_deref()),
-    }
-    // libvirt's order: slices, seclabels, auth, encryption, reservations.
-    let mut children = Element::child_buffer(buf.indent + 2);
-    if let Some(slice) = &store.slice {
-        children.line("<slices>");
-        children.nested_line(&format!(
-            "<slice type='storage' offset='{}' size='{}'/>",
-            slice.offset, slice.size
-        ));
-        children.line("</slices>");
-    }
-    for seclabel in &store.seclabels {
-        format_seclabel(&mut children, seclabel);
-    }
-    if let Some(auth) = &store.auth {
-        format_auth(&mut children, auth);
-    }
-    if let Some(encryption) = &store.encryption {
-        format_encryption(&mut children, encryption);
-    }
-    if let Some(reservations) = &store.reservations {
-        let managed = if reservations.managed { "yes" } else { "no" };
-        match &reservations.path {
-            Some(path) => {
-                children.line(&format!("<reservations managed='{managed}'>"));
-                children.nested_line(&format!(
-                    "<source type='unix' path='{}' mode='client'/>",
-                    escape(path)
-                ));
-                children.line("</reservations>");
+fn format_store(out: &mut String, indent: usize, store: &BackupStore, name: &str) {
+    element(
+        out,
+        indent,
+        name,
+        |a| match store.kind {
+            StoreType::File => {
+                escaped_attr(a, "file", store.path.as_deref());
+                escaped_attr(a, "fdgroup", store.fdgroup.as_deref());
             }
-            None => children.line(&format!("<reservations managed='{managed}'/>")),
-        }
-    }
-    buf.element(name, &attrs, &children.text);
+            StoreType::Block => escaped_attr(a, "dev", store.path.as_deref()),
+        },
+        |out| {
+            // libvirt's order: slices, seclabels, auth, encryption, reservations.
+            let inner = indent + 2;
+            if let Some(slice) = &store.slice {
+                start_line(out, inner, "<slices>\n");
+                let _ = writeln!(
+                    Indented(out, inner + 2),
+                    "<slice type='storage' offset='{}' size='{}'/>",
+                    slice.offset,
+                    slice.size
+                );
+                start_line(out, inner, "</slices>\n");
+            }
+            for seclabel in &store.seclabels {
+                format_seclabel(out, inner, seclabel);
+            }
+            if let Some(auth) = &store.auth {
+                format_auth(out, inner, auth);
+            }
+            if let Some(encryption) = &store.encryption {
+                format_encryption(out, inner, encryption);
+            }
+            if let Some(reservations) = &store.reservations {
+                let managed = if reservations.managed { "yes" } else { "no" };
+                start_line(out, inner, "<reservations");
+                raw_attr(out, "managed", managed);
+                match &reservations.path {
+                    Some(path) => {
+                        out.push_str(">\n");
+                        start_line(out, inner + 2, "<source type='unix'");
+                        raw_attr(out, "path", &escape(path));
+                        out.push_str(" mode='client'/>\n");
+                        start_line(out, inner, "</reservations>\n");
+                    }
+                    None => out.push_str("/>\n"),
+                }
+            }
+        },
+    );
 }
 
-fn format_seclabel(buf: &mut Element, seclabel: &Seclabel) {
-    let mut head = String::from("<seclabel");
-    escaped_attr(&mut head, "model", seclabel.model.as_deref());
+fn format_seclabel(out: &mut String, indent: usize, seclabel: &Seclabel) {
+    start_line(out, indent, "<seclabel");
+    escaped_attr(out, "model", seclabel.model.as_deref());
     if seclabel.labelskip {
-        head.push_str(" labelskip='yes'");
+        out.push_str(" labelskip='yes'");
     } else {
-        head.push_str(if seclabel.norelabel {
+        out.push_str(if seclabel.norelabel {
             " relabel='no'"
         } else {
             " relabel='yes'"
@@ -172,95 +223,68 @@ fn format_seclabel(buf: &mut Element, seclabel: &Seclabel) {
     }
     match &seclabel.label {
         Some(label) => {
-            head.push('>');
-            buf.line(&head);
-            let mut inner = Element::child_buffer(buf.indent + 2);
-            inner.escaped_line("<label>", Some(label), "</label>");
-            buf.text.push_str(&inner.text);
-            buf.line("</seclabel>");
+            out.push_str(">\n");
+            escaped_line(out, indent + 2, "<label>", Some(label), "</label>");
+            start_line(out, indent, "</seclabel>\n");
         }
-        None => {
-            head.push_str("/>");
-            buf.line(&head);
-        }
+        None => out.push_str("/>\n"),
     }
 }
 
 /// `virStorageAuthDefFormat`. The secret's `type` is printed as it was read, unescaped, as
 /// libvirt does (so a `&` or `<` in it makes libvirt's output ill-formed).
-fn format_auth(buf: &mut Element, auth: &StorageAuth) {
-    match &auth.kind {
-        None => buf.line(&format!("<auth username='{}'>", escape(&auth.username))),
-        Some(kind) => buf.line(&format!(
-            "<auth type='{kind}' username='{}'>",
-            escape(&auth.username)
-        )),
+fn format_auth(out: &mut String, indent: usize, auth: &StorageAuth) {
+    start_line(out, indent, "<auth");
+    if let Some(kind) = &auth.kind {
+        raw_attr(out, "type", kind);
     }
-    let mut line = String::from("<secret");
+    raw_attr(out, "username", &escape(&auth.username));
+    out.push_str(">\n");
+    start_line(out, indent + 2, "<secret");
     if let Some(kind) = &auth.secret_type {
-        raw_attr(&mut line, "type", kind);
+        raw_attr(out, "type", kind);
     }
     match &auth.secret {
-        SecretLookup::Uuid(uuid) => {
-            line.push_str(" uuid='");
-            line.push_str(&format_uuid(uuid));
-            line.push_str("'/>");
-        }
-        SecretLookup::Usage(usage) => {
-            line.push_str(" usage='");
-            line.push_str(&escape(usage));
-            line.push_str("'/>");
-        }
+        SecretLookup::Uuid(uuid) => raw_attr(out, "uuid", &format_uuid(uuid)),
+        SecretLookup::Usage(usage) => raw_attr(out, "usage", &escape(usage)),
     }
-    buf.nested_line(&line);
-    buf.line("</auth>");
+    out.push_str("/>\n");
+    start_line(out, indent, "</auth>\n");
 }
 
-fn format_encryption(buf: &mut Element, encryption: &Encryption) {
-    match encryption.engine.as_str() {
-        None => buf.line(&format!(
-            "<encryption format='{}'>",
-            encryption.format.as_str()
-        )),
-        Some(engine) => buf.line(&format!(
-            "<encryption format='{}' engine='{engine}'>",
-            encryption.format.as_str()
-        )),
+fn format_encryption(out: &mut String, indent: usize, encryption: &Encryption) {
+    start_line(out, indent, "<encryption");
+    raw_attr(out, "format", encryption.format.as_str());
+    if let Some(engine) = encryption.engine.as_str() {
+        raw_attr(out, "engine", engine);
     }
-    let mut inner = Element::child_buffer(buf.indent + 2);
+    out.push_str(">\n");
+    let inner = indent + 2;
     for secret in &encryption.secrets {
+        start_line(out, inner, "<secret type='passphrase'");
         match secret {
-            SecretLookup::Uuid(uuid) => inner.line(&format!(
-                "<secret type='passphrase' uuid='{}'/>",
-                format_uuid(uuid)
-            )),
-            SecretLookup::Usage(usage) => inner.line(&format!(
-                "<secret type='passphrase' usage='{}'/>",
-                escape(usage)
-            )),
+            SecretLookup::Uuid(uuid) => raw_attr(out, "uuid", &format_uuid(uuid)),
+            SecretLookup::Usage(usage) => raw_attr(out, "usage", &escape(usage)),
         }
+        out.push_str("/>\n");
     }
     if encryption.format == EncryptionFormat::Luks {
         if let Some(cipher) = &encryption.cipher {
-            let mut line = format!(
-                "<cipher name='{}' size='{}'",
-                escape(&cipher.name),
-                cipher.size
-            );
-            escaped_attr(&mut line, "mode", cipher.mode.as_deref());
-            escaped_attr(&mut line, "hash", cipher.hash.as_deref());
-            line.push_str("/>");
-            inner.line(&line);
+            start_line(out, inner, "<cipher");
+            raw_attr(out, "name", &escape(&cipher.name));
+            let _ = write!(out, " size='{}'", cipher.size);
+            escaped_attr(out, "mode", cipher.mode.as_deref());
+            escaped_attr(out, "hash", cipher.hash.as_deref());
+            out.push_str("/>\n");
             if let Some(ivgen) = &encryption.ivgen {
-                let mut line = format!("<ivgen name='{}'", escape(&ivgen.name));
-                escaped_attr(&mut line, "hash", ivgen.hash.as_deref());
-                line.push_str("/>");
-                inner.line(&line);
+                start_line(out, inner, "<ivgen");
+                raw_attr(out, "name", &escape(&ivgen.name));
+                escaped_attr(out, "hash", ivgen.hash.as_deref());
+                out.push_str("/>\n");
             }
         }
     }
-    buf.text.push_str(&inner.text);
-    buf.line("</encryption>");
+    start_line(out, indent, "</encryption>\n");
 }
 
 /// A UUID in canonical form: lowercase, 8-4-4-4-12.
@@ -327,72 +351,64 @@ fn push_spaces(out: &mut String, mut n: usize) {
     }
 }
 
-/// A `virBuffer` with auto-indentation: a write starting a line is indented.
-struct Element {
-    text: String,
-    indent: usize,
+/// Starts a line: `indent` spaces, then `s`.
+fn start_line(out: &mut String, indent: usize, s: &str) {
+    push_spaces(out, indent);
+    out.push_str(s);
 }
 
-impl Element {
-    fn child_buffer(indent: usize) -> Element {
-        Element {
-            text: String::new(),
-            indent,
+/// `virBufferEscapeString(buf, "OPEN%sCLOSE\n", value)` as a line of its own: nothing when
+/// `value` is `None`.
+fn escaped_line(out: &mut String, indent: usize, open: &str, value: Option<&str>, close: &str) {
+    if let Some(value) = value {
+        start_line(out, indent, open);
+        out.push_str(&escape(value));
+        out.push_str(close);
+        out.push('\n');
+    }
+}
+
+/// `virXMLFormatElement`: the element `name` with the attributes `attrs` writes and the
+/// children `children` writes (each a whole line at a deeper indentation). Left out when it
+/// has neither attributes nor children; `<name .../>` when it has no children.
+fn element(
+    out: &mut String,
+    indent: usize,
+    name: &str,
+    attrs: impl FnOnce(&mut String),
+    children: impl FnOnce(&mut String),
+) {
+    let start = out.len();
+    start_line(out, indent, "<");
+    out.push_str(name);
+    let attrs_start = out.len();
+    attrs(out);
+    let head_end = out.len();
+    out.push_str(">\n");
+    let body = out.len();
+    children(out);
+    if out.len() > body {
+        start_line(out, indent, "</");
+        out.push_str(name);
+        out.push_str(">\n");
+    } else if head_end > attrs_start {
+        out.truncate(head_end);
+        out.push_str("/>\n");
+    } else {
+        out.truncate(start);
+    }
+}
+
+/// A writer that starts its text with `indent` spaces (for a `write!` of a whole line).
+struct Indented<'a>(&'a mut String, usize);
+
+impl std::fmt::Write for Indented<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.1 > 0 {
+            push_spaces(self.0, self.1);
+            self.1 = 0;
         }
-    }
-
-    fn at_line_start(&self) -> bool {
-        self.text.is_empty() || self.text.ends_with('\n')
-    }
-
-    fn push_indented(&mut self, s: &str) {
-        if self.at_line_start() {
-            push_spaces(&mut self.text, self.indent);
-        }
-        self.text.push_str(s);
-    }
-
-    /// A line of a child buffer of this one (two more spaces), as libvirt writes a lone
-    /// child element through `VIR_BUFFER_INIT_CHILD`.
-    fn nested_line(&mut self, s: &str) {
-        push_spaces(&mut self.text, self.indent + 2);
-        self.text.push_str(s);
-        self.text.push('\n');
-    }
-
-    /// One write of `s` followed by a newline.
-    fn line(&mut self, s: &str) {
-        self.push_indented(s);
-        self.text.push('\n');
-    }
-
-    /// `virBufferEscapeString(buf, "OPEN%sCLOSE\n", value)`: nothing when `value` is `None`.
-    fn escaped_line(&mut self, open: &str, value: Option<&str>, close: &str) {
-        if let Some(value) = value {
-            let mut s = String::with_capacity(open.len() + value.len() + close.len());
-            s.push_str(open);
-            s.push_str(&escape(value));
-            s.push_str(close);
-            self.line(&s);
-        }
-    }
-
-    /// `virXMLFormatElement`: left out when it has neither attributes nor children.
-    fn element(&mut self, name: &str, attrs: &str, children: &str) {
-        if attrs.is_empty() && children.is_empty() {
-            return;
-        }
-        self.push_indented("<");
-        self.text.push_str(name);
-        self.text.push_str(attrs);
-        if children.is_empty() {
-            self.text.push_str("/>\n");
-        } else {
-            self.text.push_str(">\n");
-            self.text.push_str(children);
-            self.push_indented("</");
-            self.text.push_str(name);
-            self.text.push_str(">\n");
-        }
+        self.0.push_str(s);
+        Ok(())
     }
 }
