@@ -10,6 +10,7 @@
 //! corpus/grammar.push.plain@9.0/parse      9.0 schema not implemented
 //! ```
 
+use std::borrow::{Borrow, BorrowMut};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -107,10 +108,11 @@ impl KnownFailures {
     /// Marks each disagreeing result that is listed (sets its `known` reason) and returns
     /// the entries that are fixed: they cover at least one case of this run and every case
     /// they cover agrees.
-    pub fn apply(&self, results: &mut [CaseResult]) -> Vec<KnownFailure> {
+    pub fn apply<R: BorrowMut<CaseResult>>(&self, results: &mut [R]) -> Vec<KnownFailure> {
         let mut covered = vec![false; self.entries.len()];
         let mut failing = vec![false; self.entries.len()];
         for result in results.iter_mut() {
+            let result = result.borrow_mut();
             result.known = None;
             let Some(entry) = self.lookup(&result.id, &result.rule) else {
                 continue;
@@ -140,12 +142,16 @@ impl KnownFailures {
 
 /// The current failures in the known-failures format: one line per disagreeing case,
 /// with its outcome and detail as the reason.
-pub fn write_known_failures(results: &[CaseResult]) -> String {
+pub fn write_known_failures<R: Borrow<CaseResult>>(results: &[R]) -> String {
     let mut out = String::from(
         "# known failures written by domainbackup-harness check --write-known-failures\n\
          # one entry a line: CASE-ID-or-RULE-ID REASON\n",
     );
-    for r in results.iter().filter(|r| r.outcome.is_disagreement()) {
+    for r in results
+        .iter()
+        .map(Borrow::borrow)
+        .filter(|r: &&CaseResult| r.outcome.is_disagreement())
+    {
         let detail = r.detail.replace(['\n', '\r'], " ");
         let detail: String = detail.chars().take(200).collect();
         let _ = writeln!(out, "{} {}: {}", r.id, r.outcome, detail.trim());

@@ -230,9 +230,11 @@ pub struct RunReport {
     pub shard: Option<String>,
     /// Cases in the campaign (more than the results when the run was cancelled).
     pub planned: usize,
-    /// The results, sorted by case id (not in `summary.json`; see `results.jsonl`).
+    /// The results, sorted by case id (not in `summary.json`; see `results.jsonl`). Boxed:
+    /// a campaign has tens of thousands of these records, and sorting or merging them then
+    /// moves pointers, not records.
     #[serde(skip)]
-    pub results: Vec<CaseResult>,
+    pub results: Vec<Box<CaseResult>>,
     /// The minimal counterexamples, in campaign order.
     pub counterexamples: Vec<Counterexample>,
     /// The known-failure list the run used.
@@ -456,7 +458,10 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
 
 /// `results.jsonl`: one JSON object per case, sorted by implementation then case id.
 pub fn results_jsonl(reports: &[RunReport]) -> String {
-    let mut all: Vec<&CaseResult> = reports.iter().flat_map(|r| &r.results).collect();
+    let mut all: Vec<&CaseResult> = reports
+        .iter()
+        .flat_map(|r| r.results.iter().map(AsRef::as_ref))
+        .collect();
     all.sort_by(|a, b| (&a.implementation, &a.id).cmp(&(&b.implementation, &b.id)));
     let mut out = String::new();
     for r in all {
@@ -718,6 +723,7 @@ pub fn html_page(reports: &[RunReport]) -> String {
         let bad: Vec<&CaseResult> = report
             .results
             .iter()
+            .map(AsRef::as_ref)
             .filter(|r| r.outcome.is_disagreement())
             .collect();
         if !bad.is_empty() {
@@ -783,7 +789,7 @@ pub fn read_report_dir(dir: &Path) -> Result<Vec<RunReport>, EnvironmentError> {
             .iter_mut()
             .find(|r| r.implementation.name == result.implementation)
         {
-            Some(report) => report.results.push(result),
+            Some(report) => report.results.push(Box::new(result)),
             None => {
                 return Err(EnvironmentError::Io {
                     path: results_path.display().to_string(),
