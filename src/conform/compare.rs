@@ -237,14 +237,30 @@ impl Judgement {
 pub fn describe_expectation(expected: &Result<String, Rejection>) -> String {
     match expected {
         Ok(_) => "accepted".to_string(),
-        Err(r) => format!(
-            "rejected stage={} code={} domain={}: {}",
-            r.stage,
-            r.code,
-            r.domain,
-            r.message.replace('\n', "\\n")
-        ),
+        Err(r) => {
+            // Written piece by piece: this runs for every rejected case of a campaign.
+            let mut s = String::with_capacity(40 + r.message.len());
+            s.push_str("rejected stage=");
+            s.push_str(r.stage.as_str());
+            s.push_str(" code=");
+            push_number(&mut s, r.code);
+            s.push_str(" domain=");
+            push_number(&mut s, r.domain);
+            s.push_str(": ");
+            let mut lines = r.message.split('\n');
+            s.push_str(lines.next().unwrap_or(""));
+            for line in lines {
+                s.push_str("\\n");
+                s.push_str(line);
+            }
+            s
+        }
     }
+}
+
+/// Appends `n` in decimal.
+pub(crate) fn push_number(s: &mut String, n: i32) {
+    let _ = std::fmt::Write::write_fmt(s, format_args!("{n}"));
 }
 
 /// Compares one observed behaviour with the reference's outcome under `comparison`.

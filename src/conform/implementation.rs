@@ -70,17 +70,26 @@ impl Observed {
                 code,
                 stage,
             } => {
-                let mut s = "rejected".to_string();
+                // Written piece by piece: this runs for every rejected case of a campaign.
+                let first = message.lines().next().unwrap_or("").trim();
+                // At most 200 characters of it.
+                let first = match first.char_indices().nth(200) {
+                    Some((end, _)) => &first[..end],
+                    None => first,
+                };
+                let mut s = String::with_capacity(48 + first.len());
+                s.push_str("rejected");
                 if let Some(stage) = stage {
-                    s.push_str(&format!(" stage={stage}"));
+                    s.push_str(" stage=");
+                    s.push_str(stage.as_str());
                 }
                 if let Some(code) = code {
-                    s.push_str(&format!(" code={code}"));
+                    s.push_str(" code=");
+                    super::compare::push_number(&mut s, *code);
                 }
-                let first = message.lines().next().unwrap_or("").trim();
                 if !first.is_empty() {
                     s.push_str(": ");
-                    s.push_str(&first.chars().take(200).collect::<String>());
+                    s.push_str(first);
                 }
                 s
             }
