@@ -582,6 +582,7 @@ enum Slot {
 /// Sorts results by case id as a stable sort would. A campaign has tens of thousands: the
 /// ids (with each result's place) are sorted in two halves at once and merged, then the
 /// boxes are put in that order.
+#[allow(clippy::vec_box)] // The boxes are the point: the records stay where the jobs made them.
 fn sort_by_id(results: &mut Vec<Box<CaseResult>>) {
     let order: Vec<u32> = {
         let mut keys: Vec<(&str, u32)> = results
