@@ -1171,28 +1171,108 @@ fn first_non_ascii(bytes: &[u8]) -> usize {
     bytes.len()
 }
 
-/// The name `name`, shared when the grammar knows it (element and attribute names of the
-/// backup document and of the storage sources it holds).
-fn intern(name: &str) -> Name {
-    // A `match` on string literals: a switch on the length, then one comparison.
-    macro_rules! shared {
-        ($($known:literal)*) => {
-            match name {
-                $($known => Name::Borrowed($known),)*
-                _ => Name::Owned(name.to_string()),
-            }
-        };
+/// The element and attribute names of the backup document and of the storage sources it
+/// holds: read as shared static strings.
+const KNOWN_NAMES: [&str; 63] = [
+    "alias",
+    "auth",
+    "backup",
+    "backupmode",
+    "cipher",
+    "clusterSize",
+    "compat",
+    "dataStore",
+    "dev",
+    "disk",
+    "disks",
+    "domainbackup",
+    "driver",
+    "encryption",
+    "engine",
+    "exportbitmap",
+    "exportname",
+    "fdgroup",
+    "features",
+    "file",
+    "format",
+    "group",
+    "hash",
+    "host",
+    "incremental",
+    "index",
+    "initiator",
+    "iqn",
+    "ivgen",
+    "label",
+    "labelskip",
+    "managed",
+    "mode",
+    "model",
+    "name",
+    "offset",
+    "owner",
+    "passphrase",
+    "path",
+    "permissions",
+    "port",
+    "privateData",
+    "protocol",
+    "relabel",
+    "reservations",
+    "scratch",
+    "seclabel",
+    "secret",
+    "server",
+    "size",
+    "slice",
+    "slices",
+    "socket",
+    "source",
+    "state",
+    "target",
+    "tls",
+    "tlskey",
+    "transport",
+    "type",
+    "usage",
+    "username",
+    "uuid",
+];
+
+/// The slot of a name in [`NAME_TABLE`]: a hash of its length and three of its bytes.
+const fn name_slot(name: &[u8]) -> usize {
+    let n = name.len();
+    if n == 0 {
+        return 0;
     }
-    shared!(
-        "alias" "auth" "backup" "backupmode" "cipher" "clusterSize" "compat" "dataStore"
-        "dev" "disk" "disks" "domainbackup" "driver" "encryption" "engine" "exportbitmap"
-        "exportname" "fdgroup" "features" "file" "format" "group" "hash" "host"
-        "incremental" "index" "initiator" "iqn" "ivgen" "label" "labelskip" "managed"
-        "mode" "model" "name" "offset" "owner" "passphrase" "path" "permissions" "port"
-        "privateData" "protocol" "relabel" "reservations" "scratch" "seclabel" "secret"
-        "server" "size" "slice" "slices" "socket" "source" "state" "target" "tls"
-        "tlskey" "transport" "type" "usage" "username" "uuid"
-    )
+    (n ^ (name[0] as usize).wrapping_mul(29)
+        ^ (name[n - 1] as usize) << 1
+        ^ (name[n / 2] as usize).wrapping_mul(12))
+        & 255
+}
+
+/// [`KNOWN_NAMES`] by [`name_slot`]; building it fails to compile if two names share a slot.
+const NAME_TABLE: [&str; 256] = {
+    let mut table = [""; 256];
+    let mut i = 0;
+    while i < KNOWN_NAMES.len() {
+        let slot = name_slot(KNOWN_NAMES[i].as_bytes());
+        assert!(table[slot].is_empty(), "two known names share a slot");
+        table[slot] = KNOWN_NAMES[i];
+        i += 1;
+    }
+    table
+};
+
+/// The name `name`: shared when it is one of [`KNOWN_NAMES`] (one table look-up and one
+/// comparison), owned otherwise.
+fn intern(name: &str) -> Name {
+    let known = NAME_TABLE[name_slot(name.as_bytes())];
+    if !known.is_empty() && known == name {
+        Name::Borrowed(known)
+    } else {
+        Name::Owned(name.to_string())
+    }
 }
 
 /// Splits a qualified name as libxml2's `xmlParseQName` does: the prefix is the part before
@@ -1365,5 +1445,56 @@ fn describe_quick_xml_error(e: &quick_xml::Error) -> String {
         quick_xml::Error::Syntax(s) => format!("syntax error: {s}"),
         quick_xml::Error::IllFormed(s) => format!("ill-formed document: {s}"),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_names_are_shared_and_others_owned() {
+        for name in KNOWN_NAMES {
+            assert!(
+                matches!(intern(name), Name::Borrowed(n) if n == name),
+                "{name}"
+            );
+        }
+        for name in [
+            "",
+            "x",
+            "disk2",
+            "Disk",
+            "typ",
+            "types",
+            "domainbackupx",
+            "a:disk",
+        ] {
+            assert!(
+                matches!(intern(name), Name::Owned(ref n) if n == name),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        // Line feeds, a CR LF, a non-ASCII character before and after positions asked for,
+        // and an offset asked for twice.
+        let text = "<a>\n  <b x='é'/>\r\n\u{e9}<c/></a>";
+        let mut reader = Reader::new(text);
+        let at = |reader: &mut Reader<'_>, offset: usize| {
+            let p = reader.pos(offset);
+            (p.line, p.column)
+        };
+        assert_eq!(at(&mut reader, 0), (1, 1));
+        assert_eq!(at(&mut reader, 3), (1, 4));
+        assert_eq!(at(&mut reader, 6), (2, 3));
+        assert_eq!(at(&mut reader, 6), (2, 3));
+        let c = text.find("<c").unwrap_or(0);
+        assert_eq!(at(&mut reader, c), (3, 2));
+        assert_eq!(at(&mut reader, text.len()), (3, 10));
+        // Never before the last position asked for.
+        assert_eq!(at(&mut reader, 0), (3, 10));
     }
 }
