@@ -520,14 +520,15 @@ fn arrange<'n>(groups: &'n [Vec<Node>], interleave: bool, c: &mut Choices) -> Ve
     let mut remaining: usize = groups.iter().map(Vec::len).sum();
     let mut out = Vec::with_capacity(remaining);
     while remaining > 0 {
-        let live: Vec<usize> = cursors
-            .iter()
-            .enumerate()
-            .filter(|(_, it)| it.len() > 0)
-            .map(|(i, _)| i)
-            .collect();
-        let pick = live[c.below(live.len())];
-        if let Some(node) = cursors[pick].next() {
+        // The `k`th group that still has elements.
+        let live = cursors.iter().filter(|it| it.len() > 0).count();
+        let k = c.below(live);
+        if let Some(node) = cursors
+            .iter_mut()
+            .filter(|it| it.len() > 0)
+            .nth(k)
+            .and_then(Iterator::next)
+        {
             out.push(node);
         }
         remaining -= 1;
