@@ -43,7 +43,8 @@ const CHAR_CLASSES: [&[char]; 5] = [
 
 /// A number below `n` from the runner's generator.
 fn below(rng: &mut proptest::test_runner::TestRng, n: usize) -> usize {
-    (rng.next_u64() % n as u64) as usize
+    // The high half of the 128-bit product: a multiplication, not a division.
+    ((u128::from(rng.next_u64()) * n as u128) >> 64) as usize
 }
 
 /// Free text of `min..=max` characters drawn straight from the runner's generator: one
