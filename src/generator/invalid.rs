@@ -159,39 +159,39 @@ fn push_with_store(def: &mut DomainBackup, profile: Profile) {
     first_disk_with_store(def, profile);
 }
 
-fn server(root: &mut Node) -> Option<&mut Node> {
+fn server<'r, 'a>(root: &'r mut Node<'a>) -> Option<&'r mut Node<'a>> {
     root.child_mut("server")
 }
 
-fn first_disk(root: &mut Node) -> Option<&mut Node> {
+fn first_disk<'r, 'a>(root: &'r mut Node<'a>) -> Option<&'r mut Node<'a>> {
     root.child_mut("disks")?.children_mut().next()
 }
 
-fn store_node(root: &mut Node) -> Option<&mut Node> {
+fn store_node<'r, 'a>(root: &'r mut Node<'a>) -> Option<&'r mut Node<'a>> {
     let disk = first_disk(root)?;
     disk.children_mut()
         .find(|n| n.name == "target" || n.name == "scratch")
 }
 
-fn with_server(root: &mut Node, f: impl FnOnce(&mut Node)) {
+fn with_server<'a>(root: &mut Node<'a>, f: impl FnOnce(&mut Node<'a>)) {
     if let Some(s) = server(root) {
         f(s)
     }
 }
 
-fn with_disk(root: &mut Node, f: impl FnOnce(&mut Node)) {
+fn with_disk<'a>(root: &mut Node<'a>, f: impl FnOnce(&mut Node<'a>)) {
     if let Some(d) = first_disk(root) {
         f(d)
     }
 }
 
-fn with_store(root: &mut Node, f: impl FnOnce(&mut Node)) {
+fn with_store<'a>(root: &mut Node<'a>, f: impl FnOnce(&mut Node<'a>)) {
     if let Some(s) = store_node(root) {
         f(s)
     }
 }
 
-fn encryption_node(luks_children: bool) -> Node {
+fn encryption_node(luks_children: bool) -> Node<'static> {
     let mut enc = Node::element("encryption");
     enc.set("format", "luks");
     let mut secret = Node::element("secret");
@@ -202,7 +202,7 @@ fn encryption_node(luks_children: bool) -> Node {
     enc
 }
 
-fn seclabel(model: &str, relabel: &str) -> Node {
+fn seclabel(model: &str, relabel: &str) -> Node<'static> {
     let mut label = Node::element("seclabel");
     label.set("model", model.to_string());
     label.set("relabel", relabel.to_string());
@@ -1003,16 +1003,16 @@ fn with_incremental(def: &mut DomainBackup, _: Profile) {
 }
 
 /// An element with the attributes `attributes`.
-fn element(name: &'static str, attributes: &[(&'static str, &str)]) -> Node {
+fn element(name: &'static str, attributes: &[(&'static str, &str)]) -> Node<'static> {
     let mut node = Node::element(name);
     for (attribute, value) in attributes {
-        node.set(attribute, *value);
+        node.set(attribute, value.to_string());
     }
     node
 }
 
 /// Adds `group` as children of `node` that keep their order.
-fn push_group(node: &mut Node, group: Vec<Node>) {
+fn push_group<'a>(node: &mut Node<'a>, group: Vec<Node<'a>>) {
     if let Content::Elements { groups, .. } = &mut node.content {
         groups.push(group);
     }
@@ -1035,7 +1035,7 @@ fn count_children(node: &mut Node, name: &str) -> usize {
 /// The element a byte-level change later replaces (see [`replace_marker`]).
 const MARKER: &str = "zzmarker";
 
-fn marker() -> Node {
+fn marker() -> Node<'static> {
     Node::element(MARKER)
 }
 
@@ -1083,18 +1083,18 @@ fn rename_root(doc: &mut Vec<u8>) {
         .into_bytes();
 }
 
-fn secret() -> Node {
+fn secret() -> Node<'static> {
     element(
         "secret",
         &[("type", "passphrase"), ("usage", "/secret/backup")],
     )
 }
 
-fn cipher() -> Node {
+fn cipher() -> Node<'static> {
     element("cipher", &[("name", "aes"), ("size", "256")])
 }
 
-fn ivgen() -> Node {
+fn ivgen() -> Node<'static> {
     element("ivgen", &[("name", "plain64")])
 }
 
@@ -1109,12 +1109,12 @@ fn luks(groups: Vec<Vec<Node>>) -> Node {
 }
 
 /// Adds `child` to the first disk's `<target>`/`<scratch>`.
-fn add_to_store(root: &mut Node, child: Node) {
+fn add_to_store<'a>(root: &mut Node<'a>, child: Node<'a>) {
     with_store(root, |s| s.push_child(child));
 }
 
 /// Adds `child` to the first disk.
-fn add_to_disk(root: &mut Node, child: Node) {
+fn add_to_disk<'a>(root: &mut Node<'a>, child: Node<'a>) {
     with_disk(root, |d| d.push_child(child));
 }
 
@@ -1967,7 +1967,7 @@ fn internal_parse_rules() -> Vec<Rule> {
     ]
 }
 
-fn root_content(root: &mut Node) -> &mut Content {
+fn root_content<'r, 'a>(root: &'r mut Node<'a>) -> &'r mut Content<'a> {
     &mut root.content
 }
 

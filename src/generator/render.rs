@@ -7,6 +7,7 @@
 //! reproduced by its model and seed. Choices that libxml2's blank-text rules would make
 //! lossy (a whitespace-only run next to markup) are never made.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::model::{
@@ -55,26 +56,27 @@ impl Choices {
 
 /// An element to write: its attributes (name, value) and children.
 #[derive(Debug, Clone)]
-pub(crate) struct Node {
+pub(crate) struct Node<'a> {
     pub(crate) name: &'static str,
-    attributes: Vec<(&'static str, String)>,
-    pub(crate) content: Content,
+    /// Values borrow from the definition where they can (most are its own strings).
+    attributes: Vec<(&'static str, Cow<'a, str>)>,
+    pub(crate) content: Content<'a>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) enum Content {
+pub(crate) enum Content<'a> {
     /// Child elements, in groups: elements of one group keep their order, groups may be
     /// interleaved when `interleave` is set.
     Elements {
-        groups: Vec<Vec<Node>>,
+        groups: Vec<Vec<Node<'a>>>,
         interleave: bool,
     },
     /// Text read with XPath `string()`; never empty.
-    Text(String),
+    Text(Cow<'a, str>),
 }
 
-impl Node {
-    fn new(name: &'static str) -> Node {
+impl<'a> Node<'a> {
+    fn new(name: &'static str) -> Node<'a> {
         Node {
             name,
             attributes: Vec::new(),
@@ -85,19 +87,19 @@ impl Node {
         }
     }
 
-    fn attr(mut self, name: &'static str, value: impl Into<String>) -> Node {
+    fn attr(mut self, name: &'static str, value: impl Into<Cow<'a, str>>) -> Node<'a> {
         self.attributes.push((name, value.into()));
         self
     }
 
-    fn opt_attr(self, name: &'static str, value: Option<&str>) -> Node {
+    fn opt_attr(self, name: &'static str, value: Option<&'a str>) -> Node<'a> {
         match value {
             Some(v) => self.attr(name, v),
             None => self,
         }
     }
 
-    fn child_group(mut self, group: Vec<Node>) -> Node {
+    fn child_group(mut self, group: Vec<Node<'a>>) -> Node<'a> {
         if let Content::Elements { groups, .. } = &mut self.content {
             if !group.is_empty() {
                 groups.push(group);
@@ -106,20 +108,20 @@ impl Node {
         self
     }
 
-    fn child(self, node: Node) -> Node {
+    fn child(self, node: Node<'a>) -> Node<'a> {
         self.child_group(vec![node])
     }
 
-    fn text(name: &'static str, text: &str) -> Node {
+    fn text(name: &'static str, text: impl Into<Cow<'a, str>>) -> Node<'a> {
         Node {
             name,
             attributes: Vec::new(),
-            content: Content::Text(text.to_string()),
+            content: Content::Text(text.into()),
         }
     }
 
     /// Sets attribute `name` (added if absent).
-    pub(crate) fn set(&mut self, name: &'static str, value: impl Into<String>) {
+    pub(crate) fn set(&mut self, name: &'static str, value: impl Into<Cow<'a, str>>) {
         let value = value.into();
         match self.attributes.iter_mut().find(|(n, _)| *n == name) {
             Some(a) => a.1 = value,
@@ -135,7 +137,7 @@ impl Node {
     }
 
     /// The child elements, in their groups' order.
-    pub(crate) fn children_mut(&mut self) -> impl Iterator<Item = &mut Node> {
+    pub(crate) fn children_mut(&mut self) -> impl Iterator<Item = &mut Node<'a>> {
         match &mut self.content {
             Content::Elements { groups, .. } => Some(groups.iter_mut().flatten()),
             Content::Text(_) => None,
@@ -145,25 +147,25 @@ impl Node {
     }
 
     /// The first child element called `name`.
-    pub(crate) fn child_mut(&mut self, name: &str) -> Option<&mut Node> {
+    pub(crate) fn child_mut(&mut self, name: &str) -> Option<&mut Node<'a>> {
         self.children_mut().find(|n| n.name == name)
     }
 
     /// Adds an element of its own group.
-    pub(crate) fn push_child(&mut self, node: Node) {
+    pub(crate) fn push_child(&mut self, node: Node<'a>) {
         if let Content::Elements { groups, .. } = &mut self.content {
             groups.push(vec![node]);
         }
     }
 
     /// An empty element called `name`.
-    pub(crate) fn element(name: &'static str) -> Node {
+    pub(crate) fn element(name: &'static str) -> Node<'a> {
         Node::new(name)
     }
 
     /// An element called `name` holding `text`.
-    pub(crate) fn with_text(name: &'static str, text: &str) -> Node {
-        Node::text(name, text)
+    pub(crate) fn with_text(name: &'static str, text: &str) -> Node<'a> {
+        Node::text(name, text.to_string())
     }
 }
 
@@ -209,7 +211,7 @@ pub(crate) fn render_edited(
     out
 }
 
-fn build(def: &DomainBackup, target: Target, c: &mut Choices) -> Node {
+fn build<'a>(def: &'a DomainBackup, target: Target, c: &mut Choices) -> Node<'a> {
     let mut root = Node::new("domainbackup");
     if def.mode == BackupMode::Pull || c.chance(1, 2) {
         root = root.attr("mode", def.mode.as_str());
@@ -266,13 +268,19 @@ fn build(def: &DomainBackup, target: Target, c: &mut Choices) -> Node {
     root
 }
 
-fn build_disk(disk: &BackupDisk, mode: BackupMode, target: Target, c: &mut Choices) -> Node {
+fn build_disk<'a>(
+    disk: &'a BackupDisk,
+    mode: BackupMode,
+    target: Target,
+    c: &mut Choices,
+) -> Node<'a> {
     let mut node = Node::new("disk").attr("name", disk.name.as_str());
     if !disk.backup {
         return node.attr("backup", "no");
     }
-    let default_store = BackupStore::default();
-    let store = disk.store.as_ref().unwrap_or(&default_store);
+    static DEFAULT_STORE: std::sync::LazyLock<BackupStore> =
+        std::sync::LazyLock::new(BackupStore::default);
+    let store = disk.store.as_ref().unwrap_or(&DEFAULT_STORE);
     let has_children = store.path.is_some() || store.format.is_some();
     // When may `type` be left out? A file store without children in 11.3 (the plain push
     // disk) or in pull; always in an internal parse (no schema).
@@ -349,7 +357,7 @@ fn build_disk(disk: &BackupDisk, mode: BackupMode, target: Target, c: &mut Choic
     node
 }
 
-fn build_seclabel(label: &Seclabel, c: &mut Choices) -> Node {
+fn build_seclabel<'a>(label: &'a Seclabel, c: &mut Choices) -> Node<'a> {
     let mut node = Node::new("seclabel").opt_attr("model", label.model.as_deref());
     if label.norelabel {
         node = node.attr("relabel", "no");
@@ -369,7 +377,7 @@ fn build_seclabel(label: &Seclabel, c: &mut Choices) -> Node {
     node
 }
 
-fn build_encryption(encryption: &Encryption, c: &mut Choices) -> Node {
+fn build_encryption<'a>(encryption: &'a Encryption, c: &mut Choices) -> Node<'a> {
     let mut node = Node::new("encryption").attr("format", encryption.format.as_str());
     if let Some(engine) = encryption.engine.as_str() {
         node = node.attr("engine", engine);
@@ -510,7 +518,11 @@ fn write_node(out: &mut String, node: &Node, c: &mut Choices, depth: usize, pret
 
 /// The children in a document order the schema allows: each group keeps its own order;
 /// groups are interleaved at random where the schema interleaves.
-fn arrange<'n>(groups: &'n [Vec<Node>], interleave: bool, c: &mut Choices) -> Vec<&'n Node> {
+fn arrange<'n, 'a>(
+    groups: &'n [Vec<Node<'a>>],
+    interleave: bool,
+    c: &mut Choices,
+) -> Vec<&'n Node<'a>> {
     if !interleave {
         return groups.iter().flatten().collect();
     }
