@@ -41,6 +41,11 @@ const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 /// Reads `input` as libvirt hands it to libxml2: as a C string, so everything from the first
 /// NUL byte on is not seen.
 pub fn read(input: &[u8]) -> Result<Document, Rejection> {
+    read_tags(input, true)
+}
+
+/// [`read`], with or without the fast path for simple start tags (the tests compare both).
+fn read_tags(input: &[u8], simple_tags: bool) -> Result<Document, Rejection> {
     let input = match memchr::memchr(0, input) {
         Some(nul) => &input[..nul],
         None => input,
@@ -56,7 +61,9 @@ pub fn read(input: &[u8]) -> Result<Document, Rejection> {
         ));
     }
     let text = decode(input)?;
-    Reader::new(text).run()
+    let mut reader = Reader::new(text);
+    reader.simple_tags = simple_tags;
+    reader.run()
 }
 
 fn not_well_formed(detail: impl std::fmt::Display, position: Position) -> Rejection {
@@ -193,6 +200,8 @@ struct Reader<'t> {
     namespaces: Vec<(Option<String>, String)>,
     /// The attributes of the start tag being read, as written (kept to save allocations).
     raw_attributes: Vec<(&'t str, String, Position)>,
+    /// Whether simple start tags take the fast path ([`simple_tag`]).
+    simple_tags: bool,
 }
 
 impl<'t> Reader<'t> {
@@ -218,6 +227,7 @@ impl<'t> Reader<'t> {
             expansion_budget: MAX_ENTITY_EXPANSION,
             namespaces: Vec::new(),
             raw_attributes: Vec::new(),
+            simple_tags: true,
         }
     }
 
@@ -509,6 +519,10 @@ impl<'t> Reader<'t> {
         let inner_end = if empty { end - 2 } else { end - 1 };
         let text: &'t str = self.text;
         let inner = &text[start + 1..inner_end];
+        if let Some(tag) = simple_tag(inner.as_bytes()).filter(|_| self.simple_tags) {
+            self.simple_start_tag(start, inner, &tag, empty);
+            return Ok(());
+        }
         let name_len = inner.find(is_blank).unwrap_or(inner.len());
         let qname = &inner[..name_len];
         if qname.is_empty() || !is_name(qname) || !qname_is_complete(qname) {
@@ -611,6 +625,55 @@ impl<'t> Reader<'t> {
             self.stack.push(open);
         }
         Ok(())
+    }
+
+    /// A start tag [`simple_tag`] found simple: the same element as the general path
+    /// builds, without its checks (nothing they look for is there).
+    fn simple_start_tag(&mut self, start: usize, inner: &'t str, tag: &SimpleTag, empty: bool) {
+        let qname = &inner[..tag.name_len];
+        let position = self.pos(start);
+        let namespace = if self.namespaces.is_empty() {
+            None
+        } else {
+            self.namespaces
+                .iter()
+                .rev()
+                .find(|(p, _)| p.is_none())
+                .and_then(|(_, uri)| Some(uri.clone()).filter(|uri| !uri.is_empty()))
+        };
+        let mut attributes = Vec::with_capacity(tag.count);
+        for &(name_start, name_end, value_start, value_end) in &tag.attributes[..tag.count] {
+            attributes.push(Attribute {
+                name: intern(&inner[name_start as usize..name_end as usize]),
+                prefix: None,
+                namespace: None,
+                value: inner[value_start as usize..value_end as usize].to_string(),
+                position: self.pos(start + 1 + name_start as usize),
+            });
+        }
+        let space = match self.stack.last() {
+            None => -1,
+            Some(parent) if parent.space == -2 => -1,
+            Some(parent) => parent.space,
+        };
+        let open = Open {
+            element: Element {
+                name: intern(qname),
+                prefix: None,
+                namespace,
+                attributes,
+                children: Vec::new(),
+                position,
+            },
+            space,
+            bindings: Vec::new(),
+            qname,
+        };
+        if empty {
+            self.close(open);
+        } else {
+            self.stack.push(open);
+        }
     }
 
     /// Splits a qualified name and finds its namespace. An undeclared prefix is not fatal
@@ -1158,6 +1221,113 @@ fn are_blanks(
     }
 }
 
+/// A start tag of the simplest kind, as [`simple_tag`] found it: the name's length and,
+/// for each attribute, where its name and value are (offsets in the tag after `<`).
+struct SimpleTag {
+    name_len: usize,
+    count: usize,
+    attributes: [(u32, u32, u32, u32); SIMPLE_ATTRIBUTES],
+}
+
+/// The most attributes a simple start tag has.
+const SIMPLE_ATTRIBUTES: usize = 12;
+
+/// Byte classes for [`simple_tag`]: 1 starts a name, 2 continues one, 4 is a blank.
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphabetic() || c == b'_' {
+            table[b] = 1 | 2;
+        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            table[b] = 2;
+        } else if c == b' ' || c == b'\t' || c == b'\n' || c == b'\r' {
+            table[b] = 4;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Reads the inside of a start tag (`inner`: between `<` and `>` or `/>`) when it is of the
+/// simplest kind, which most are: ASCII names without a colon, at most
+/// [`SIMPLE_ATTRIBUTES`] attributes with distinct names, none called `xmlns`, and values of
+/// printable ASCII without `&` or `<`. Such a tag needs no namespace work, no reference
+/// expansion and no normalization, and cannot be ill-formed. Anything else (`None`) takes
+/// the general path, which also finds every error.
+fn simple_tag(inner: &[u8]) -> Option<SimpleTag> {
+    let is = |b: u8, class: u8| CLASSES[usize::from(b)] & class != 0;
+    let name = |from: usize| -> Option<usize> {
+        if !is(*inner.get(from)?, 1) {
+            return None;
+        }
+        let len = inner[from..]
+            .iter()
+            .position(|&b| !is(b, 2))
+            .unwrap_or(inner.len() - from);
+        (len <= 1000).then_some(from + len)
+    };
+    let name_len = name(0)?;
+    let mut tag = SimpleTag {
+        name_len,
+        count: 0,
+        attributes: [(0, 0, 0, 0); SIMPLE_ATTRIBUTES],
+    };
+    if inner.len() > u32::MAX as usize {
+        return None;
+    }
+    let mut i = name_len;
+    loop {
+        let blanks = inner[i..].iter().take_while(|&&b| is(b, 4)).count();
+        i += blanks;
+        if i == inner.len() {
+            return Some(tag);
+        }
+        if blanks == 0 || tag.count == SIMPLE_ATTRIBUTES {
+            return None;
+        }
+        let name_start = i;
+        let name_end = name(i)?;
+        let attribute = &inner[name_start..name_end];
+        if attribute == b"xmlns"
+            || tag.attributes[..tag.count]
+                .iter()
+                .any(|&(s, e, _, _)| &inner[s as usize..e as usize] == attribute)
+        {
+            return None;
+        }
+        i = name_end;
+        i += inner[i..].iter().take_while(|&&b| is(b, 4)).count();
+        if inner.get(i) != Some(&b'=') {
+            return None;
+        }
+        i += 1;
+        i += inner[i..].iter().take_while(|&&b| is(b, 4)).count();
+        let quote = *inner.get(i)?;
+        if quote != b'\'' && quote != b'"' {
+            return None;
+        }
+        let value_start = i + 1;
+        let len = memchr::memchr(quote, &inner[value_start..])?;
+        let value = &inner[value_start..value_start + len];
+        let plain = value.iter().fold(true, |plain, &b| {
+            plain & ((0x20..0x7F).contains(&b) & (b != b'&') & (b != b'<'))
+        });
+        if !plain || len > MAX_ATTRIBUTE_LENGTH {
+            return None;
+        }
+        tag.attributes[tag.count] = (
+            name_start as u32,
+            name_end as u32,
+            value_start as u32,
+            (value_start + len) as u32,
+        );
+        tag.count += 1;
+        i = value_start + len + 1;
+    }
+}
+
 /// Where the first non-ASCII byte of `bytes` is (their length if none).
 fn first_non_ascii(bytes: &[u8]) -> usize {
     // Whole blocks first: `is_ascii` on a block is a few word operations.
@@ -1451,6 +1621,58 @@ fn describe_quick_xml_error(e: &quick_xml::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every document of the corpus (the fuzzing inputs included) and some tags made to
+    /// sit on the edge of "simple" read the same with and without the fast path: the same
+    /// tree with the same positions, or the same error.
+    #[test]
+    fn simple_tags_read_as_the_general_path_reads_them() {
+        let mut inputs: Vec<Vec<u8>> = [
+            "<a/>",
+            "<a b='1' c=\"2\"/>",
+            "<a\n  b = '1'\tc='x&amp;y'/>",
+            "<a b='1' b='2'/>",
+            "<a b='1'c='2'/>",
+            "<a xmlns='u'><b c='1'/></a>",
+            "<a xmlns:p='u'><p:b p:c='1' c='2'/></a>",
+            "<a xml:space='preserve'><b> </b></a>",
+            "<a b='é'/>",
+            "<a é='1'/>",
+            "<a b='<'/>",
+            "<a b=1/>",
+            "<a b/>",
+            "<a/b>",
+            "<a b='1' / >",
+            "<a b='1' c='2' d='3' e='4' f='5' g='6' h='7' i='8' j='9' k='10' l='11' m='12' n='13'/>",
+            "<domainbackup><disks>\n<disk name='vda' backup='yes'/></disks></domainbackup>",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/corpus"
+        ))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    inputs.push(bytes);
+                }
+            }
+        }
+        assert!(inputs.len() > 1000, "{} inputs", inputs.len());
+        for input in &inputs {
+            assert_eq!(
+                read_tags(input, true),
+                read_tags(input, false),
+                "{}",
+                String::from_utf8_lossy(input)
+            );
+        }
+    }
 
     #[test]
     fn known_names_are_shared_and_others_owned() {
