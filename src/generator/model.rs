@@ -179,6 +179,13 @@ pub fn element_text(max: usize) -> impl Strategy<Value = String> {
     ]
 }
 
+/// `Some` of a value of `strategy` with probability `probability`. Unlike `option::of`
+/// (a union), it draws the value either way: for a cheap value that costs less than the
+/// copy of the generator a union makes for the branch it does not take. Shrinks to `None`.
+fn maybe<S: Strategy>(probability: f64, strategy: S) -> impl Strategy<Value = Option<S::Value>> {
+    (prop::bool::weighted(probability), strategy).prop_map(|(some, value)| some.then_some(value))
+}
+
 /// A word over ASCII character sets: one character from `first` (none when it is empty),
 /// then `min..=max` from `rest`; what a regular expression such as `[a-z][a-z0-9-]{0,12}`
 /// generates, drawn directly like [`FreeText`].
@@ -277,11 +284,11 @@ fn host_name() -> impl Strategy<Value = String> {
 }
 
 fn server(target: Target) -> BoxedStrategy<PullServer> {
-    let tls = option::of(any::<bool>());
+    let tls = || maybe(0.5, any::<bool>());
     let tcp = (
-        tls.clone(),
+        tls(),
         host_name(),
-        prop_oneof![1 => Just(0u32), 3 => 1u32..=65535],
+        (0u8..4, 1u32..=65535).prop_map(|(w, port)| if w == 0 { 0 } else { port }),
     )
         .prop_map(|(tls, name, port)| PullServer {
             transport: Transport::Tcp,
@@ -290,14 +297,14 @@ fn server(target: Target) -> BoxedStrategy<PullServer> {
             port,
             ..PullServer::default()
         });
-    let unix = (tls.clone(), abs_path()).prop_map(|(tls, socket)| PullServer {
+    let unix = (tls(), abs_path()).prop_map(|(tls, socket)| PullServer {
         transport: Transport::Unix,
         tls,
         socket: Some(socket),
         ..PullServer::default()
     });
     if target.profile.has_fd_transport() {
-        let fd = (tls, attribute_text(8)).prop_map(|(tls, group)| PullServer {
+        let fd = (tls(), attribute_text(8)).prop_map(|(tls, group)| PullServer {
             transport: Transport::Fd,
             tls,
             fdgroup: Some(group),
@@ -311,14 +318,37 @@ fn server(target: Target) -> BoxedStrategy<PullServer> {
 
 fn seclabels() -> impl Strategy<Value = Vec<Seclabel>> {
     let one = (
-        option::weighted(0.7, prop_oneof![3 => prop::sample::select(vec!["dac", "selinux", "apparmor"]).prop_map(str::to_string), 1 => attribute_text(8)]),
+        maybe(
+            0.7,
+            (
+                0u8..4,
+                prop::sample::select(vec!["dac", "selinux", "apparmor"]),
+                attribute_text(8),
+            )
+                .prop_map(|(w, known, other)| if w < 3 { known.to_string() } else { other }),
+        ),
         0u8..3,
         element_text(24),
     )
         .prop_map(|(model, form, label)| match form {
-            0 => Seclabel { model, norelabel: true, labelskip: false, label: None },
-            1 => Seclabel { model, norelabel: false, labelskip: true, label: None },
-            _ => Seclabel { model, norelabel: false, labelskip: false, label: Some(label) },
+            0 => Seclabel {
+                model,
+                norelabel: true,
+                labelskip: false,
+                label: None,
+            },
+            1 => Seclabel {
+                model,
+                norelabel: false,
+                labelskip: true,
+                label: None,
+            },
+            _ => Seclabel {
+                model,
+                norelabel: false,
+                labelskip: false,
+                label: Some(label),
+            },
         });
     vec(one, 0..3).prop_map(|mut labels| {
         // Two seclabels with the same model are refused (S1): keep the first of each model.
@@ -417,21 +447,23 @@ fn encryption(target: Target) -> BoxedStrategy<Encryption> {
 /// A store (`<target>` or `<scratch>` with `<driver>`) that a disk of `mode` can spell.
 fn store(target: Target, mode: BackupMode) -> BoxedStrategy<BackupStore> {
     let format = match mode {
-        BackupMode::Push => option::of(prop::sample::select(StorageFormat::ALL.to_vec())).boxed(),
-        BackupMode::Pull => option::of(Just(StorageFormat::Qcow2)).boxed(),
+        BackupMode::Push => maybe(0.5, prop::sample::select(StorageFormat::ALL.to_vec())).boxed(),
+        BackupMode::Pull => maybe(0.5, Just(StorageFormat::Qcow2)).boxed(),
     };
     let index = if target.internal {
-        prop_oneof![3 => Just(0u32), 1 => any::<u32>()].boxed()
+        (0u8..4, any::<u32>())
+            .prop_map(|(w, index)| if w < 3 { 0 } else { index })
+            .boxed()
     } else {
         Just(0u32).boxed()
     };
     let fdgroup = if target.internal {
-        option::weighted(0.2, attribute_text(6)).boxed()
+        maybe(0.2, attribute_text(6)).boxed()
     } else {
         Just(None).boxed()
     };
     let with_path = (
-        prop_oneof![Just(StoreType::File), Just(StoreType::Block)],
+        prop::sample::select(vec![StoreType::File, StoreType::Block]),
         abs_path(),
         format.clone(),
         seclabels(),
@@ -459,7 +491,7 @@ fn store(target: Target, mode: BackupMode) -> BoxedStrategy<BackupStore> {
     // no driver without a scratch, and a pull block disk needs its scratch.
     let without_path = match mode {
         BackupMode::Push => (
-            prop_oneof![Just(StoreType::File), Just(StoreType::Block)],
+            prop::sample::select(vec![StoreType::File, StoreType::Block]),
             format,
             index,
         )
@@ -496,22 +528,22 @@ fn disk(target: Target, mode: BackupMode) -> BoxedStrategy<BackupDisk> {
     let export = match mode {
         BackupMode::Push => Just((None, None)).boxed(),
         BackupMode::Pull => (
-            option::of(attribute_text(10)),
-            option::of(attribute_text(10)),
+            maybe(0.5, attribute_text(10)),
+            maybe(0.5, attribute_text(10)),
         )
             .boxed(),
     };
     let backed_up = (
         name,
         state,
-        prop_oneof![
-            Just(DiskBackupMode::Default),
-            Just(DiskBackupMode::Full),
-            Just(DiskBackupMode::Incremental)
-        ],
-        option::weighted(
+        prop::sample::select(vec![
+            DiskBackupMode::Default,
+            DiskBackupMode::Full,
+            DiskBackupMode::Incremental,
+        ]),
+        maybe(
             0.4,
-            prop_oneof![4 => checkpoint(), 1 => Just(String::new())],
+            (0u8..5, checkpoint()).prop_map(|(w, c)| if w == 4 { String::new() } else { c }),
         ),
         export,
         store(target, mode),
@@ -556,17 +588,17 @@ fn definition_in(target: Target, mode: BackupMode) -> BoxedStrategy<DomainBackup
     };
     let aliases = if target.internal {
         (
-            option::weighted(0.3, nonempty_attribute_text(8)),
-            option::weighted(0.3, nonempty_attribute_text(8)),
+            maybe(0.3, nonempty_attribute_text(8)),
+            maybe(0.3, nonempty_attribute_text(8)),
         )
             .boxed()
     } else {
         Just((None, None)).boxed()
     };
     (
-        option::weighted(
+        maybe(
             0.6,
-            prop_oneof![8 => checkpoint(), 1 => Just(" ".to_string())],
+            (0u8..9, checkpoint()).prop_map(|(w, c)| if w == 8 { " ".to_string() } else { c }),
         ),
         server,
         vec(disk(target, mode), 0..5),
