@@ -47,6 +47,11 @@ fn below(rng: &mut proptest::test_runner::TestRng, n: usize) -> usize {
     ((u128::from(rng.next_u64()) * n as u128) >> 64) as usize
 }
 
+/// A length in `min..=max`.
+fn length(rng: &mut proptest::test_runner::TestRng, min: usize, max: usize) -> usize {
+    min + below(rng, max - min + 1)
+}
+
 /// Free text of `min..=max` characters drawn straight from the runner's generator: one
 /// value, not a value tree per character (that was most of the cost of drawing a
 /// definition). With `controls`, one character in eleven is LF or TAB (element text keeps
@@ -67,7 +72,7 @@ impl Strategy for FreeText {
         runner: &mut proptest::test_runner::TestRunner,
     ) -> proptest::strategy::NewTree<Self> {
         let rng = runner.rng();
-        let len = self.min + below(rng, self.max - self.min + 1);
+        let len = length(rng, self.min, self.max);
         let chars = (0..len)
             .map(|_| {
                 if self.controls && below(rng, 11) == 10 {
@@ -83,14 +88,7 @@ impl Strategy for FreeText {
                 class[below(rng, class.len())]
             })
             .collect();
-        Ok(FreeTextTree {
-            chars,
-            min: self.min,
-            floor: ['a', 'a'],
-            previous: None,
-            shortening: true,
-            next: 0,
-        })
+        Ok(FreeTextTree::new(chars, self.min, ['a', 'a']))
     }
 }
 
@@ -109,6 +107,20 @@ struct FreeTextTree {
     shortening: bool,
     /// The next character to simplify.
     next: usize,
+}
+
+impl FreeTextTree {
+    /// The tree of `chars`, never shorter than `min`, simplest characters `floor`.
+    fn new(chars: Vec<char>, min: usize, floor: [char; 2]) -> FreeTextTree {
+        FreeTextTree {
+            chars,
+            min,
+            floor,
+            previous: None,
+            shortening: true,
+            next: 0,
+        }
+    }
 }
 
 impl proptest::strategy::ValueTree for FreeTextTree {
@@ -209,7 +221,7 @@ impl Strategy for Word {
         runner: &mut proptest::test_runner::TestRunner,
     ) -> proptest::strategy::NewTree<Self> {
         let rng = runner.rng();
-        let len = self.min + below(rng, self.max - self.min + 1);
+        let len = length(rng, self.min, self.max);
         let mut chars = Vec::with_capacity(len + 1);
         if !self.first.is_empty() {
             chars.push(char::from(self.first[below(rng, self.first.len())]));
@@ -217,17 +229,12 @@ impl Strategy for Word {
         chars.extend((0..len).map(|_| char::from(self.rest[below(rng, self.rest.len())])));
         let head = usize::from(!self.first.is_empty());
         let floor_rest = char::from(self.rest[0]);
-        Ok(FreeTextTree {
+        let floor_first = self.first.first().map_or(floor_rest, |&b| char::from(b));
+        Ok(FreeTextTree::new(
             chars,
-            min: head + self.min,
-            floor: [
-                self.first.first().map_or(floor_rest, |&b| char::from(b)),
-                floor_rest,
-            ],
-            previous: None,
-            shortening: true,
-            next: 0,
-        })
+            head + self.min,
+            [floor_first, floor_rest],
+        ))
     }
 }
 
