@@ -170,8 +170,8 @@ struct Cursor {
     line_start: usize,
     /// The cursor line's line feed (the text's length on the last line).
     line_end: usize,
-    /// Where the text's first non-ASCII byte is (its length if none): before it, columns
-    /// are byte counts.
+    /// Where the first non-ASCII byte at or after `offset` is (the text's length if none):
+    /// up to it, columns are byte counts.
     ascii_until: usize,
 }
 
@@ -247,15 +247,15 @@ impl<'t> Reader<'t> {
             }
             // Columns count characters: every byte that does not continue a UTF-8 sequence
             // (those are 0x80 to 0xBF, below -0x40 as signed bytes).
+            // Up to the next non-ASCII byte, a column is a byte count.
+            let from = if same_line { c.offset } else { c.line_start };
+            let base = if same_line { c.column } else { 1 };
             c.column = if offset <= c.ascii_until {
-                (offset - c.line_start) as u32 + 1
+                base + (offset - from) as u32
             } else {
                 let chars = |b: &[u8]| b.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32;
-                if same_line {
-                    c.column + chars(&bytes[c.offset..offset])
-                } else {
-                    1 + chars(&bytes[c.line_start..offset])
-                }
+                c.ascii_until = offset + first_non_ascii(&bytes[offset..]);
+                base + chars(&bytes[from..offset])
             };
             c.offset = offset;
         }
@@ -1718,5 +1718,31 @@ mod tests {
         assert_eq!(at(&mut reader, text.len()), (3, 10));
         // Never before the last position asked for.
         assert_eq!(at(&mut reader, 0), (3, 10));
+        // Against a plain count, at increasing offsets with gaps of every size, in texts
+        // with non-ASCII characters on one line, on several, and at line starts.
+        let texts = [
+            "<a b='x' c='λλ' d='y'/>",
+            "<a>\n  <b c='日本'/>\n  <d e='€'/>\n\n<f/></a>",
+            "é\nü\n\n<a x='😀' y='z'>ß</a>\n",
+        ];
+        for text in texts {
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for step in 1..6 {
+                let mut reader = Reader::new(text);
+                for &offset in boundaries.iter().step_by(step) {
+                    let before = &text[..offset];
+                    let line = before.matches('\n').count() as u32 + 1;
+                    let column =
+                        before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+                    assert_eq!(
+                        at(&mut reader, offset),
+                        (line, column),
+                        "{text:?} at {offset}, step {step}"
+                    );
+                }
+            }
+        }
     }
 }
