@@ -139,11 +139,10 @@ pub(super) fn is_name(s: &str) -> bool {
     // ASCII names (all of the grammar's) without decoding characters.
     let bytes = s.as_bytes();
     if bytes.is_ascii() {
-        let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':';
-        return bytes.first().is_some_and(|&b| start(b))
-            && bytes[1..]
-                .iter()
-                .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.');
+        // The colon is a name character of XML 1.0 (namespaces then split on it).
+        let is = |b: u8, class: u8| b == b':' || byte_is(b, class);
+        return bytes.first().is_some_and(|&b| is(b, NAME_START))
+            && bytes[1..].iter().all(|&b| is(b, NAME_CHAR));
     }
     let mut chars = s.chars();
     chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
@@ -575,11 +574,7 @@ impl<'t> Reader<'t> {
         // Namespaced attributes seen so far (local name and namespace), for duplicates; made
         // at the first one (most elements have none).
         let mut seen: Option<HashSet<(Name, String)>> = None;
-        let mut space = match self.stack.last() {
-            None => -1,
-            Some(parent) if parent.space == -2 => -1,
-            Some(parent) => parent.space,
-        };
+        let mut space = self.inherited_space();
         let mut failure = None;
         for (qn, value, pos) in raw_attributes.drain(..) {
             let (prefix, local, namespace) = self.resolve(qn, false);
@@ -613,17 +608,15 @@ impl<'t> Reader<'t> {
         if let Some(e) = failure {
             return Err(e);
         }
-        let open = Open {
-            element,
-            space,
-            bindings,
-            qname,
-        };
-        if empty {
-            self.close(open);
-        } else {
-            self.stack.push(open);
-        }
+        self.enter(
+            Open {
+                element,
+                space,
+                bindings,
+                qname,
+            },
+            empty,
+        );
         Ok(())
     }
 
@@ -632,15 +625,6 @@ impl<'t> Reader<'t> {
     fn simple_start_tag(&mut self, start: usize, inner: &'t str, tag: &SimpleTag, empty: bool) {
         let qname = &inner[..tag.name_len];
         let position = self.pos(start);
-        let namespace = if self.namespaces.is_empty() {
-            None
-        } else {
-            self.namespaces
-                .iter()
-                .rev()
-                .find(|(p, _)| p.is_none())
-                .and_then(|(_, uri)| Some(uri.clone()).filter(|uri| !uri.is_empty()))
-        };
         let mut attributes = Vec::with_capacity(tag.count);
         for &(name_start, name_end, value_start, value_end) in &tag.attributes[..tag.count] {
             attributes.push(Attribute {
@@ -651,24 +635,33 @@ impl<'t> Reader<'t> {
                 position: self.pos(start + 1 + name_start as usize),
             });
         }
-        let space = match self.stack.last() {
-            None => -1,
-            Some(parent) if parent.space == -2 => -1,
-            Some(parent) => parent.space,
-        };
         let open = Open {
             element: Element {
                 name: intern(qname),
                 prefix: None,
-                namespace,
+                namespace: self.namespace_of(None),
                 attributes,
                 children: Vec::new(),
                 position,
             },
-            space,
+            space: self.inherited_space(),
             bindings: Vec::new(),
             qname,
         };
+        self.enter(open, empty);
+    }
+
+    /// The `xml:space` state an element starts with: its parent's, or the default.
+    fn inherited_space(&self) -> i8 {
+        match self.stack.last() {
+            None => -1,
+            Some(parent) if parent.space == -2 => -1,
+            Some(parent) => parent.space,
+        }
+    }
+
+    /// Opens `open`, or closes it at once when the tag was empty (`<name/>`).
+    fn enter(&mut self, open: Open<'t>, empty: bool) {
         if empty {
             self.close(open);
         } else {
@@ -676,30 +669,32 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// The URI `prefix` is bound to (`None`: the default namespace); `xml` is bound from the
+    /// start, and an empty URI undeclares.
+    fn namespace_of(&self, prefix: Option<&str>) -> Option<String> {
+        match self
+            .namespaces
+            .iter()
+            .rev()
+            .find(|(p, _)| p.as_deref() == prefix)
+        {
+            Some((_, uri)) => Some(uri.clone()).filter(|uri| !uri.is_empty()),
+            None if prefix == Some("xml") => Some(XML_NAMESPACE.to_string()),
+            None => None,
+        }
+    }
+
     /// Splits a qualified name and finds its namespace. An undeclared prefix is not fatal
     /// in libxml2: the name then keeps its prefix and has no namespace.
     fn resolve(&self, qname: &str, is_element: bool) -> (Option<String>, Name, Option<String>) {
-        let lookup = |prefix: Option<&str>| {
-            match self
-                .namespaces
-                .iter()
-                .rev()
-                .find(|(p, _)| p.as_deref() == prefix)
-            {
-                Some((_, uri)) => Some(uri.clone()).filter(|uri| !uri.is_empty()),
-                // `xml` is bound from the start.
-                None if prefix == Some("xml") => Some(XML_NAMESPACE.to_string()),
-                None => None,
-            }
-        };
         match split_qname(qname) {
-            (Some(prefix), local) => match lookup(Some(prefix)) {
+            (Some(prefix), local) => match self.namespace_of(Some(prefix)) {
                 Some(uri) => (Some(prefix.to_string()), intern(local), Some(uri)),
                 None => (None, format!("{prefix}:{local}").into(), None),
             },
             (None, name) => {
-                let namespace = if is_element && !self.namespaces.is_empty() {
-                    lookup(None)
+                let namespace = if is_element {
+                    self.namespace_of(None)
                 } else {
                     None
                 };
@@ -803,12 +798,7 @@ impl<'t> Reader<'t> {
 
     fn attribute_value(&mut self, offset: usize, raw: &str) -> Result<String, Rejection> {
         // Printable ASCII without references or markup (most values) stays as it is.
-        // (A fold rather than `all`: without the early exit the test is vectorised.)
-        if raw.len() <= MAX_ATTRIBUTE_LENGTH
-            && raw.bytes().fold(true, |plain, b| {
-                plain & ((0x20..0x7F).contains(&b) & (b != b'&') & (b != b'<'))
-            })
-        {
+        if is_plain_value(raw.as_bytes()) {
             return Ok(raw.to_string());
         }
         let mut out = String::with_capacity(raw.len());
@@ -1232,23 +1222,35 @@ struct SimpleTag {
 /// The most attributes a simple start tag has.
 const SIMPLE_ATTRIBUTES: usize = 12;
 
-/// Byte classes for [`simple_tag`]: 1 starts a name, 2 continues one, 4 is a blank.
+/// Byte classes of ASCII ([`CLASSES`]): a byte that starts a name other than `:`.
+const NAME_START: u8 = 1;
+/// A byte that continues a name other than `:`.
+const NAME_CHAR: u8 = 2;
+/// A blank (XML's `S`).
+const BLANK: u8 = 4;
+
+/// The class bits of every byte.
 const CLASSES: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
         if c.is_ascii_alphabetic() || c == b'_' {
-            table[b] = 1 | 2;
+            table[b] = NAME_START | NAME_CHAR;
         } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
-            table[b] = 2;
+            table[b] = NAME_CHAR;
         } else if c == b' ' || c == b'\t' || c == b'\n' || c == b'\r' {
-            table[b] = 4;
+            table[b] = BLANK;
         }
         b += 1;
     }
     table
 };
+
+/// Whether byte `b` is in `class`.
+fn byte_is(b: u8, class: u8) -> bool {
+    CLASSES[usize::from(b)] & class != 0
+}
 
 /// Reads the inside of a start tag (`inner`: between `<` and `>` or `/>`) when it is of the
 /// simplest kind, which most are: ASCII names without a colon, at most
@@ -1257,16 +1259,15 @@ const CLASSES: [u8; 256] = {
 /// expansion and no normalization, and cannot be ill-formed. Anything else (`None`) takes
 /// the general path, which also finds every error.
 fn simple_tag(inner: &[u8]) -> Option<SimpleTag> {
-    let is = |b: u8, class: u8| CLASSES[usize::from(b)] & class != 0;
     let name = |from: usize| -> Option<usize> {
-        if !is(*inner.get(from)?, 1) {
+        if !byte_is(*inner.get(from)?, NAME_START) {
             return None;
         }
         let len = inner[from..]
             .iter()
-            .position(|&b| !is(b, 2))
+            .position(|&b| !byte_is(b, NAME_CHAR))
             .unwrap_or(inner.len() - from);
-        (len <= 1000).then_some(from + len)
+        (len <= MAX_NAME_LENGTH).then_some(from + len)
     };
     let name_len = name(0)?;
     let mut tag = SimpleTag {
@@ -1279,7 +1280,10 @@ fn simple_tag(inner: &[u8]) -> Option<SimpleTag> {
     }
     let mut i = name_len;
     loop {
-        let blanks = inner[i..].iter().take_while(|&&b| is(b, 4)).count();
+        let blanks = inner[i..]
+            .iter()
+            .take_while(|&&b| byte_is(b, BLANK))
+            .count();
         i += blanks;
         if i == inner.len() {
             return Some(tag);
@@ -1298,23 +1302,25 @@ fn simple_tag(inner: &[u8]) -> Option<SimpleTag> {
             return None;
         }
         i = name_end;
-        i += inner[i..].iter().take_while(|&&b| is(b, 4)).count();
+        i += inner[i..]
+            .iter()
+            .take_while(|&&b| byte_is(b, BLANK))
+            .count();
         if inner.get(i) != Some(&b'=') {
             return None;
         }
         i += 1;
-        i += inner[i..].iter().take_while(|&&b| is(b, 4)).count();
+        i += inner[i..]
+            .iter()
+            .take_while(|&&b| byte_is(b, BLANK))
+            .count();
         let quote = *inner.get(i)?;
         if quote != b'\'' && quote != b'"' {
             return None;
         }
         let value_start = i + 1;
         let len = memchr::memchr(quote, &inner[value_start..])?;
-        let value = &inner[value_start..value_start + len];
-        let plain = value.iter().fold(true, |plain, &b| {
-            plain & ((0x20..0x7F).contains(&b) & (b != b'&') & (b != b'<'))
-        });
-        if !plain || len > MAX_ATTRIBUTE_LENGTH {
+        if !is_plain_value(&inner[value_start..value_start + len]) {
             return None;
         }
         tag.attributes[tag.count] = (
@@ -1326,6 +1332,16 @@ fn simple_tag(inner: &[u8]) -> Option<SimpleTag> {
         tag.count += 1;
         i = value_start + len + 1;
     }
+}
+
+/// Whether an attribute value is read as it is written: printable ASCII without `&` or
+/// `<`, within the length limit (no references, no normalization, no error possible).
+fn is_plain_value(value: &[u8]) -> bool {
+    // A fold rather than `all`: without the early exit the test is vectorised.
+    value.len() <= MAX_ATTRIBUTE_LENGTH
+        && value.iter().fold(true, |plain, &b| {
+            plain & ((0x20..0x7F).contains(&b) & (b != b'&') & (b != b'<'))
+        })
 }
 
 /// Where the first non-ASCII byte of `bytes` is (their length if none).
