@@ -399,6 +399,16 @@ pub struct BackupStore {
     pub slice: Option<StorageSlice>,
 }
 
+impl BackupDisk {
+    /// The disk's store, or (for a hand-built model without one) an empty file store, which
+    /// is how libvirt prints such a disk.
+    pub fn store_or_empty(&self) -> &BackupStore {
+        static EMPTY: std::sync::LazyLock<BackupStore> =
+            std::sync::LazyLock::new(BackupStore::default);
+        self.store.as_ref().unwrap_or(&EMPTY)
+    }
+}
+
 /// One `<disk>` of the backup (`virDomainBackupDiskDef`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct BackupDisk {

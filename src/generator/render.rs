@@ -11,8 +11,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::model::{
-    BackupDisk, BackupMode, BackupStore, DomainBackup, Encryption, Seclabel, SecretLookup,
-    StoreType, Transport,
+    BackupDisk, BackupMode, DomainBackup, Encryption, Seclabel, SecretLookup, StoreType, Transport,
 };
 use crate::xml::format::format_uuid;
 
@@ -278,9 +277,7 @@ fn build_disk<'a>(
     if !disk.backup {
         return node.attr("backup", "no");
     }
-    static DEFAULT_STORE: std::sync::LazyLock<BackupStore> =
-        std::sync::LazyLock::new(BackupStore::default);
-    let store = disk.store.as_ref().unwrap_or(&DEFAULT_STORE);
+    let store = disk.store_or_empty();
     let has_children = store.path.is_some() || store.format.is_some();
     // When may `type` be left out? A file store without children in 11.3 (the plain push
     // disk) or in pull; always in an internal parse (no schema).

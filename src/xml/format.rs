@@ -106,10 +106,8 @@ pub fn format_into(out: &mut String, def: &DomainBackup, internal: bool, indent:
 }
 
 fn format_disk(out: &mut String, indent: usize, disk: &BackupDisk, push: bool, internal: bool) {
-    // A backed-up disk always has a store after parsing; a hand-built model without one
-    // prints as libvirt would print an empty file store.
-    let default_store = BackupStore::default();
-    let store = disk.store.as_ref().unwrap_or(&default_store);
+    // A backed-up disk always has a store after parsing.
+    let store = disk.store_or_empty();
     element(
         out,
         indent,
@@ -173,11 +171,11 @@ fn format_store(out: &mut String, indent: usize, store: &BackupStore, name: &str
             let inner = indent + 2;
             if let Some(slice) = &store.slice {
                 start_line(out, inner, "<slices>\n");
+                start_line(out, inner + 2, "");
                 let _ = writeln!(
-                    Indented(out, inner + 2),
+                    out,
                     "<slice type='storage' offset='{}' size='{}'/>",
-                    slice.offset,
-                    slice.size
+                    slice.offset, slice.size
                 );
                 start_line(out, inner, "</slices>\n");
             }
@@ -396,19 +394,5 @@ fn element(
         out.push_str("/>\n");
     } else {
         out.truncate(start);
-    }
-}
-
-/// A writer that starts its text with `indent` spaces (for a `write!` of a whole line).
-struct Indented<'a>(&'a mut String, usize);
-
-impl std::fmt::Write for Indented<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        if self.1 > 0 {
-            push_spaces(self.0, self.1);
-            self.1 = 0;
-        }
-        self.0.push_str(s);
-        Ok(())
     }
 }
