@@ -193,6 +193,8 @@ fn prints_unreadable(model: &crate::DomainBackup) -> bool {
 /// The `parse` (and `mutate`) check: `input` through every mode of every profile.
 ///
 /// * nothing panics (the caller's process would crash);
+/// * the reader's fast path reads the text as its general path does: the same tree, the
+///   positions included, or the same error;
 /// * alignment only adds rejections: an aligned run refuses what the plain run refuses, the
 ///   same way, and otherwise refuses only at the align stage;
 /// * an accepted document's canonical text (non-aligned; aligned output appends disks, so
@@ -200,6 +202,18 @@ fn prints_unreadable(model: &crate::DomainBackup) -> bool {
 ///   model and formats to the same text, once spelled as libvirt can read it
 ///   ([`readable_spelling`]).
 pub fn check_parse(input: &[u8]) -> Result<(), Finding> {
+    let fast = read::read_tags(input, true);
+    let general = read::read_tags(input, false);
+    if fast != general {
+        return Err(Finding {
+            check: "parse",
+            profile: None,
+            mode: None,
+            summary: "the reader's fast path reads the text otherwise".to_string(),
+            detail: format!("--- fast path\n{fast:#?}\n--- general path\n{general:#?}"),
+            document: input.to_vec(),
+        });
+    }
     for profile in Profile::ALL {
         for internal in [false, true] {
             let (plain_mode, aligned_mode) = if internal {

@@ -44,8 +44,9 @@ pub fn read(input: &[u8]) -> Result<Document, Rejection> {
     read_tags(input, true)
 }
 
-/// [`read`], with or without the fast path for simple start tags (the tests compare both).
-fn read_tags(input: &[u8], simple_tags: bool) -> Result<Document, Rejection> {
+/// [`read`], with or without the fast path (the tests and the `parse` fuzz target compare
+/// both): quick-xml's events throughout, or [`Reader::scan`] with [`simple_tag`].
+pub(crate) fn read_tags(input: &[u8], fast_path: bool) -> Result<Document, Rejection> {
     let input = match memchr::memchr(0, input) {
         Some(nul) => &input[..nul],
         None => input,
@@ -62,7 +63,7 @@ fn read_tags(input: &[u8], simple_tags: bool) -> Result<Document, Rejection> {
     }
     let text = decode(input)?;
     let mut reader = Reader::new(text);
-    reader.simple_tags = simple_tags;
+    reader.fast_path = fast_path;
     reader.run()
 }
 
@@ -199,8 +200,10 @@ struct Reader<'t> {
     namespaces: Vec<(Option<String>, String)>,
     /// The attributes of the start tag being read, as written (kept to save allocations).
     raw_attributes: Vec<(&'t str, String, Position)>,
-    /// Whether simple start tags take the fast path ([`simple_tag`]).
-    simple_tags: bool,
+    /// Whether the text is split by [`Reader::scan`] and simple start tags take
+    /// [`simple_tag`]'s way; otherwise quick-xml splits all of it and every tag takes the
+    /// general path.
+    fast_path: bool,
 }
 
 impl<'t> Reader<'t> {
@@ -226,7 +229,7 @@ impl<'t> Reader<'t> {
             expansion_budget: MAX_ENTITY_EXPANSION,
             namespaces: Vec::new(),
             raw_attributes: Vec::new(),
-            simple_tags: true,
+            fast_path: true,
         }
     }
 
@@ -273,39 +276,22 @@ impl<'t> Reader<'t> {
         if self.text.trim_matches(is_blank).is_empty() {
             return Err(self.fail(self.text.len(), "document is empty"));
         }
-        let mut reader = quick_xml::Reader::from_str(self.text);
-        {
-            let config = reader.config_mut();
-            config.check_end_names = false;
-            config.check_comments = false;
-            config.expand_empty_elements = false;
-            config.trim_text(false);
-            config.allow_dangling_amp = false;
+        if self.text.starts_with('\u{FEFF}') {
+            // A second byte order mark: libxml2 skipped one and reads this one as text
+            // before the root, where quick-xml would skip it too (and count no bytes for it).
+            let end = memchr::memchr2(b'<', b'&', self.text.as_bytes()).unwrap_or(self.text.len());
+            self.text_run(0, end)?;
         }
-        loop {
-            let start = reader.buffer_position() as usize;
-            let event = match reader.read_event() {
-                Ok(e) => e,
-                Err(e) => {
-                    let at = reader.error_position() as usize;
-                    return Err(self.fail(at, describe_quick_xml_error(&e)));
+        if self.fast_path {
+            self.scan()?;
+        } else {
+            let mut reader = quick_xml_reader(self.text);
+            loop {
+                let start = reader.buffer_position() as usize;
+                if !self.next_event(&mut reader, start, 0)? {
+                    break;
                 }
-            };
-            let end = reader.buffer_position() as usize;
-            match event {
-                Event::Eof => break,
-                Event::Decl(_) => self.declaration(start, end)?,
-                Event::PI(_) => self.processing_instruction(start, end)?,
-                Event::DocType(_) => self.doctype(start, end)?,
-                Event::Comment(_) => self.comment(start, end)?,
-                Event::Start(_) => self.start_tag(start, end, false)?,
-                Event::Empty(_) => self.start_tag(start, end, true)?,
-                Event::End(_) => self.end_tag(start, end)?,
-                Event::Text(_) => self.text_run(start, end)?,
-                Event::GeneralRef(_) => self.reference_in_content(start, end)?,
-                Event::CData(_) => self.cdata(start, end)?,
             }
-            self.seen_decl_slot = true;
         }
         if let Some(open) = self.stack.last() {
             let name = open.qname;
@@ -321,6 +307,82 @@ impl<'t> Reader<'t> {
             }),
             None => Err(self.fail(self.text.len(), "start tag expected, '<' not found")),
         }
+    }
+
+    /// Reads the next event of `reader` (a reader of the text from byte `base` on, now at
+    /// byte `start` of the text) and acts on it; `false` at the end of the text.
+    fn next_event(
+        &mut self,
+        reader: &mut quick_xml::Reader<&'t [u8]>,
+        start: usize,
+        base: usize,
+    ) -> Result<bool, Rejection> {
+        let event = match reader.read_event() {
+            Ok(e) => e,
+            Err(e) => {
+                let at = base + reader.error_position() as usize;
+                return Err(self.fail(at, describe_quick_xml_error(&e)));
+            }
+        };
+        let end = base + reader.buffer_position() as usize;
+        match event {
+            Event::Eof => return Ok(false),
+            Event::Decl(_) => self.declaration(start, end)?,
+            Event::PI(_) => self.processing_instruction(start, end)?,
+            Event::DocType(_) => self.doctype(start, end)?,
+            Event::Comment(_) => self.comment(start, end)?,
+            Event::Start(_) => self.start_tag(start, end, false)?,
+            Event::Empty(_) => self.start_tag(start, end, true)?,
+            Event::End(_) => self.end_tag(start, end)?,
+            Event::Text(_) => self.text_run(start, end)?,
+            Event::GeneralRef(_) => self.reference_in_content(start, end)?,
+            Event::CData(_) => self.cdata(start, end)?,
+        }
+        self.seen_decl_slot = true;
+        Ok(true)
+    }
+
+    /// The fast path through the text: start tags, end tags and text runs are split here,
+    /// where quick-xml would split them, and everything else (`<!`, `<?`, `&`, an end tag
+    /// with nothing open, a tag without its `>`) is one event of a quick-xml reader started
+    /// at that byte. A fresh reader splits those as the one reading the whole text does:
+    /// the only state it keeps between events is the list of open tags, which matters only
+    /// for an end tag with nothing open.
+    fn scan(&mut self) -> Result<(), Rejection> {
+        let text: &'t str = self.text;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let tag = match (bytes[i], bytes.get(i + 1)) {
+                (b'<', Some(b'/')) if !self.stack.is_empty() => tag_end(bytes, i + 2),
+                (b'<', Some(&b)) if b != b'!' && b != b'?' && b != b'/' => tag_end(bytes, i + 1),
+                (b'<' | b'&', _) => None,
+                _ => {
+                    let end =
+                        memchr::memchr2(b'<', b'&', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+                    self.text_run(i, end)?;
+                    self.seen_decl_slot = true;
+                    i = end;
+                    continue;
+                }
+            };
+            let Some(end) = tag else {
+                let mut reader = quick_xml_reader(&text[i..]);
+                let more = self.next_event(&mut reader, i, i)?;
+                debug_assert!(more, "a quick-xml reader at '<' or '&' ends the text");
+                i += reader.buffer_position() as usize;
+                continue;
+            };
+            if bytes[i + 1] == b'/' {
+                self.end_tag(i, end)?;
+            } else {
+                // As quick-xml has it: `<.../>` is empty (the `/` is never the first byte).
+                self.start_tag(i, end, end - i >= 3 && bytes[end - 2] == b'/')?;
+            }
+            self.seen_decl_slot = true;
+            i = end;
+        }
+        Ok(())
     }
 
     fn declaration(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
@@ -518,7 +580,7 @@ impl<'t> Reader<'t> {
         let inner_end = if empty { end - 2 } else { end - 1 };
         let text: &'t str = self.text;
         let inner = &text[start + 1..inner_end];
-        if let Some(tag) = simple_tag(inner.as_bytes()).filter(|_| self.simple_tags) {
+        if let Some(tag) = simple_tag(inner.as_bytes()).filter(|_| self.fast_path) {
             self.simple_start_tag(start, inner, &tag, empty);
             return Ok(());
         }
@@ -1626,6 +1688,37 @@ fn normalize_line_ends(s: &str) -> String {
     s.replace("\r\n", "\n").replace('\r', "\n")
 }
 
+/// A quick-xml reader of `text` configured as the reader needs it: no checks of its own
+/// beyond splitting markup (the reader makes libxml2's), empty tags kept as they are.
+fn quick_xml_reader(text: &str) -> quick_xml::Reader<&[u8]> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.check_comments = false;
+    config.expand_empty_elements = false;
+    config.trim_text(false);
+    config.allow_dangling_amp = false;
+    reader
+}
+
+/// Where the tag whose name (or `/`) starts at `from` ends: just after the first `>` outside
+/// quotes, as quick-xml finds it; `None` if there is none.
+fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut quote = 0u8;
+    for i in memchr::memchr3_iter(b'>', b'\'', b'"', &bytes[from..]) {
+        let b = bytes[from + i];
+        if quote == 0 {
+            if b == b'>' {
+                return Some(from + i + 1);
+            }
+            quote = b;
+        } else if b == quote {
+            quote = 0;
+        }
+    }
+    None
+}
+
 fn describe_quick_xml_error(e: &quick_xml::Error) -> String {
     match e {
         quick_xml::Error::Syntax(s) => format!("syntax error: {s}"),
@@ -1661,6 +1754,36 @@ mod tests {
             "<a b='1' / >",
             "<a b='1' c='2' d='3' e='4' f='5' g='6' h='7' i='8' j='9' k='10' l='11' m='12' n='13'/>",
             "<domainbackup><disks>\n<disk name='vda' backup='yes'/></disks></domainbackup>",
+            // How the text is split: around every kind of markup, and where it breaks off.
+            "</a>",
+            "<a></a></b>",
+            "<a/></a>",
+            "<a/><b/>",
+            "<a>x&amp;y&#x41;&#66;</a>",
+            "<a>x&y</a>",
+            "<a>&",
+            "<a>&amp",
+            "<a><!-- c --><?pi x?><![CDATA[x]]></a>",
+            "<?xml version='1.0'?><a/>",
+            " <?xml version='1.0'?><a/>",
+            "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>",
+            "<a b='>'>x</a b=\"'>\">",
+            "<a",
+            "<a b='",
+            "<a b=\"",
+            "<a>",
+            "<a></",
+            "<a><!--",
+            "<a><?x",
+            "<>",
+            "< a/>",
+            "</>",
+            "<a/>x",
+            "x<a/>",
+            "<a>]]></a>",
+            "<a>\r\n x\r</a>",
+            "\u{FEFF}\u{FEFF}<a/>",
+            "\u{FEFF}<a/>",
         ]
         .iter()
         .map(|s| s.as_bytes().to_vec())
