@@ -342,42 +342,33 @@ impl<'t> Reader<'t> {
         Ok(true)
     }
 
-    /// The fast path through the text: start tags, end tags and text runs are split here,
-    /// where quick-xml would split them, and everything else (`<!`, `<?`, `&`, an end tag
-    /// with nothing open, a tag without its `>`) is one event of a quick-xml reader started
-    /// at that byte. A fresh reader splits those as the one reading the whole text does:
-    /// the only state it keeps between events is the list of open tags, which matters only
-    /// for an end tag with nothing open.
+    /// The fast path through the text: [`next_piece`] splits it where quick-xml would, and
+    /// whatever that leaves (a DOCTYPE, an end tag with nothing open, markup that does not
+    /// end) is one event of a quick-xml reader started at that byte. A fresh reader splits
+    /// those as the one reading the whole text does: the only state it keeps between
+    /// events is the list of open tags, which matters only for an end tag with nothing open.
     fn scan(&mut self) -> Result<(), Rejection> {
         let text: &'t str = self.text;
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            let tag = match (bytes[i], bytes.get(i + 1)) {
-                (b'<', Some(b'/')) if !self.stack.is_empty() => tag_end(bytes, i + 2),
-                (b'<', Some(&b)) if b != b'!' && b != b'?' && b != b'/' => tag_end(bytes, i + 1),
-                (b'<' | b'&', _) => None,
-                _ => {
-                    let end =
-                        memchr::memchr2(b'<', b'&', &bytes[i..]).map_or(bytes.len(), |n| i + n);
-                    self.text_run(i, end)?;
-                    self.seen_decl_slot = true;
-                    i = end;
-                    continue;
-                }
-            };
-            let Some(end) = tag else {
+            let Some((piece, end)) = next_piece(bytes, i, !self.stack.is_empty()) else {
                 let mut reader = quick_xml_reader(&text[i..]);
                 let more = self.next_event(&mut reader, i, i)?;
                 debug_assert!(more, "a quick-xml reader at '<' or '&' ends the text");
                 i += reader.buffer_position() as usize;
                 continue;
             };
-            if bytes[i + 1] == b'/' {
-                self.end_tag(i, end)?;
-            } else {
-                // As quick-xml has it: `<.../>` is empty (the `/` is never the first byte).
-                self.start_tag(i, end, end - i >= 3 && bytes[end - 2] == b'/')?;
+            match piece {
+                Piece::Text => self.text_run(i, end)?,
+                Piece::StartTag => self.start_tag(i, end, false)?,
+                Piece::EmptyTag => self.start_tag(i, end, true)?,
+                Piece::EndTag => self.end_tag(i, end)?,
+                Piece::Reference => self.reference_in_content(i, end)?,
+                Piece::Comment => self.comment(i, end)?,
+                Piece::CData => self.cdata(i, end)?,
+                Piece::Declaration => self.declaration(i, end)?,
+                Piece::Instruction => self.processing_instruction(i, end)?,
             }
             self.seen_decl_slot = true;
             i = end;
@@ -1688,6 +1679,77 @@ fn normalize_line_ends(s: &str) -> String {
     s.replace("\r\n", "\n").replace('\r', "\n")
 }
 
+/// What [`next_piece`] found.
+enum Piece {
+    Text,
+    StartTag,
+    EmptyTag,
+    EndTag,
+    Reference,
+    Comment,
+    CData,
+    Declaration,
+    Instruction,
+}
+
+/// The piece of text that starts at byte `i` and where it ends, split as quick-xml splits
+/// it (`open`: some element is open). `None` for what is left to quick-xml: a DOCTYPE, an
+/// end tag with nothing open (quick-xml's error), and markup or a reference that does not
+/// end where quick-xml would end it without an error.
+fn next_piece(bytes: &[u8], i: usize, open: bool) -> Option<(Piece, usize)> {
+    let rest = &bytes[i..];
+    let after = |piece: Piece, n: usize| Some((piece, i + n));
+    match (rest[0], rest.get(1)) {
+        (b'<', Some(b'/')) if open => after(Piece::EndTag, tag_end(rest, 2)?),
+        (b'<', Some(b'!')) if rest.starts_with(b"<!--") => {
+            // The first '>' after at least `<!----` that follows `--`.
+            let n =
+                memchr::memchr_iter(b'>', rest).find(|&n| n > 5 && rest[..n].ends_with(b"--"))?;
+            after(Piece::Comment, n + 1)
+        }
+        (b'<', Some(b'!')) if rest.starts_with(b"<![CDATA[") => {
+            let n = memchr::memchr_iter(b'>', rest).find(|&n| rest[..n].ends_with(b"]]"))?;
+            after(Piece::CData, n + 1)
+        }
+        (b'<', Some(b'?')) => {
+            // The first `?>` after `<?`; `<?>` is quick-xml's error.
+            let n = memchr::memchr_iter(b'>', rest).find(|&n| rest[n - 1] == b'?')?;
+            let content = rest.get(2..n - 1).filter(|c| !c.is_empty())?;
+            let declaration = content.starts_with(b"xml")
+                && content
+                    .get(3)
+                    .is_none_or(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+            let piece = if declaration {
+                Piece::Declaration
+            } else {
+                Piece::Instruction
+            };
+            after(piece, n + 1)
+        }
+        (b'<', Some(&b)) if b != b'!' && b != b'/' => {
+            // As quick-xml has it: `<.../>` is empty (the `/` is never the first byte).
+            let n = tag_end(rest, 1)?;
+            let piece = if n >= 3 && rest[n - 2] == b'/' {
+                Piece::EmptyTag
+            } else {
+                Piece::StartTag
+            };
+            after(piece, n)
+        }
+        (b'<', _) => None,
+        // A reference ends at the first `;`, unless a `&` or `<` comes first (an error).
+        (b'&', _) => {
+            let n =
+                memchr::memchr3(b';', b'&', b'<', &rest[1..]).filter(|&n| rest[n + 1] == b';')?;
+            after(Piece::Reference, n + 2)
+        }
+        _ => after(
+            Piece::Text,
+            memchr::memchr2(b'<', b'&', rest).unwrap_or(rest.len()),
+        ),
+    }
+}
+
 /// A quick-xml reader of `text` configured as the reader needs it: no checks of its own
 /// beyond splitting markup (the reader makes libxml2's), empty tags kept as they are.
 fn quick_xml_reader(text: &str) -> quick_xml::Reader<&[u8]> {
@@ -1701,8 +1763,8 @@ fn quick_xml_reader(text: &str) -> quick_xml::Reader<&[u8]> {
     reader
 }
 
-/// Where the tag whose name (or `/`) starts at `from` ends: just after the first `>` outside
-/// quotes, as quick-xml finds it; `None` if there is none.
+/// How long the tag at the start of `bytes` is, its name (or `/`) starting at `from`: up to
+/// and with the first `>` outside quotes, as quick-xml finds it; `None` if there is none.
 fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut quote = 0u8;
     for i in memchr::memchr3_iter(b'>', b'\'', b'"', &bytes[from..]) {
@@ -1763,7 +1825,30 @@ mod tests {
             "<a>x&y</a>",
             "<a>&",
             "<a>&amp",
+            "<a>&amp&lt;</a>",
+            "<a>&amp<b/></a>",
+            "<a>&;</a>",
+            "&amp;<a/>",
+            "<a/>&amp;",
             "<a><!-- c --><?pi x?><![CDATA[x]]></a>",
+            "<a><!----><!-----><!-- a -- b --><!--->--></a>",
+            "<a><!-->--></a>",
+            "<a><!-- x</a>",
+            "<a><![CDATA[]]><![CDATA[]>]]]]><![CDATA[x]]]></a>",
+            "<a><![cdata[x]]></a>",
+            "<a><![CDATA[x</a>",
+            "<a><!x></a>",
+            "<a><?></a>",
+            "<a><??></a>",
+            "<a><?x?></a>",
+            "<a><?x ?><?x y?z?></a>",
+            "<a><?xml?></a>",
+            "<a><?xml-stylesheet x?></a>",
+            "<a><?xml\tx?></a>",
+            "<a><?x ></a>",
+            "<?xml version='1.0'?>\n<?xml version='1.0'?><a/>",
+            "<?xml?><a/>",
+            "<?XML version='1.0'?><a/>",
             "<?xml version='1.0'?><a/>",
             " <?xml version='1.0'?><a/>",
             "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>",
