@@ -45,7 +45,7 @@ pub fn read(input: &[u8]) -> Result<Document, Rejection> {
 }
 
 /// [`read`], with or without the fast path (the tests and the `parse` fuzz target compare
-/// both): quick-xml's events throughout, or [`Reader::scan`] with [`simple_tag`].
+/// both): quick-xml's events throughout, or [`Reader::scan`] and [`simple_tag`].
 pub(crate) fn read_tags(input: &[u8], fast_path: bool) -> Result<Document, Rejection> {
     let input = match memchr::memchr(0, input) {
         Some(nul) => &input[..nul],
@@ -350,8 +350,18 @@ impl<'t> Reader<'t> {
     fn scan(&mut self) -> Result<(), Rejection> {
         let text: &'t str = self.text;
         let bytes = text.as_bytes();
+        let mut tag = SimpleTag::default();
         let mut i = 0;
         while i < bytes.len() {
+            if bytes[i] == b'<' {
+                if let Some(len) = simple_tag(&bytes[i + 1..], &mut tag) {
+                    self.may_open(i)?;
+                    self.simple_start_tag(i, &tag);
+                    self.seen_decl_slot = true;
+                    i += 1 + len;
+                    continue;
+                }
+            }
             let Some((piece, end)) = next_piece(bytes, i, !self.stack.is_empty()) else {
                 let mut reader = quick_xml_reader(&text[i..]);
                 let more = self.next_event(&mut reader, i, i)?;
@@ -558,7 +568,8 @@ impl<'t> Reader<'t> {
         Ok(())
     }
 
-    fn start_tag(&mut self, start: usize, end: usize, empty: bool) -> Result<(), Rejection> {
+    /// Whether an element may start at `start`: not after the root, not too deep.
+    fn may_open(&mut self, start: usize) -> Result<(), Rejection> {
         if self.stack.is_empty() && self.root.is_some() {
             return Err(self.fail(start, "extra content at the end of the document"));
         }
@@ -568,13 +579,14 @@ impl<'t> Reader<'t> {
                 format!("excessive depth in document: {MAX_DEPTH} use XML_PARSE_HUGE option"),
             ));
         }
+        Ok(())
+    }
+
+    fn start_tag(&mut self, start: usize, end: usize, empty: bool) -> Result<(), Rejection> {
+        self.may_open(start)?;
         let inner_end = if empty { end - 2 } else { end - 1 };
         let text: &'t str = self.text;
         let inner = &text[start + 1..inner_end];
-        if let Some(tag) = simple_tag(inner.as_bytes()).filter(|_| self.fast_path) {
-            self.simple_start_tag(start, inner, &tag, empty);
-            return Ok(());
-        }
         let name_len = inner.find(is_blank).unwrap_or(inner.len());
         let qname = &inner[..name_len];
         if qname.is_empty() || !is_name(qname) || !qname_is_complete(qname) {
@@ -673,18 +685,20 @@ impl<'t> Reader<'t> {
         Ok(())
     }
 
-    /// A start tag [`simple_tag`] found simple: the same element as the general path
-    /// builds, without its checks (nothing they look for is there).
-    fn simple_start_tag(&mut self, start: usize, inner: &'t str, tag: &SimpleTag, empty: bool) {
-        let qname = &inner[..tag.name_len];
+    /// A start tag at `start` that [`simple_tag`] found simple: the same element as the
+    /// general path builds, without its checks (nothing they look for is there).
+    fn simple_start_tag(&mut self, start: usize, tag: &SimpleTag) {
+        let text: &'t str = self.text;
+        let at = |from: u32, to: u32| &text[start + 1 + from as usize..start + 1 + to as usize];
+        let qname = at(0, tag.name_len);
         let position = self.pos(start);
         let mut attributes = Vec::with_capacity(tag.count);
         for &(name_start, name_end, value_start, value_end) in &tag.attributes[..tag.count] {
             attributes.push(Attribute {
-                name: intern(&inner[name_start as usize..name_end as usize]),
+                name: intern(at(name_start, name_end)),
                 prefix: None,
                 namespace: None,
-                value: inner[value_start as usize..value_end as usize].to_string(),
+                value: at(value_start, value_end).to_string(),
                 position: self.pos(start + 1 + name_start as usize),
             });
         }
@@ -701,7 +715,7 @@ impl<'t> Reader<'t> {
             bindings: Vec::new(),
             qname,
         };
-        self.enter(open, empty);
+        self.enter(open, tag.empty);
     }
 
     /// The `xml:space` state an element starts with: its parent's, or the default.
@@ -1264,12 +1278,15 @@ fn are_blanks(
     }
 }
 
-/// A start tag of the simplest kind, as [`simple_tag`] found it: the name's length and,
-/// for each attribute, where its name and value are (offsets in the tag after `<`).
+/// A start tag of the simplest kind, as [`simple_tag`] found it: the name's length, for
+/// each attribute where its name and value are (offsets in the tag after `<`), and whether
+/// the tag is empty (`/>`).
+#[derive(Default)]
 struct SimpleTag {
-    name_len: usize,
+    name_len: u32,
     count: usize,
     attributes: [(u32, u32, u32, u32); SIMPLE_ATTRIBUTES],
+    empty: bool,
 }
 
 /// The most attributes a simple start tag has.
@@ -1305,84 +1322,82 @@ fn byte_is(b: u8, class: u8) -> bool {
     CLASSES[usize::from(b)] & class != 0
 }
 
-/// Reads the inside of a start tag (`inner`: between `<` and `>` or `/>`) when it is of the
+/// Reads the start tag at the start of `tag` (the text after a `<`) when it is of the
 /// simplest kind, which most are: ASCII names without a colon, at most
-/// [`SIMPLE_ATTRIBUTES`] attributes with distinct names, none called `xmlns`, and values of
-/// printable ASCII without `&` or `<`. Such a tag needs no namespace work, no reference
-/// expansion and no normalization, and cannot be ill-formed. Anything else (`None`) takes
-/// the general path, which also finds every error.
-fn simple_tag(inner: &[u8]) -> Option<SimpleTag> {
+/// [`SIMPLE_ATTRIBUTES`] attributes with distinct names, none called `xmlns`, values of
+/// printable ASCII without `&` or `<`, and blanks only between them and before the `>` or
+/// `/>`. Such a tag needs no namespace work, no reference expansion and no normalization,
+/// and cannot be ill-formed; it ends at the first `>` outside quotes, where quick-xml ends
+/// it. Returns the tag's length after the `<` (with the `>`), its parts in `out`. Anything
+/// else (`None`) takes the general path, which also finds every error.
+fn simple_tag(tag: &[u8], out: &mut SimpleTag) -> Option<usize> {
     let name = |from: usize| -> Option<usize> {
-        if !byte_is(*inner.get(from)?, NAME_START) {
+        if !byte_is(*tag.get(from)?, NAME_START) {
             return None;
         }
-        let len = inner[from..]
+        let len = tag[from..]
             .iter()
             .position(|&b| !byte_is(b, NAME_CHAR))
-            .unwrap_or(inner.len() - from);
+            .unwrap_or(tag.len() - from);
         (len <= MAX_NAME_LENGTH).then_some(from + len)
     };
-    let name_len = name(0)?;
-    let mut tag = SimpleTag {
-        name_len,
-        count: 0,
-        attributes: [(0, 0, 0, 0); SIMPLE_ATTRIBUTES],
-    };
-    if inner.len() > u32::MAX as usize {
+    if tag.len() > u32::MAX as usize {
         return None;
     }
+    let name_len = name(0)?;
+    out.name_len = name_len as u32;
+    out.count = 0;
     let mut i = name_len;
     loop {
-        let blanks = inner[i..]
-            .iter()
-            .take_while(|&&b| byte_is(b, BLANK))
-            .count();
+        let blanks = tag[i..].iter().take_while(|&&b| byte_is(b, BLANK)).count();
         i += blanks;
-        if i == inner.len() {
-            return Some(tag);
+        match *tag.get(i)? {
+            b'>' => {
+                out.empty = false;
+                return Some(i + 1);
+            }
+            b'/' => {
+                out.empty = true;
+                return (tag.get(i + 1) == Some(&b'>')).then_some(i + 2);
+            }
+            _ => {}
         }
-        if blanks == 0 || tag.count == SIMPLE_ATTRIBUTES {
+        if blanks == 0 || out.count == SIMPLE_ATTRIBUTES {
             return None;
         }
         let name_start = i;
         let name_end = name(i)?;
-        let attribute = &inner[name_start..name_end];
+        let attribute = &tag[name_start..name_end];
         if attribute == b"xmlns"
-            || tag.attributes[..tag.count]
+            || out.attributes[..out.count]
                 .iter()
-                .any(|&(s, e, _, _)| &inner[s as usize..e as usize] == attribute)
+                .any(|&(s, e, _, _)| &tag[s as usize..e as usize] == attribute)
         {
             return None;
         }
         i = name_end;
-        i += inner[i..]
-            .iter()
-            .take_while(|&&b| byte_is(b, BLANK))
-            .count();
-        if inner.get(i) != Some(&b'=') {
+        i += tag[i..].iter().take_while(|&&b| byte_is(b, BLANK)).count();
+        if tag.get(i) != Some(&b'=') {
             return None;
         }
         i += 1;
-        i += inner[i..]
-            .iter()
-            .take_while(|&&b| byte_is(b, BLANK))
-            .count();
-        let quote = *inner.get(i)?;
+        i += tag[i..].iter().take_while(|&&b| byte_is(b, BLANK)).count();
+        let quote = *tag.get(i)?;
         if quote != b'\'' && quote != b'"' {
             return None;
         }
         let value_start = i + 1;
-        let len = memchr::memchr(quote, &inner[value_start..])?;
-        if !is_plain_value(&inner[value_start..value_start + len]) {
+        let len = memchr::memchr(quote, &tag[value_start..])?;
+        if !is_plain_value(&tag[value_start..value_start + len]) {
             return None;
         }
-        tag.attributes[tag.count] = (
+        out.attributes[out.count] = (
             name_start as u32,
             name_end as u32,
             value_start as u32,
             (value_start + len) as u32,
         );
-        tag.count += 1;
+        out.count += 1;
         i = value_start + len + 1;
     }
 }
@@ -1814,6 +1829,19 @@ mod tests {
             "<a b/>",
             "<a/b>",
             "<a b='1' / >",
+            "<a b='1'/ >",
+            "<a/ >",
+            "<a//>",
+            "<a b='1' >x</a >",
+            "<a b='x>y' c=\"'>\"/>",
+            "<a\tb='1'\n/>",
+            "<a b='1'",
+            "<a b='1' c",
+            "<a b='1' c=",
+            "<a b='1' c='2",
+            "<a:b xmlns:a='u'/>",
+            "<a b:c='1'/>",
+            "<a b='1'c='2'>",
             "<a b='1' c='2' d='3' e='4' f='5' g='6' h='7' i='8' j='9' k='10' l='11' m='12' n='13'/>",
             "<domainbackup><disks>\n<disk name='vda' backup='yes'/></disks></domainbackup>",
             // How the text is split: around every kind of markup, and where it breaks off.
@@ -1873,6 +1901,9 @@ mod tests {
         .iter()
         .map(|s| s.as_bytes().to_vec())
         .collect();
+        // Too deep, by simple tags and by tags that are not.
+        inputs.push("<a>".repeat(MAX_DEPTH + 2).into_bytes());
+        inputs.push("<a:a xmlns:a='u'>".repeat(MAX_DEPTH + 2).into_bytes());
         let mut dirs = vec![std::path::PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/corpus"
