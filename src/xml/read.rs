@@ -1,8 +1,12 @@
 //! Reading text into an [`Element`] tree as libxml2 does for libvirt
 //! (`XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS`, no entity substitution).
 //!
-//! quick-xml splits the text into markup events; this module adds what libxml2 enforces on
-//! top of that (names, characters, references, attribute syntax, duplicate attributes,
+//! The text is split into markup events as quick-xml splits it: tags, text, references,
+//! comments, CDATA sections and processing instructions by this module's own scan (which
+//! reads simple start tags in the same pass), the rest (a DOCTYPE, markup that does not
+//! end) by quick-xml. A second path has quick-xml split all of it; the tests and the `parse`
+//! fuzz target hold the two to the same tree or the same error. This module adds what
+//! libxml2 enforces on top of the split (names, characters, references, attribute syntax, duplicate attributes,
 //! namespaces, the prolog, depth and size limits) and reproduces libxml2's `NOBLANKS`
 //! heuristic, which decides which whitespace-only text survives. It never looks at what the
 //! elements mean; every failure is a [`Stage::WellFormed`] rejection with a position.
