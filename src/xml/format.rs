@@ -88,12 +88,12 @@ pub fn format_into(out: &mut String, def: &DomainBackup, internal: bool, indent:
                             |out| {
                                 if let Some(alias) = &def.tls_secret_alias {
                                     start_line(out, inner + 4, "<secret type='tlskey'");
-                                    raw_attr(out, "alias", &escape(alias));
+                                    escaped(out, "alias", alias);
                                     out.push_str("/>\n");
                                 }
                                 if let Some(alias) = &def.tls_alias {
                                     start_line(out, inner + 4, "<TLSx509");
-                                    raw_attr(out, "alias", &escape(alias));
+                                    escaped(out, "alias", alias);
                                     out.push_str("/>\n");
                                 }
                             },
@@ -113,7 +113,7 @@ fn format_disk(out: &mut String, indent: usize, disk: &BackupDisk, push: bool, i
         indent,
         "disk",
         |a| {
-            escaped_attr(a, "name", Some(&disk.name));
+            escaped(a, "name", &disk.name);
             a.push_str(if disk.backup {
                 " backup='yes'"
             } else {
@@ -196,7 +196,7 @@ fn format_store(out: &mut String, indent: usize, store: &BackupStore, name: &str
                     Some(path) => {
                         out.push_str(">\n");
                         start_line(out, inner + 2, "<source type='unix'");
-                        raw_attr(out, "path", &escape(path));
+                        escaped(out, "path", path);
                         out.push_str(" mode='client'/>\n");
                         start_line(out, inner, "</reservations>\n");
                     }
@@ -236,16 +236,13 @@ fn format_auth(out: &mut String, indent: usize, auth: &StorageAuth) {
     if let Some(kind) = &auth.kind {
         raw_attr(out, "type", kind);
     }
-    raw_attr(out, "username", &escape(&auth.username));
+    escaped(out, "username", &auth.username);
     out.push_str(">\n");
     start_line(out, indent + 2, "<secret");
     if let Some(kind) = &auth.secret_type {
         raw_attr(out, "type", kind);
     }
-    match &auth.secret {
-        SecretLookup::Uuid(uuid) => raw_attr(out, "uuid", &format_uuid(uuid)),
-        SecretLookup::Usage(usage) => raw_attr(out, "usage", &escape(usage)),
-    }
+    secret_lookup_attr(out, &auth.secret);
     out.push_str("/>\n");
     start_line(out, indent, "</auth>\n");
 }
@@ -260,23 +257,20 @@ fn format_encryption(out: &mut String, indent: usize, encryption: &Encryption) {
     let inner = indent + 2;
     for secret in &encryption.secrets {
         start_line(out, inner, "<secret type='passphrase'");
-        match secret {
-            SecretLookup::Uuid(uuid) => raw_attr(out, "uuid", &format_uuid(uuid)),
-            SecretLookup::Usage(usage) => raw_attr(out, "usage", &escape(usage)),
-        }
+        secret_lookup_attr(out, secret);
         out.push_str("/>\n");
     }
     if encryption.format == EncryptionFormat::Luks {
         if let Some(cipher) = &encryption.cipher {
             start_line(out, inner, "<cipher");
-            raw_attr(out, "name", &escape(&cipher.name));
+            escaped(out, "name", &cipher.name);
             let _ = write!(out, " size='{}'", cipher.size);
             escaped_attr(out, "mode", cipher.mode.as_deref());
             escaped_attr(out, "hash", cipher.hash.as_deref());
             out.push_str("/>\n");
             if let Some(ivgen) = &encryption.ivgen {
                 start_line(out, inner, "<ivgen");
-                raw_attr(out, "name", &escape(&ivgen.name));
+                escaped(out, "name", &ivgen.name);
                 escaped_attr(out, "hash", ivgen.hash.as_deref());
                 out.push_str("/>\n");
             }
@@ -311,7 +305,20 @@ fn raw_attr(out: &mut String, name: &str, value: &str) {
 /// `virBufferEscapeString(buf, " NAME='%s'", value)`: nothing at all when the value is NULL.
 fn escaped_attr(out: &mut String, name: &str, value: Option<&str>) {
     if let Some(value) = value {
-        raw_attr(out, name, &escape(value));
+        escaped(out, name, value);
+    }
+}
+
+/// ` name='value'`, the value escaped.
+fn escaped(out: &mut String, name: &str, value: &str) {
+    raw_attr(out, name, &escape(value));
+}
+
+/// The `uuid` or `usage` attribute that names a secret.
+fn secret_lookup_attr(out: &mut String, secret: &SecretLookup) {
+    match secret {
+        SecretLookup::Uuid(uuid) => raw_attr(out, "uuid", &format_uuid(uuid)),
+        SecretLookup::Usage(usage) => escaped(out, "usage", usage),
     }
 }
 
