@@ -43,8 +43,7 @@ const CHAR_CLASSES: [&[char]; 5] = [
 
 /// A number below `n` from the runner's generator.
 fn below(rng: &mut proptest::test_runner::TestRng, n: usize) -> usize {
-    // The high half of the 128-bit product: a multiplication, not a division.
-    ((u128::from(rng.next_u64()) * n as u128) >> 64) as usize
+    super::scale(rng.next_u64(), n)
 }
 
 /// A length in `min..=max`.

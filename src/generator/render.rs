@@ -39,10 +39,9 @@ impl Choices {
         (self.below(d as usize) as u64) < n
     }
 
-    /// A number below `n` (0 when `n` is 0): the high half of the 128-bit product, which
-    /// costs a multiplication where `%` costs a division (a document takes some hundreds).
+    /// A number below `n` (0 when `n` is 0).
     fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next()) * n as u128) >> 64) as usize
+        super::scale(self.next(), n)
     }
 
     fn shuffle<T>(&mut self, items: &mut [T]) {
