@@ -9,7 +9,7 @@
 //! same results as an unsharded run); different implementations become columns. Nothing
 //! here prints; the rendering functions return text.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -611,20 +611,19 @@ pub fn html_page(reports: &[RunReport]) -> String {
     }
     out.push_str("</table>\n");
 
-    let mut rules: Vec<String> = reports
+    // Each run's counts per rule, once; the rules of all runs, in order.
+    let per: Vec<_> = reports.iter().map(RunReport::rule_counts).collect();
+    let rules: BTreeSet<&str> = per
         .iter()
-        .flat_map(|r| r.results.iter().map(|x| x.rule.clone()))
+        .flat_map(|c| c.keys().map(String::as_str))
         .collect();
-    rules.sort();
-    rules.dedup();
-    if reports.len() == 1 {
-        let per_rule = reports[0].rule_counts();
+    if let [per_rule] = per.as_slice() {
         out.push_str("<h2>Rules × outcomes</h2>\n<table><tr><th class=\"rule\">rule</th>");
         for o in Outcome::ALL {
             let _ = write!(out, "<th>{}</th>", o.name());
         }
         out.push_str("</tr>\n");
-        for rule in &rules {
+        for &rule in &rules {
             let _ = write!(out, "<tr><td class=\"rule\">{}</td>", xml_escape(rule));
             for o in Outcome::ALL {
                 let n = per_rule
@@ -646,13 +645,12 @@ pub fn html_page(reports: &[RunReport]) -> String {
         }
         out.push_str("</table>\n");
     } else {
-        let per: Vec<_> = reports.iter().map(RunReport::rule_counts).collect();
         out.push_str("<h2>Rules × implementations</h2>\n<table><tr><th class=\"rule\">rule</th>");
         for r in reports {
             let _ = write!(out, "<th>{}</th>", xml_escape(&r.implementation.name));
         }
         out.push_str("</tr>\n");
-        for rule in &rules {
+        for &rule in &rules {
             let _ = write!(out, "<tr><td class=\"rule\">{}</td>", xml_escape(rule));
             for c in &per {
                 match c.get(rule) {
