@@ -202,10 +202,10 @@ fn encryption_node(luks_children: bool) -> Node<'static> {
     enc
 }
 
-fn seclabel(model: &str, relabel: &str) -> Node<'static> {
+fn seclabel(model: &'static str, relabel: &'static str) -> Node<'static> {
     let mut label = Node::element("seclabel");
-    label.set("model", model.to_string());
-    label.set("relabel", relabel.to_string());
+    label.set("model", model);
+    label.set("relabel", relabel);
     label
 }
 
@@ -1003,10 +1003,10 @@ fn with_incremental(def: &mut DomainBackup, _: Profile) {
 }
 
 /// An element with the attributes `attributes`.
-fn element(name: &'static str, attributes: &[(&'static str, &str)]) -> Node<'static> {
+fn element(name: &'static str, attributes: &[(&'static str, &'static str)]) -> Node<'static> {
     let mut node = Node::element(name);
-    for (attribute, value) in attributes {
-        node.set(attribute, value.to_string());
+    for &(attribute, value) in attributes {
+        node.set(attribute, value);
     }
     node
 }

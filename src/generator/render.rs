@@ -162,8 +162,8 @@ impl<'a> Node<'a> {
     }
 
     /// An element called `name` holding `text`.
-    pub(crate) fn with_text(name: &'static str, text: &str) -> Node<'a> {
-        Node::text(name, text.to_string())
+    pub(crate) fn with_text(name: &'static str, text: impl Into<Cow<'a, str>>) -> Node<'a> {
+        Node::text(name, text)
     }
 }
 
