@@ -6,9 +6,10 @@
 //! The domain is described only by what alignment reads of it ([`Domain`]); the fake
 //! domain of libvirt's xml2xml test is built in ([`Domain::upstream_test`]).
 
-use crate::error::{ErrorCode, ErrorDomain, Rejection, Stage};
+use crate::error::Rejection;
 use crate::model::{BackupDisk, BackupStore, DiskBackupMode, DomainBackup, StoreType};
 use crate::profile::Profile;
+use crate::rules;
 
 /// The suffix libvirt's xml2xml test aligns with.
 pub const UPSTREAM_TEST_SUFFIX: &str = "SUFFIX";
@@ -92,15 +93,6 @@ impl Domain {
     }
 }
 
-fn align_err(detail: impl std::fmt::Display) -> Rejection {
-    Rejection::new(
-        Stage::Align,
-        ErrorCode::ConfigUnsupported,
-        ErrorDomain::Domain,
-        detail,
-    )
-}
-
 /// `virDomainBackupDefAssignStore`.
 fn assign_store(
     disk: &mut BackupDisk,
@@ -109,7 +101,7 @@ fn assign_store(
     profile: Profile,
 ) -> Result<(), Rejection> {
     if source.is_empty() && disk.store.is_some() {
-        return Err(align_err(format_args!("disk '{}' has no media", disk.name)));
+        return Err(rules::ALIGN_DISK_WITHOUT_MEDIA.reject(&[&disk.name]));
     }
     let needs_path = match &disk.store {
         None => !source.is_empty(),
@@ -119,10 +111,7 @@ fn assign_store(
         return Ok(());
     }
     if source.source_type != SourceType::File {
-        return Err(align_err(format_args!(
-            "refusing to generate file name for disk '{}'",
-            disk.name
-        )));
+        return Err(rules::ALIGN_NO_FILE_NAME.reject(&[&disk.name]));
     }
     let store = disk.store.get_or_insert_with(BackupStore::default);
     store.kind = StoreType::File;
@@ -143,9 +132,7 @@ pub fn align(
     profile: Profile,
 ) -> Result<(), Rejection> {
     if domain.disks.is_empty() {
-        return Err(align_err(
-            "domain must have at least one disk to perform backup",
-        ));
+        return Err(rules::ALIGN_DOMAIN_WITHOUT_DISKS.reject(&[]));
     }
     // libvirt looks each name up with a linear scan (`virDomainDiskByTarget`); the first
     // disk of a target wins either way, and a map keeps many-disk documents linear.
@@ -157,22 +144,16 @@ pub fn align(
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for disk in def.disks.iter_mut() {
         let Some(source) = by_target.get(disk.name.as_str()).copied() else {
-            return Err(align_err(format_args!("no disk named '{}'", disk.name)));
+            return Err(rules::ALIGN_NO_DISK_NAMED.reject(&[&disk.name]));
         };
         if !seen.insert(disk.name.clone()) {
-            return Err(align_err(format_args!(
-                "disk '{}' specified twice",
-                disk.name
-            )));
+            return Err(rules::ALIGN_DISK_SPECIFIED_TWICE.reject(&[&disk.name]));
         }
         if disk.backup_mode == DiskBackupMode::Incremental
             && disk.incremental.is_none()
             && def.incremental.is_none()
         {
-            return Err(align_err(format_args!(
-                "'incremental' backup mode of disk '{}' requires setting 'incremental' field for disk or backup",
-                disk.name
-            )));
+            return Err(rules::ALIGN_INCREMENTAL_WITHOUT_CHECKPOINT.reject(&[&disk.name]));
         }
         if disk.backup {
             assign_store(disk, source, suffix, profile)?;

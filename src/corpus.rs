@@ -154,8 +154,12 @@ pub fn verdict_report(case: &CorpusCase) -> Result<String, CorpusError> {
                 }
                 Err(r) => {
                     out.push_str(&format!(
-                        "== {profile} {mode}: rejected stage={} code={} domain={}\n{}\n",
-                        r.stage, r.code, r.domain, r.message
+                        "== {profile} {mode}: rejected stage={} code={} domain={} rule={}\n{}\n",
+                        r.stage,
+                        r.code,
+                        r.domain,
+                        r.rule_id().unwrap_or("(none)"),
+                        r.message
                     ));
                 }
             }

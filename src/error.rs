@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::rules::Rule;
+
 /// The pipeline stage that refused a document, in pipeline order.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
@@ -184,6 +186,10 @@ pub struct Rejection {
     pub message: String,
     /// Where in the input the problem is, when known.
     pub position: Option<Position>,
+    /// The catalogue's rule that refused the document: always set on the reference's
+    /// rejections, `None` on one reported by another implementation (real libvirt says
+    /// only its code and message).
+    pub rule: Option<&'static Rule>,
 }
 
 impl Rejection {
@@ -200,6 +206,7 @@ impl Rejection {
             domain: domain.number(),
             message: format!("{}{}", code.prefix(), detail),
             position: None,
+            rule: None,
         }
     }
 
@@ -211,7 +218,19 @@ impl Rejection {
             domain,
             message: message.into(),
             position: None,
+            rule: None,
         }
+    }
+
+    /// The same rejection, made by `rule`.
+    pub fn by(mut self, rule: &'static Rule) -> Self {
+        self.rule = Some(rule);
+        self
+    }
+
+    /// The id of the rule that made the rejection, if known.
+    pub fn rule_id(&self) -> Option<&'static str> {
+        self.rule.map(|r| r.id)
     }
 
     /// The same rejection, pointing at `position`.
@@ -221,11 +240,16 @@ impl Rejection {
     }
 
     /// The one-line form printed by `domainbackup-harness parse`:
-    /// `stage=<stage> code=<n> domain=<n> message=<message>` (newlines in the message are
-    /// printed as the two characters `\n` so the line stays one line).
+    /// `stage=<stage> code=<n> domain=<n> rule=<id> message=<message>` (`rule=` only when
+    /// the rule is known; newlines in the message are printed as the two characters `\n`
+    /// so the line stays one line).
     pub fn to_line(&self) -> String {
+        let rule = match self.rule {
+            Some(rule) => format!(" rule={}", rule.id),
+            None => String::new(),
+        };
         format!(
-            "stage={} code={} domain={} message={}",
+            "stage={} code={} domain={}{rule} message={}",
             self.stage,
             self.code,
             self.domain,

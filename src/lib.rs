@@ -22,11 +22,13 @@ pub mod generator;
 pub mod libvirt;
 pub mod model;
 pub mod profile;
+pub mod rules;
 pub mod xml;
 
 pub use error::{ErrorCode, ErrorDomain, Position, Rejection, Stage};
 pub use model::DomainBackup;
 pub use profile::Profile;
+pub use rules::Rule;
 
 /// How a document is processed: which libvirt version to follow, whether the parse is
 /// internal (`VIR_DOMAIN_BACKUP_PARSE_INTERNAL`, which also formats with `internal=true`),
@@ -47,16 +49,9 @@ pub struct Options {
 pub fn parse(input: &[u8], options: Options) -> Result<DomainBackup, Rejection> {
     let document = xml::read::read(input)?;
     if document.root.name != "domainbackup" {
-        return Err(Rejection::new(
-            Stage::Root,
-            ErrorCode::XmlError,
-            ErrorDomain::Xml,
-            format_args!(
-                "expecting root element of 'domainbackup', not '{}'",
-                document.root.name
-            ),
-        )
-        .at(document.root.position));
+        return Err(rules::ROOT_WRONG_NAME
+            .reject(&[&document.root.name])
+            .at(document.root.position));
     }
     if !options.internal {
         xml::schema::check(&document, options.profile)?;

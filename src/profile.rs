@@ -3,7 +3,9 @@
 //! Every version-dependent rule of the pipeline asks a [`Profile`]; no other module knows a
 //! version number. The differences are those of the specification's version history:
 //! the schema's plain push disk and `transport='fd'`, the host parser's error wording and
-//! check order, and whether alignment generates a path for listed disks.
+//! check order, and whether alignment generates a path for listed disks. How a rule is
+//! worded in each version, and which versions it holds in, is the rule catalogue's
+//! ([`crate::rules`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -17,16 +19,6 @@ pub enum Profile {
     /// libvirt 11.3.0 (Debian bookworm-backports), the baseline of the specification.
     #[default]
     V11_3,
-}
-
-/// How the `<server>` host parser reports an unknown `transport` value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UnknownTransportError {
-    /// `unknown protocol transport type '%s'`, `VIR_ERR_CONFIG_UNSUPPORTED` (9.0).
-    UnknownProtocol,
-    /// `Invalid value for attribute 'transport' in element 'server': '%s'.`,
-    /// `VIR_ERR_XML_ERROR` (11.3).
-    InvalidAttributeValue,
 }
 
 impl Profile {
@@ -68,14 +60,6 @@ impl Profile {
     /// `transport='fd'` with `fdgroup` exists (schema and C parser).
     pub fn has_fd_transport(self) -> bool {
         self >= Profile::V11_3
-    }
-
-    /// How an unknown `transport` value is reported by the host parser.
-    pub fn unknown_transport_error(self) -> UnknownTransportError {
-        match self {
-            Profile::V9_0 => UnknownTransportError::UnknownProtocol,
-            Profile::V11_3 => UnknownTransportError::InvalidAttributeValue,
-        }
     }
 
     /// The host parser checks for a missing `name` before it parses `port`

@@ -70,7 +70,7 @@ fn rejection_is_one_line_with_stage_code_domain_message() {
     assert!(out.stdout.is_empty());
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "error: stage=align code=67 domain=20 message=unsupported configuration: disk 'vda' specified twice\n"
+        "error: stage=align code=67 domain=20 rule=align.disk-specified-twice message=unsupported configuration: disk 'vda' specified twice\n"
     );
 }
 
@@ -80,18 +80,18 @@ fn profile_and_internal_change_the_verdict() {
     let v11 = harness(&["parse", "--internal"], doc);
     assert_eq!(
         String::from_utf8_lossy(&v11.stderr),
-        "error: stage=parse code=27 domain=5 message=XML error: Invalid value for attribute 'transport' in element 'server': 'sctp'.\n"
+        "error: stage=parse code=27 domain=5 rule=parse.server.transport-unknown message=XML error: Invalid value for attribute 'transport' in element 'server': 'sctp'.\n"
     );
     let v9 = harness(&["parse", "--internal", "--profile", "9.0"], doc);
     assert_eq!(
         String::from_utf8_lossy(&v9.stderr),
-        "error: stage=parse code=67 domain=20 message=unsupported configuration: unknown protocol transport type 'sctp'\n"
+        "error: stage=parse code=67 domain=20 rule=parse.server.transport-unknown message=unsupported configuration: unknown protocol transport type 'sctp'\n"
     );
     let plain = harness(&["parse"], doc);
     assert_eq!(plain.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&plain.stderr)
-            .starts_with("error: stage=schema code=92 domain=5 message=")
+            .starts_with("error: stage=schema code=92 domain=5 rule=schema.server.")
     );
 }
 

@@ -172,7 +172,8 @@ fn merged_shards_equal_the_unsharded_run() {
     let reference = ReferenceLauncher::new();
     let cancel = AtomicBool::new(false);
     let mut cfg = config(tmp.path());
-    cfg.known_failures = KnownFailures::parse("B1 never fails here\n", "k").expect("list");
+    cfg.known_failures =
+        KnownFailures::parse("parse.mode.unknown never fails here\n", "k").expect("list");
     let all = build_campaign(&cfg, reference.capabilities(), &[]).expect("campaign");
     let whole = check(&reference, &all, &cfg, &Quiet, &cancel).expect("run");
     let mut shards = Vec::new();
@@ -189,7 +190,11 @@ fn merged_shards_equal_the_unsharded_run() {
     assert_eq!(merged.len(), 1);
     assert_eq!(merged[0].results, whole.results);
     assert_eq!(merged[0].fixed, whole.fixed);
-    assert_eq!(whole.fixed.len(), 1, "B1 is listed and agrees: fixed");
+    assert_eq!(
+        whole.fixed.len(),
+        1,
+        "parse.mode.unknown is listed and agrees: fixed"
+    );
 }
 
 #[test]
@@ -327,7 +332,7 @@ fn known_failures_are_listed_fixed_strict_and_written() {
         "--filter",
         "grammar.pull.export",
         "--filter",
-        "error.B1",
+        "parse.mode.unknown",
     ];
     let run = |extra: &[&str]| {
         let mut args: Vec<&str> = base.to_vec();
@@ -351,17 +356,20 @@ fn known_failures_are_listed_fixed_strict_and_written() {
     // A rule-level entry works too; an entry that now agrees is fixed, and fails --strict.
     std::fs::write(
         path("rules.txt"),
-        "# reasons\ngrammar.pull   drops exportbitmap\nB1   used to accept bad modes\n",
+        "# reasons\ngrammar.pull   drops exportbitmap\nparse.mode.unknown   used to accept bad modes\n",
     )
     .expect("write");
     let (status, stdout) = run(&["--known-failures", &path("rules.txt")]);
     assert_eq!(status, Some(0), "{stdout}");
     assert!(stdout.contains("fixed"), "{stdout}");
-    assert!(stdout.contains("B1 (used to accept bad modes)"), "{stdout}");
+    assert!(
+        stdout.contains("parse.mode.unknown (used to accept bad modes)"),
+        "{stdout}"
+    );
     let (status, _) = run(&["--known-failures", &path("rules.txt"), "--strict"]);
     assert_eq!(status, Some(1));
     // A malformed list is a usage problem.
-    std::fs::write(path("bad.txt"), "B1\n").expect("write");
+    std::fs::write(path("bad.txt"), "parse.mode.unknown\n").expect("write");
     let (status, _) = run(&["--known-failures", &path("bad.txt")]);
     assert_eq!(status, Some(2));
 }

@@ -174,7 +174,7 @@ fn dropped_attribute_is_wrong_output() {
 #[test]
 fn bad_mode_accepted_is_false_accept() {
     let imp = example("wrong/accepts-bad-mode.sh");
-    let (run, _tmp) = check(&["--filter", "unknown-mode", "--", &imp], &[]);
+    let (run, _tmp) = check(&["--filter", "parse.mode.unknown", "--", &imp], &[]);
     assert_caught(&run, Outcome::FalseAccept, 1, &["--", &imp]);
 }
 
@@ -188,7 +188,14 @@ fn valid_port_rejected_is_false_reject() {
 #[test]
 fn wrong_code_is_wrong_error_when_codes_are_compared() {
     let imp = example("wrong/wrong-code.sh");
-    let args = ["--compare", "codes", "--filter", "error.A3", "--", &imp];
+    let args = [
+        "--compare",
+        "codes",
+        "--filter",
+        "align.disk-specified-twice",
+        "--",
+        &imp,
+    ];
     let (run, _tmp) = check(&args, &[]);
     assert_caught(
         &run,
@@ -197,7 +204,7 @@ fn wrong_code_is_wrong_error_when_codes_are_compared() {
         &["--compare", "codes", "--", &imp],
     );
     // Without codes, the same implementation agrees.
-    let (run, _tmp) = check(&["--filter", "error.A3", "--", &imp], &[]);
+    let (run, _tmp) = check(&["--filter", "align.disk-specified-twice", "--", &imp], &[]);
     assert_eq!(run.status, 0, "{}", run.stdout);
 }
 
@@ -328,7 +335,15 @@ fn correct_ndjson_example_agrees_on_every_case() {
     assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
     let report = run.report.expect("report");
     assert!(report.results.len() > 1000);
-    assert!(report.results.iter().all(|r| r.outcome == Outcome::Agree));
+    // Everything agrees but the corpus's one document that is not UTF-8, which JSON
+    // cannot carry.
+    for r in &report.results {
+        match r.outcome {
+            Outcome::Agree => {}
+            Outcome::Skipped => assert_eq!(r.rule, "wf.invalid-utf8", "{}", r.id),
+            other => panic!("{}: {other}", r.id),
+        }
+    }
     assert_eq!(report.implementation.name, "domainbackup_ndjson.py");
 }
 

@@ -36,7 +36,7 @@ fn coverage_pass_reaches_every_production_and_rule() {
             );
             let ids = rule_ids(profile, mode);
             let invalid = campaign::generate(profile, mode, Kind::Invalid, 1, ids.len());
-            let reached: Vec<&str> = invalid.iter().map(|c| c.rule.as_str()).collect();
+            let reached: Vec<&str> = invalid.iter().map(|c| c.breach.as_str()).collect();
             assert_eq!(
                 reached, ids,
                 "{profile} {mode}: the first pass breaks every rule once, in order"

@@ -129,7 +129,7 @@ fn check_invalid(case: &InvalidCase) -> Result<(), TestCaseError> {
     let expected = &case.expected;
     let fail = |what: String| {
         let at = persist(
-            case.rule,
+            case.breach,
             case.profile,
             case.mode,
             &case.document,
@@ -148,6 +148,7 @@ fn check_invalid(case: &InvalidCase) -> Result<(), TestCaseError> {
     if (actual.stage, actual.code, actual.domain)
         != (expected.stage, expected.code, expected.domain)
         || (case.message_is_libvirts && actual.message != expected.message)
+        || actual.rule != Some(case.rule)
     {
         return Err(fail(format!(
             "rejected differently\n  expected: {}\n  actual:   {}",
@@ -311,7 +312,8 @@ fn alignment_errors_with_their_domain() {
                     .new_tree(&mut runner)
                     .expect("a case")
                     .current()
-                    .rule,
+                    .rule
+                    .id,
             );
         }
         assert_eq!(

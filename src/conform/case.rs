@@ -18,10 +18,12 @@ use super::xmltree::XDocument;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Case {
     /// Unique within a campaign, without whitespace:
-    /// `SOURCE/NAME@PROFILE/MODE`, e.g. `corpus/error.B1.unknown-mode@11.3/parse`.
+    /// `SOURCE/NAME@PROFILE/MODE`, e.g. `corpus/rules.parse.mode.unknown@11.3/parse`.
     pub id: String,
-    /// The rule the document exercises (known-failure lists and reports group by it), e.g.
-    /// `B1` for a corpus file `error.B1.*`, `grammar.push` for `grammar.push.*`.
+    /// The rule the document exercises (known-failure lists and reports group by it): a
+    /// catalogue id ([`crate::rules`]) such as `parse.mode.unknown` for a corpus file
+    /// `parse.mode.unknown.*`, or the part of the grammar, `grammar.push` for
+    /// `grammar.push.*`.
     pub rule: String,
     /// Where the case comes from: `corpus`, `upstream`, `variant`, `counterexample`, ...
     pub source: String,
@@ -110,8 +112,8 @@ impl FixedSource {
     }
 
     /// The project's corpus (`corpus/`): every document, named after its file, with the
-    /// rule read from the name (`error.B6.port-negative` → `B6`, `grammar.push.x` →
-    /// `grammar.push`).
+    /// rule read from the name (`parse.server.port-not-a-number.negative` →
+    /// `parse.server.port-not-a-number`, `grammar.push.x` → `grammar.push`).
     ///
     /// A corpus case's own `NAME.domain.xml` is not used: an implementation aligns with
     /// the upstream test's fake domain, so the expectation does too.
@@ -207,23 +209,18 @@ pub fn expand(documents: &[SourceDocument], profiles: &[Profile], modes: &[Mode]
 }
 
 /// The rule a corpus file exercises, from its name (folders are part of the name, joined
-/// with `.`): `error.ID.*` anywhere gives the catalogue id `ID`; otherwise the name without
-/// its last part and without a leading `rules` folder (`rules.grammar.push.x` →
-/// `grammar.push`).
+/// with `.`, and a leading `rules` folder is dropped): the catalogue id the name starts
+/// with (`parse.server.port-not-a-number.negative` → `parse.server.port-not-a-number`);
+/// otherwise the name without its last part (`grammar.push.x` → `grammar.push`).
 pub fn corpus_rule(name: &str) -> String {
-    let parts: Vec<&str> = name.split('.').collect();
-    if let Some(i) = parts.iter().position(|p| *p == "error") {
-        if let Some(id) = parts.get(i + 1) {
-            return (*id).to_string();
-        }
+    let name = name.strip_prefix("rules.").unwrap_or(name);
+    if let Some(rule) = crate::rules::prefix_of(name) {
+        return rule.id.to_string();
     }
-    let start = usize::from(parts.len() > 1 && parts[0] == "rules");
-    let end = if parts.len() - start > 1 {
-        parts.len() - 1
-    } else {
-        parts.len()
-    };
-    parts[start..end].join(".")
+    match name.rsplit_once('.') {
+        Some((label, _)) => label.to_string(),
+        None => name.to_string(),
+    }
 }
 
 /// Seeded respellings of fixed cases that keep their structure: attribute order, quote
@@ -465,10 +462,20 @@ mod tests {
 
     #[test]
     fn rules_come_from_corpus_names() {
-        assert_eq!(corpus_rule("error.B6.port-negative"), "B6");
+        assert_eq!(
+            corpus_rule("parse.server.port-not-a-number.negative"),
+            "parse.server.port-not-a-number"
+        );
         assert_eq!(corpus_rule("grammar.push.file-target"), "grammar.push");
         assert_eq!(corpus_rule("align.unlisted-disks-appended"), "align");
-        assert_eq!(corpus_rule("rules.error.D5.vhostvdpa-9"), "D5");
+        assert_eq!(
+            corpus_rule("rules.parse.disk.type-unknown.vhostvdpa-9"),
+            "parse.disk.type-unknown"
+        );
+        assert_eq!(
+            corpus_rule("rules.align.no-disk-named"),
+            "align.no-disk-named"
+        );
         assert_eq!(corpus_rule("rules.grammar.push.plain"), "grammar.push");
         assert_eq!(corpus_rule("single"), "single");
     }

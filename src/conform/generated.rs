@@ -99,8 +99,8 @@ fn group_cases(
                 out.push((
                     i,
                     Case {
-                        id: format!("generated/invalid/{}/{suffix}", invalid.rule),
-                        rule: invalid.rule.to_string(),
+                        id: format!("generated/invalid/{}/{suffix}", invalid.breach),
+                        rule: invalid.rule.id.to_string(),
                         source: "generated".into(),
                         profile: combo.profile,
                         mode: combo.mode,

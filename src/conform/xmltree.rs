@@ -49,7 +49,17 @@ impl XDocument {
     /// Reads `input`; `None` if it is not UTF-8, or not one well-nested element with a
     /// readable prolog.
     pub fn parse(input: &[u8]) -> Option<XDocument> {
-        let mut reader = quick_xml::Reader::from_str(std::str::from_utf8(input).ok()?);
+        let text = std::str::from_utf8(input).ok()?;
+        // quick-xml skips every byte order mark in front of the root, and libxml2 only the
+        // first: a second one is text before the root, which a tree cannot keep.
+        if text
+            .strip_prefix('\u{FEFF}')
+            .unwrap_or(text)
+            .starts_with('\u{FEFF}')
+        {
+            return None;
+        }
+        let mut reader = quick_xml::Reader::from_str(text);
         let config = reader.config_mut();
         config.trim_text(false);
         config.check_end_names = true;

@@ -32,8 +32,11 @@ pub struct GeneratedCase {
     pub profile: Profile,
     /// How the document is processed.
     pub mode: Mode,
-    /// `valid`, or the rule id the document breaks.
+    /// `valid`, or the catalogue id of the rule libvirt refuses the document by.
     pub rule: String,
+    /// `valid`, or the breach that made the document (the rule's id, or `id/variant`; see
+    /// [`invalid::rule_ids`]).
+    pub breach: String,
     /// The document.
     pub document: Vec<u8>,
     /// libvirt's verdict: the canonical output, or the rejection.
@@ -56,12 +59,13 @@ fn runner(seed: u64) -> TestRunner {
     )
 }
 
-/// A case before it gets its id: rule, document, expectation, whether the message is
-/// libvirt's own.
-type Drawn = (String, Vec<u8>, Result<String, Rejection>, bool);
+/// A case before it gets its id: rule, breach, document, expectation, whether the message
+/// is libvirt's own.
+type Drawn = (String, String, Vec<u8>, Result<String, Rejection>, bool);
 
 fn from_valid(case: ValidCase) -> Drawn {
     (
+        "valid".to_string(),
         "valid".to_string(),
         case.document.into_bytes(),
         Ok(case.expected),
@@ -71,7 +75,8 @@ fn from_valid(case: ValidCase) -> Drawn {
 
 fn from_invalid(case: InvalidCase) -> Drawn {
     (
-        case.rule.to_string(),
+        case.rule.id.to_string(),
+        case.breach.to_string(),
         case.document,
         Err(case.expected),
         case.message_is_libvirts,
@@ -173,11 +178,12 @@ pub fn generate(
     out.into_iter()
         .enumerate()
         .map(
-            |(i, (rule, document, expected, message_is_libvirts))| GeneratedCase {
+            |(i, (rule, breach, document, expected, message_is_libvirts))| GeneratedCase {
                 id: format!("{profile}-{mode}-{i:06}"),
                 profile,
                 mode,
                 rule,
+                breach,
                 document,
                 expected,
                 message_is_libvirts,

@@ -1,20 +1,23 @@
-//! Invalid documents: a valid case with exactly one named rule broken, carrying the rejection
-//! libvirt gives for it. Rule ids are stable (`wf.*`, `root.*`, `schema.*` as in
-//! [`crate::xml::schema::RULES`], `parse.*`, `align.*`) and are what reports count.
+//! Invalid documents: a valid case with exactly one of libvirt's rules broken, carrying the
+//! rejection libvirt gives for it. Each breach names its rule by the catalogue's entry
+//! ([`crate::rules`]), and that id is what reports count; a rule broken in several ways has
+//! one breach per way, told apart by a variant name (`parse.disk.format-unknown/luks`).
 //!
-//! The rejection is derived from the rule and the values it breaks, never from running the
-//! reference; where libvirt's message comes from libxml2 (well-formedness, schema) only the
-//! stage, code and domain are given.
+//! The rejection is derived from the rule and the values the breach puts in the document,
+//! never from running the reference: the catalogue gives the stage, code, domain and the
+//! message's wording; the breach gives the values. Where libvirt's message comes from
+//! libxml2 (well-formedness, schema) only the stage, code and domain are given.
 
 use proptest::prelude::*;
 
 use super::model::{self, Target};
 use super::render::{self, Content, Node};
-use crate::error::{ErrorCode, ErrorDomain, Rejection, Stage};
+use crate::error::Rejection;
 use crate::model::{
     BackupDisk, BackupMode, BackupStore, DiskBackupMode, DiskState, DomainBackup, PullServer,
     StorageFormat, StoreType, Transport,
 };
+use crate::rules::{self, Rule};
 use crate::{Mode, Profile};
 
 /// An invalid document and the rejection libvirt gives for it.
@@ -24,11 +27,14 @@ pub struct InvalidCase {
     pub profile: Profile,
     /// How the document is processed.
     pub mode: Mode,
-    /// The rule the document breaks.
-    pub rule: &'static str,
+    /// The rule libvirt refuses the document by (the catalogue's entry).
+    pub rule: &'static Rule,
+    /// The breach that made it: the rule's id, or `id/variant` where one rule is broken
+    /// in several ways.
+    pub breach: &'static str,
     /// The document (bytes: some rules break the encoding).
     pub document: Vec<u8>,
-    /// libvirt's rejection: stage, code and domain always; the message too where
+    /// libvirt's rejection: stage, code, domain and rule always; the message too where
     /// `message_is_libvirts`.
     pub expected: Rejection,
     /// Whether `expected.message` is libvirt's exact text (false where libxml2 words it).
@@ -48,11 +54,17 @@ enum Scope {
     Aligned,
 }
 
-struct Rule {
-    id: &'static str,
+/// One way of breaking one rule.
+struct Breach {
+    /// The rule it breaks.
+    rule: &'static Rule,
+    /// Which of several breaches of the same rule this is.
+    variant: Option<&'static str>,
+    /// `rule.id`, or `rule.id/variant` (filled in when the list is built).
+    name: &'static str,
     scope: Scope,
-    /// Profiles the rule exists in (empty: all).
-    only: Option<Profile>,
+    /// Narrows the profiles the catalogue gives the rule to those where the breach works.
+    only: Option<fn(Profile) -> bool>,
     /// Shapes the valid definition so the rule can be broken as the first error.
     prepare: fn(&mut DomainBackup, Profile),
     /// Breaks the rule in the element tree and says what libvirt reports.
@@ -60,10 +72,13 @@ struct Rule {
 }
 
 enum Expect {
-    /// libvirt's exact rejection.
-    Exact(Stage, ErrorCode, ErrorDomain, String),
-    /// Stage, code and domain (the text is libxml2's).
-    Class(Stage, ErrorCode, ErrorDomain),
+    /// libvirt's rejection by the breach's rule, these values in its message.
+    Values(Vec<String>),
+    /// libvirt's rejection by another rule (where the version decides which), these values
+    /// in its message.
+    By(&'static Rule, Vec<String>),
+    /// The breach's rule; the text is libxml2's.
+    Class,
     /// A byte-level change of the written document (not well-formed, or `root.*`).
     Bytes(fn(&mut Vec<u8>)),
     /// The expectation, once the written document is changed at byte level (for what the
@@ -71,33 +86,18 @@ enum Expect {
     Rewritten(Box<Expect>, fn(&mut Vec<u8>)),
 }
 
-fn parse(code: ErrorCode, domain: ErrorDomain, message: impl Into<String>) -> Expect {
-    Expect::Exact(Stage::Parse, code, domain, message.into())
+/// The breach's own rule, with `values` in libvirt's message.
+fn values(values: &[&str]) -> Expect {
+    Expect::Values(values.iter().map(|v| v.to_string()).collect())
 }
 
-fn xml_error(message: impl Into<String>) -> Expect {
-    parse(ErrorCode::XmlError, ErrorDomain::Domain, message)
-}
-
-fn invalid_value(attribute: &str, element: &str, value: &str) -> Expect {
-    parse(
-        ErrorCode::XmlError,
-        ErrorDomain::Xml,
-        format!("Invalid value for attribute '{attribute}' in element '{element}': '{value}'."),
-    )
+/// Another rule than the breach's, with `values` in libvirt's message.
+fn by(rule: &'static Rule, values: &[&str]) -> Expect {
+    Expect::By(rule, values.iter().map(|v| v.to_string()).collect())
 }
 
 fn schema() -> Expect {
-    Expect::Class(Stage::Schema, ErrorCode::XmlInvalidSchema, ErrorDomain::Xml)
-}
-
-fn align_error(message: impl Into<String>) -> Expect {
-    Expect::Exact(
-        Stage::Align,
-        ErrorCode::ConfigUnsupported,
-        ErrorDomain::Domain,
-        message.into(),
-    )
+    Expect::Class
 }
 
 fn nothing(_: &mut DomainBackup, _: Profile) {}
@@ -209,24 +209,31 @@ fn seclabel(model: &'static str, relabel: &'static str) -> Node<'static> {
     label
 }
 
-/// Every rule, built once.
-fn rules() -> &'static [Rule] {
-    static RULES: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
-    RULES.get_or_init(|| {
-        let mut rules = base_rules();
-        rules.extend(schema_rules());
-        rules.extend(internal_parse_rules());
-        rules
+/// Every breach, built once.
+fn breaches() -> &'static [Breach] {
+    static BREACHES: std::sync::OnceLock<Vec<Breach>> = std::sync::OnceLock::new();
+    BREACHES.get_or_init(|| {
+        let mut breaches = base_rules();
+        breaches.extend(schema_rules());
+        breaches.extend(internal_parse_rules());
+        for breach in &mut breaches {
+            breach.name = match breach.variant {
+                None => breach.rule.id,
+                // Built once for the life of the program, like the list itself.
+                Some(variant) => String::leak(format!("{}/{variant}", breach.rule.id)),
+            };
+        }
+        breaches
     })
 }
 
-fn base_rules() -> Vec<Rule> {
-    use ErrorCode::*;
-    use ErrorDomain as D;
+fn base_rules() -> Vec<Breach> {
     vec![
         // ---- not well-formed (any mode) ----
-        Rule {
-            id: "wf.unclosed-element",
+        Breach {
+            rule: &rules::WF_TAG_MISMATCH,
+            variant: None,
+            name: "",
             scope: Scope::Any,
             only: None,
             prepare: nothing,
@@ -248,8 +255,10 @@ fn base_rules() -> Vec<Rule> {
                 })
             },
         },
-        Rule {
-            id: "wf.truncated",
+        Breach {
+            rule: &rules::WF_TRUNCATED,
+            variant: None,
+            name: "",
             scope: Scope::Any,
             only: None,
             prepare: nothing,
@@ -262,8 +271,10 @@ fn base_rules() -> Vec<Rule> {
                 })
             },
         },
-        Rule {
-            id: "wf.undefined-entity",
+        Breach {
+            rule: &rules::WF_UNDEFINED_ENTITY,
+            variant: None,
+            name: "",
             scope: Scope::Any,
             only: None,
             prepare: nothing,
@@ -275,8 +286,10 @@ fn base_rules() -> Vec<Rule> {
                 })
             },
         },
-        Rule {
-            id: "wf.duplicate-attribute",
+        Breach {
+            rule: &rules::WF_DUPLICATE_ATTRIBUTE,
+            variant: None,
+            name: "",
             scope: Scope::Any,
             only: None,
             prepare: nothing,
@@ -289,8 +302,10 @@ fn base_rules() -> Vec<Rule> {
                 })
             },
         },
-        Rule {
-            id: "wf.invalid-utf8",
+        Breach {
+            rule: &rules::WF_INVALID_UTF8,
+            variant: None,
+            name: "",
             scope: Scope::Any,
             only: None,
             prepare: nothing,
@@ -306,8 +321,10 @@ fn base_rules() -> Vec<Rule> {
                 })
             },
         },
-        Rule {
-            id: "wf.invalid-character-reference",
+        Breach {
+            rule: &rules::WF_INVALID_CHARACTER_REFERENCE,
+            variant: None,
+            name: "",
             scope: Scope::Any,
             only: None,
             prepare: nothing,
@@ -320,8 +337,10 @@ fn base_rules() -> Vec<Rule> {
                 })
             },
         },
-        Rule {
-            id: "wf.lt-in-attribute",
+        Breach {
+            rule: &rules::WF_LT_IN_ATTRIBUTE,
+            variant: None,
+            name: "",
             scope: Scope::Any,
             only: None,
             prepare: nothing,
@@ -335,8 +354,10 @@ fn base_rules() -> Vec<Rule> {
             },
         },
         // ---- root ----
-        Rule {
-            id: "root.wrong-name",
+        Breach {
+            rule: &rules::ROOT_WRONG_NAME,
+            variant: None,
+            name: "",
             scope: Scope::Any,
             only: None,
             prepare: nothing,
@@ -351,8 +372,10 @@ fn base_rules() -> Vec<Rule> {
             },
         },
         // ---- schema (public parses) ----
-        Rule {
-            id: "schema.mode.value",
+        Breach {
+            rule: &rules::SCHEMA_MODE_VALUE,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: nothing,
@@ -361,8 +384,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.root.unknown-attribute",
+        Breach {
+            rule: &rules::SCHEMA_ROOT_UNKNOWN_ATTRIBUTE,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: nothing,
@@ -371,8 +396,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.element-not-allowed",
+        Breach {
+            rule: &rules::SCHEMA_ELEMENT_NOT_ALLOWED,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: nothing,
@@ -381,8 +408,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.pull.server-required",
+        Breach {
+            rule: &rules::SCHEMA_PULL_SERVER_REQUIRED,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: to_pull,
@@ -393,8 +422,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.push.server-forbidden",
+        Breach {
+            rule: &rules::SCHEMA_PUSH_SERVER_FORBIDDEN,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: to_push,
@@ -405,8 +436,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.server.name-pattern",
+        Breach {
+            rule: &rules::SCHEMA_SERVER_NAME_PATTERN,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: to_pull,
@@ -415,8 +448,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.server.port-unsigned-int",
+        Breach {
+            rule: &rules::SCHEMA_SERVER_PORT_UNSIGNED_INT,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: to_pull,
@@ -425,8 +460,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.server.tls-value",
+        Breach {
+            rule: &rules::SCHEMA_SERVER_TLS_VALUE,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: to_pull,
@@ -435,8 +472,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.disk.name-pattern",
+        Breach {
+            rule: &rules::SCHEMA_DISK_NAME_PATTERN,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: first_disk_with_store,
@@ -445,8 +484,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.disk.backup-value",
+        Breach {
+            rule: &rules::SCHEMA_DISK_BACKUP_VALUE,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: first_disk_with_store,
@@ -455,8 +496,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.disk.backupmode-full-with-incremental",
+        Breach {
+            rule: &rules::SCHEMA_DISK_BACKUPMODE_FULL_WITH_INCREMENTAL,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: first_disk_with_store,
@@ -468,8 +511,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.push.disk-export-forbidden",
+        Breach {
+            rule: &rules::SCHEMA_PUSH_DISK_EXPORT_FORBIDDEN,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: push_with_store,
@@ -478,8 +523,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.target.path-pattern",
+        Breach {
+            rule: &rules::SCHEMA_TARGET_PATH_PATTERN,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: push_with_store,
@@ -488,8 +535,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.seclabel.relabel-yes-needs-label",
+        Breach {
+            rule: &rules::SCHEMA_SECLABEL_RELABEL_YES_NEEDS_LABEL,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: first_disk_with_store,
@@ -498,8 +547,10 @@ fn base_rules() -> Vec<Rule> {
                 schema()
             },
         },
-        Rule {
-            id: "schema.encryption.secret-required",
+        Breach {
+            rule: &rules::SCHEMA_ENCRYPTION_SECRET_REQUIRED,
+            variant: None,
+            name: "",
             scope: Scope::Public,
             only: None,
             prepare: first_disk_with_store,
@@ -513,18 +564,22 @@ fn base_rules() -> Vec<Rule> {
             },
         },
         // ---- parse errors that pass the schema ----
-        Rule {
-            id: "parse.server.port-out-of-range",
+        Breach {
+            rule: &rules::PARSE_SERVER_PORT_OUT_OF_RANGE,
+            variant: None,
+            name: "",
             scope: Scope::Any,
             only: None,
             prepare: to_pull,
             edit: |root, _| {
                 with_server(root, |s| s.set("port", "65536"));
-                parse(InvalidArg, D::None, "port '65536' out of range")
+                values(&["65536"])
             },
         },
-        Rule {
-            id: "parse.server.socket-not-absolute",
+        Breach {
+            rule: &rules::PARSE_SERVER_SOCKET_NOT_ABSOLUTE,
+            variant: None,
+            name: "",
             scope: Scope::Any,
             only: None,
             prepare: to_pull,
@@ -535,11 +590,13 @@ fn base_rules() -> Vec<Rule> {
                     s.set("transport", "unix");
                     s.set("socket", "C:\\nbd");
                 });
-                xml_error("backup socket path 'C:\\nbd' must be absolute")
+                values(&["C:\\nbd"])
             },
         },
-        Rule {
-            id: "parse.disk.format-luks",
+        Breach {
+            rule: &rules::PARSE_DISK_FORMAT_UNKNOWN,
+            variant: Some("luks"),
+            name: "",
             scope: Scope::Any,
             only: None,
             prepare: push_with_store,
@@ -549,11 +606,13 @@ fn base_rules() -> Vec<Rule> {
                     drv.set("type", "luks");
                     d.push_child(drv);
                 });
-                xml_error("unknown storage source format 'luks'")
+                values(&["luks"])
             },
         },
-        Rule {
-            id: "parse.seclabel.duplicate-model",
+        Breach {
+            rule: &rules::PARSE_SECLABEL_DUPLICATE_MODEL,
+            variant: None,
+            name: "",
             scope: Scope::Any,
             only: None,
             prepare: first_disk_with_store,
@@ -562,30 +621,26 @@ fn base_rules() -> Vec<Rule> {
                     s.push_child(seclabel("twice", "no"));
                     s.push_child(seclabel("twice", "no"));
                 });
-                parse(
-                    XmlDetail,
-                    D::Domain,
-                    "seclabel for model twice is already provided",
-                )
+                values(&["twice"])
             },
         },
         // ---- parse errors reached by an internal parse ----
-        Rule {
-            id: "parse.mode.unknown",
+        Breach {
+            rule: &rules::PARSE_MODE_UNKNOWN,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: nothing,
             edit: |root, _| {
                 root.set("mode", "default");
-                parse(
-                    ConfigUnsupported,
-                    D::Domain,
-                    "unknown backup mode 'default'",
-                )
+                values(&["default"])
             },
         },
-        Rule {
-            id: "parse.server.requires-pull",
+        Breach {
+            rule: &rules::PARSE_SERVER_REQUIRES_PULL,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: to_push,
@@ -593,43 +648,37 @@ fn base_rules() -> Vec<Rule> {
                 let mut s = Node::element("server");
                 s.set("name", "h");
                 root.push_child(s);
-                parse(
-                    ConfigUnsupported,
-                    D::Domain,
-                    "use of <server> requires pull mode backup",
-                )
+                values(&[])
             },
         },
-        Rule {
-            id: "parse.server.transport-unknown",
+        Breach {
+            rule: &rules::PARSE_SERVER_TRANSPORT_UNKNOWN,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: to_pull,
-            edit: |root, profile| {
+            edit: |root, _| {
                 with_server(root, |s| s.set("transport", "sctp"));
-                if profile == Profile::V9_0 {
-                    parse(
-                        ConfigUnsupported,
-                        D::Domain,
-                        "unknown protocol transport type 'sctp'",
-                    )
-                } else {
-                    invalid_value("transport", "server", "sctp")
-                }
+                values(&["sctp"])
             },
         },
-        Rule {
-            id: "parse.server.unix-without-socket",
+        Breach {
+            rule: &rules::PARSE_SERVER_UNIX_WITHOUT_SOCKET,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: to_pull,
             edit: |root, _| {
                 with_server(root, |s| s.set("transport", "unix"));
-                xml_error("missing socket for unix transport")
+                values(&[])
             },
         },
-        Rule {
-            id: "parse.server.socket-with-tcp",
+        Breach {
+            rule: &rules::PARSE_SERVER_SOCKET_NOT_SUPPORTED,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: to_pull,
@@ -638,25 +687,29 @@ fn base_rules() -> Vec<Rule> {
                     s.remove("transport");
                     s.set("socket", "/run/s");
                 });
-                xml_error(if profile == Profile::V9_0 {
-                    "transport '(null)' does not support socket attribute"
+                values(&[if profile.socket_error_names_raw_transport() {
+                    "(null)"
                 } else {
-                    "transport 'tcp' does not support socket attribute"
-                })
+                    "tcp"
+                }])
             },
         },
-        Rule {
-            id: "parse.server.port-not-a-number",
+        Breach {
+            rule: &rules::PARSE_SERVER_PORT_NOT_A_NUMBER,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: to_pull,
             edit: |root, _| {
                 with_server(root, |s| s.set("port", "nbd"));
-                parse(InvalidArg, D::None, "failed to parse port number 'nbd'")
+                values(&["nbd"])
             },
         },
-        Rule {
-            id: "parse.server.missing-name",
+        Breach {
+            rule: &rules::PARSE_SERVER_MISSING_NAME,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: to_pull,
@@ -664,13 +717,15 @@ fn base_rules() -> Vec<Rule> {
                 with_server(root, |s| {
                     s.remove("name");
                 });
-                xml_error("missing name for host")
+                values(&[])
             },
         },
-        Rule {
-            id: "parse.server.fd-without-fdgroup",
+        Breach {
+            rule: &rules::PARSE_SERVER_FD_WITHOUT_FDGROUP,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
-            only: Some(Profile::V11_3),
+            only: None,
             prepare: to_pull,
             edit: |root, _| {
                 with_server(root, |s| {
@@ -678,39 +733,37 @@ fn base_rules() -> Vec<Rule> {
                     s.remove("port");
                     s.set("transport", "fd");
                 });
-                parse(
-                    XmlError,
-                    D::Xml,
-                    "Missing required attribute 'fdgroup' in element 'server'",
-                )
+                values(&[])
             },
         },
-        Rule {
-            id: "parse.server.rdma",
+        Breach {
+            rule: &rules::PARSE_SERVER_RDMA,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: to_pull,
             edit: |root, _| {
                 with_server(root, |s| s.set("transport", "rdma"));
-                parse(
-                    ConfigUnsupported,
-                    D::Domain,
-                    "transport rdma is not supported for <server>",
-                )
+                values(&[])
             },
         },
-        Rule {
-            id: "parse.server.tls-value",
+        Breach {
+            rule: &rules::PARSE_SERVER_TLS_VALUE,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: to_pull,
             edit: |root, _| {
                 with_server(root, |s| s.set("tls", "on"));
-                invalid_value("tls", "server", "on")
+                values(&["on"])
             },
         },
-        Rule {
-            id: "parse.disk.missing-name",
+        Breach {
+            rule: &rules::PARSE_DISK_MISSING_NAME,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
@@ -718,31 +771,37 @@ fn base_rules() -> Vec<Rule> {
                 with_disk(root, |d| {
                     d.remove("name");
                 });
-                xml_error("missing name from disk backup element")
+                values(&[])
             },
         },
-        Rule {
-            id: "parse.disk.backup-value",
+        Breach {
+            rule: &rules::PARSE_DISK_BACKUP_VALUE,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
             edit: |root, _| {
                 with_disk(root, |d| d.set("backup", ""));
-                invalid_value("backup", "disk", "")
+                values(&["disk", ""])
             },
         },
-        Rule {
-            id: "parse.disk.backupmode-value",
+        Breach {
+            rule: &rules::PARSE_DISK_BACKUPMODE_VALUE,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
             edit: |root, _| {
                 with_disk(root, |d| d.set("backupmode", "differential"));
-                invalid_value("backupmode", "disk", "differential")
+                values(&["disk", "differential"])
             },
         },
-        Rule {
-            id: "parse.disk.state-missing",
+        Breach {
+            rule: &rules::PARSE_DISK_STATE_MISSING,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
@@ -750,65 +809,73 @@ fn base_rules() -> Vec<Rule> {
                 with_disk(root, |d| {
                     d.remove("state");
                 });
-                parse(
-                    XmlError,
-                    D::Xml,
-                    "Missing required attribute 'state' in element 'disk'",
-                )
+                values(&["disk"])
             },
         },
-        Rule {
-            id: "parse.disk.state-value",
+        Breach {
+            rule: &rules::PARSE_DISK_STATE_VALUE,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
             edit: |root, _| {
                 with_disk(root, |d| d.set("state", "paused"));
-                invalid_value("state", "disk", "paused")
+                values(&["disk", "paused"])
             },
         },
-        Rule {
-            id: "parse.disk.type-unknown",
+        Breach {
+            rule: &rules::PARSE_DISK_TYPE_UNKNOWN,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
             edit: |root, _| {
                 with_disk(root, |d| d.set("type", "floppy"));
-                xml_error("unknown storage source type 'floppy'")
+                values(&["floppy"])
             },
         },
-        Rule {
-            id: "parse.disk.index-value",
+        Breach {
+            rule: &rules::PARSE_DISK_INDEX_VALUE,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
             edit: |root, _| {
                 with_disk(root, |d| d.set("index", "-1"));
-                xml_error("invalid storage source index '-1'")
+                values(&["-1"])
             },
         },
-        Rule {
-            id: "parse.disk.type-unsupported",
+        Breach {
+            rule: &rules::PARSE_DISK_TYPE_UNSUPPORTED,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
             edit: |root, _| {
                 with_disk(root, |d| d.set("type", "dir"));
-                xml_error("unsupported disk backup type 'dir'")
+                values(&["dir"])
             },
         },
-        Rule {
-            id: "parse.seclabel.relabel-value",
+        Breach {
+            rule: &rules::PARSE_SECLABEL_RELABEL_VALUE,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
             edit: |root, _| {
                 with_store(root, |s| s.push_child(seclabel("m", "maybe")));
-                invalid_value("relabel", "seclabel", "maybe")
+                values(&["maybe"])
             },
         },
-        Rule {
-            id: "parse.seclabel.label-without-relabel",
+        Breach {
+            rule: &rules::PARSE_SECLABEL_LABEL_WITH_RELABEL_NO,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
@@ -818,11 +885,13 @@ fn base_rules() -> Vec<Rule> {
                     l.push_child(Node::with_text("label", "x"));
                     s.push_child(l);
                 });
-                xml_error("Cannot specify a label if relabelling is turned off. model=m")
+                values(&["m"])
             },
         },
-        Rule {
-            id: "parse.encryption.format-missing",
+        Breach {
+            rule: &rules::PARSE_ENCRYPTION_FORMAT_MISSING,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
@@ -832,16 +901,13 @@ fn base_rules() -> Vec<Rule> {
                     e.remove("format");
                     s.push_child(e);
                 });
-                Expect::Exact(
-                    Stage::Parse,
-                    XmlError,
-                    D::Storage,
-                    "unknown volume encryption format".into(),
-                )
+                values(&[])
             },
         },
-        Rule {
-            id: "parse.encryption.format-unknown",
+        Breach {
+            rule: &rules::PARSE_ENCRYPTION_FORMAT_UNKNOWN,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
@@ -851,16 +917,13 @@ fn base_rules() -> Vec<Rule> {
                     e.set("format", "aes");
                     s.push_child(e);
                 });
-                Expect::Exact(
-                    Stage::Parse,
-                    ConfigUnsupported,
-                    D::Storage,
-                    "unknown volume encryption format type aes".into(),
-                )
+                values(&["aes"])
             },
         },
-        Rule {
-            id: "parse.encryption.engine-value",
+        Breach {
+            rule: &rules::PARSE_ENCRYPTION_ENGINE_VALUE,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
@@ -870,11 +933,13 @@ fn base_rules() -> Vec<Rule> {
                     e.set("engine", "default");
                     s.push_child(e);
                 });
-                invalid_value("engine", "encryption", "default")
+                values(&["default"])
             },
         },
-        Rule {
-            id: "parse.encryption.secret-lookup-missing",
+        Breach {
+            rule: &rules::PARSE_SECRET_UUID_OR_USAGE_MISSING,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
@@ -887,11 +952,13 @@ fn base_rules() -> Vec<Rule> {
                     e.push_child(secret);
                     s.push_child(e);
                 });
-                parse(XmlError, D::None, "missing secret uuid or usage attribute")
+                values(&[])
             },
         },
-        Rule {
-            id: "parse.encryption.ivgen-without-cipher",
+        Breach {
+            rule: &rules::PARSE_ENCRYPTION_IVGEN_WITHOUT_CIPHER,
+            variant: None,
+            name: "",
             scope: Scope::Internal,
             only: None,
             prepare: first_disk_with_store,
@@ -903,17 +970,14 @@ fn base_rules() -> Vec<Rule> {
                     e.push_child(ivgen);
                     s.push_child(e);
                 });
-                Expect::Exact(
-                    Stage::Parse,
-                    XmlError,
-                    D::Storage,
-                    "ivgen element found, but cipher is missing".into(),
-                )
+                values(&[])
             },
         },
         // ---- alignment (fake domain) ----
-        Rule {
-            id: "align.disk-specified-twice",
+        Breach {
+            rule: &rules::ALIGN_DISK_SPECIFIED_TWICE,
+            variant: None,
+            name: "",
             scope: Scope::Aligned,
             only: None,
             prepare: |def, profile| {
@@ -925,10 +989,12 @@ fn base_rules() -> Vec<Rule> {
                 };
                 def.disks.insert(1, again);
             },
-            edit: |_, _| align_error("disk 'vdzz' specified twice"),
+            edit: |_, _| values(&["vdzz"]),
         },
-        Rule {
-            id: "align.incremental-without-checkpoint",
+        Breach {
+            rule: &rules::ALIGN_INCREMENTAL_WITHOUT_CHECKPOINT,
+            variant: None,
+            name: "",
             scope: Scope::Aligned,
             only: None,
             prepare: |def, profile| {
@@ -939,11 +1005,7 @@ fn base_rules() -> Vec<Rule> {
                     d.incremental = None;
                 }
             },
-            edit: |_, _| {
-                align_error(
-                    "'incremental' backup mode of disk 'vdzz' requires setting 'incremental' field for disk or backup",
-                )
-            },
+            edit: |_, _| values(&["vdzz"]),
         },
     ]
 }
@@ -952,12 +1014,14 @@ fn base_rules() -> Vec<Rule> {
 
 /// A rule of the schema: broken in public parses, in every profile unless narrowed.
 fn public(
-    id: &'static str,
+    rule: &'static Rule,
     prepare: fn(&mut DomainBackup, Profile),
     edit: fn(&mut Node, Profile) -> Expect,
-) -> Rule {
-    Rule {
-        id,
+) -> Breach {
+    Breach {
+        rule,
+        variant: None,
+        name: "",
         scope: Scope::Public,
         only: None,
         prepare,
@@ -968,12 +1032,14 @@ fn public(
 /// A rule of libvirt's C parser that only an internal parse reaches (the schema refuses
 /// the document first otherwise).
 fn internal(
-    id: &'static str,
+    rule: &'static Rule,
     prepare: fn(&mut DomainBackup, Profile),
     edit: fn(&mut Node, Profile) -> Expect,
-) -> Rule {
-    Rule {
-        id,
+) -> Breach {
+    Breach {
+        rule,
+        variant: None,
+        name: "",
         scope: Scope::Internal,
         only: None,
         prepare,
@@ -981,11 +1047,23 @@ fn internal(
     }
 }
 
-impl Rule {
-    /// The rule exists in `profile` only.
-    fn only_in(mut self, profile: Profile) -> Rule {
-        self.only = Some(profile);
+impl Breach {
+    /// The breach exists only in the profiles where `applies` holds (within those the
+    /// catalogue gives the rule).
+    fn only_where(mut self, applies: fn(Profile) -> bool) -> Breach {
+        self.only = Some(applies);
         self
+    }
+
+    /// One of several breaches of the same rule, told apart by `name`.
+    fn variant(mut self, name: &'static str) -> Breach {
+        self.variant = Some(name);
+        self
+    }
+
+    /// The breach's name: the rule's id, then `/variant` where the rule has several.
+    fn name(&self) -> &'static str {
+        self.name
     }
 }
 
@@ -1123,23 +1201,22 @@ fn add_to_disk<'a>(root: &mut Node<'a>, child: Node<'a>) {
 /// the first one the schema checker meets: the checker reads attributes before children
 /// and children in document order, and the prepared definition puts the element the rule
 /// is about first (`first_disk_with_store`), or makes it the only one of its kind.
-fn schema_rules() -> Vec<Rule> {
-    use ErrorCode::*;
+fn schema_rules() -> Vec<Breach> {
     vec![
         // ---- anywhere ----
-        public("schema.element.namespace", nothing, |root, _| {
+        public(&rules::SCHEMA_ELEMENT_NAMESPACE, nothing, |root, _| {
             root.set("xmlns", "urn:example:backup");
             schema()
         }),
-        public("schema.attribute.namespace", nothing, |root, _| {
+        public(&rules::SCHEMA_ATTRIBUTE_NAMESPACE, nothing, |root, _| {
             root.set("xml:lang", "en");
             schema()
         }),
-        public("schema.text-not-allowed", nothing, |root, _| {
+        public(&rules::SCHEMA_TEXT_NOT_ALLOWED, nothing, |root, _| {
             root.push_child(marker());
             Expect::Rewritten(Box::new(schema()), |doc| replace_marker(doc, "x"))
         }),
-        public("schema.entity-reference", nothing, |root, _| {
+        public(&rules::SCHEMA_ENTITY_REFERENCE, nothing, |root, _| {
             root.push_child(marker());
             Expect::Rewritten(Box::new(schema()), |doc| {
                 replace_marker(doc, "&e;");
@@ -1149,24 +1226,19 @@ fn schema_rules() -> Vec<Rule> {
         // ---- <domainbackup> ----
         // libvirt checks the root's name before the schema, so a document breaking this
         // rule is refused at the root stage (the schema would name this rule).
-        public("schema.root.name", nothing, |_, _| {
+        public(&rules::SCHEMA_ROOT_NAME, nothing, |_, _| {
             Expect::Rewritten(
-                Box::new(Expect::Exact(
-                    Stage::Root,
-                    XmlError,
-                    ErrorDomain::Xml,
-                    "expecting root element of 'domainbackup', not 'domain'".into(),
-                )),
+                Box::new(by(&rules::ROOT_WRONG_NAME, &["domain"])),
                 rename_root,
             )
         }),
-        public("schema.incremental.duplicate", nothing, |root, _| {
+        public(&rules::SCHEMA_INCREMENTAL_DUPLICATE, nothing, |root, _| {
             for _ in count_children(root, "incremental")..2 {
                 root.push_child(Node::with_text("incremental", "cp"));
             }
             schema()
         }),
-        public("schema.disks.duplicate", nothing, |root, _| {
+        public(&rules::SCHEMA_DISKS_DUPLICATE, nothing, |root, _| {
             for _ in count_children(root, "disks")..2 {
                 let mut disks = Node::element("disks");
                 disks.push_child(element("disk", &[("name", "vdy"), ("backup", "no")]));
@@ -1174,13 +1246,13 @@ fn schema_rules() -> Vec<Rule> {
             }
             schema()
         }),
-        public("schema.pull.server-duplicate", to_pull, |root, _| {
+        public(&rules::SCHEMA_PULL_SERVER_DUPLICATE, to_pull, |root, _| {
             root.push_child(element("server", &[("name", "localhost")]));
             schema()
         }),
         // ---- <incremental> ----
         public(
-            "schema.incremental.unknown-attribute",
+            &rules::SCHEMA_INCREMENTAL_UNKNOWN_ATTRIBUTE,
             with_incremental,
             |root, _| {
                 if let Some(i) = root.child_mut("incremental") {
@@ -1190,29 +1262,33 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         // ---- <server> ----
-        public("schema.server.unknown-attribute", to_pull, |root, _| {
-            with_server(root, |s| s.set("protocol", "nbd"));
-            schema()
-        }),
-        public("schema.server.transport-value", to_pull, |root, _| {
+        public(
+            &rules::SCHEMA_SERVER_UNKNOWN_ATTRIBUTE,
+            to_pull,
+            |root, _| {
+                with_server(root, |s| s.set("protocol", "nbd"));
+                schema()
+            },
+        ),
+        public(&rules::SCHEMA_SERVER_TRANSPORT_VALUE, to_pull, |root, _| {
             with_server(root, |s| s.set("transport", "rdma"));
             schema()
         }),
         public(
-            "schema.server.attribute-not-allowed-for-transport",
+            &rules::SCHEMA_SERVER_ATTRIBUTE_NOT_ALLOWED_FOR_TRANSPORT,
             to_pull,
             |root, _| {
                 with_server(root, |s| s.set("socket", "/run/nbd.sock"));
                 schema()
             },
         ),
-        public("schema.server.name-required", to_pull, |root, _| {
+        public(&rules::SCHEMA_SERVER_NAME_REQUIRED, to_pull, |root, _| {
             with_server(root, |s| {
                 s.remove("name");
             });
             schema()
         }),
-        public("schema.server.socket-required", to_pull, |root, _| {
+        public(&rules::SCHEMA_SERVER_SOCKET_REQUIRED, to_pull, |root, _| {
             with_server(root, |s| {
                 s.remove("name");
                 s.remove("port");
@@ -1220,7 +1296,7 @@ fn schema_rules() -> Vec<Rule> {
             });
             schema()
         }),
-        public("schema.server.socket-pattern", to_pull, |root, _| {
+        public(&rules::SCHEMA_SERVER_SOCKET_PATTERN, to_pull, |root, _| {
             with_server(root, |s| {
                 s.remove("name");
                 s.remove("port");
@@ -1229,18 +1305,21 @@ fn schema_rules() -> Vec<Rule> {
             });
             schema()
         }),
-        public("schema.server.fdgroup-required", to_pull, |root, _| {
-            with_server(root, |s| {
-                s.remove("name");
-                s.remove("port");
-                s.set("transport", "fd");
-            });
-            schema()
-        })
-        .only_in(Profile::V11_3),
+        public(
+            &rules::SCHEMA_SERVER_FDGROUP_REQUIRED,
+            to_pull,
+            |root, _| {
+                with_server(root, |s| {
+                    s.remove("name");
+                    s.remove("port");
+                    s.set("transport", "fd");
+                });
+                schema()
+            },
+        ),
         // ---- <disks> ----
         public(
-            "schema.disks.unknown-attribute",
+            &rules::SCHEMA_DISKS_UNKNOWN_ATTRIBUTE,
             first_disk_with_store,
             |root, _| {
                 if let Some(disks) = root.child_mut("disks") {
@@ -1249,15 +1328,19 @@ fn schema_rules() -> Vec<Rule> {
                 schema()
             },
         ),
-        public("schema.disks.empty", first_disk_with_store, |root, _| {
-            if let Some(disks) = root.child_mut("disks") {
-                remove_children(disks, "disk");
-            }
-            schema()
-        }),
+        public(
+            &rules::SCHEMA_DISKS_EMPTY,
+            first_disk_with_store,
+            |root, _| {
+                if let Some(disks) = root.child_mut("disks") {
+                    remove_children(disks, "disk");
+                }
+                schema()
+            },
+        ),
         // ---- <disk> ----
         public(
-            "schema.disk.unknown-attribute",
+            &rules::SCHEMA_DISK_UNKNOWN_ATTRIBUTE,
             first_disk_with_store,
             |root, _| {
                 with_disk(root, |d| d.set("device", "disk"));
@@ -1265,7 +1348,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.disk.name-required",
+            &rules::SCHEMA_DISK_NAME_REQUIRED,
             first_disk_with_store,
             |root, _| {
                 with_disk(root, |d| {
@@ -1275,7 +1358,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.disk.backupmode-value",
+            &rules::SCHEMA_DISK_BACKUPMODE_VALUE,
             first_disk_with_store,
             |root, _| {
                 with_disk(root, |d| d.set("backupmode", "differential"));
@@ -1283,7 +1366,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.disk.type-value",
+            &rules::SCHEMA_DISK_TYPE_VALUE,
             first_disk_with_store,
             |root, _| {
                 with_disk(root, |d| d.set("type", "dir"));
@@ -1291,7 +1374,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.disk.backup-no-with-type",
+            &rules::SCHEMA_DISK_BACKUP_NO_WITH_TYPE,
             first_disk_with_store,
             |root, _| {
                 with_disk(root, |d| {
@@ -1302,7 +1385,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.disk.backup-no-with-children",
+            &rules::SCHEMA_DISK_BACKUP_NO_WITH_CHILDREN,
             first_disk_with_store,
             |root, _| {
                 with_disk(root, |d| {
@@ -1313,7 +1396,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.disk.target-duplicate",
+            &rules::SCHEMA_DISK_TARGET_DUPLICATE,
             push_with_store,
             |root, _| {
                 add_to_disk(root, element("target", &[("file", "/backup/again.img")]));
@@ -1321,7 +1404,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.disk.scratch-duplicate",
+            &rules::SCHEMA_DISK_SCRATCH_DUPLICATE,
             pull_with_store,
             |root, _| {
                 add_to_disk(root, element("scratch", &[("file", "/backup/again.img")]));
@@ -1329,7 +1412,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.disk.driver-duplicate",
+            &rules::SCHEMA_DISK_DRIVER_DUPLICATE,
             first_disk_with_store,
             |root, _| {
                 // qcow2 is valid in both modes.
@@ -1339,7 +1422,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.push.disk-type-required",
+            &rules::SCHEMA_PUSH_DISK_TYPE_REQUIRED,
             push_with_store,
             |root, _| {
                 with_disk(root, |d| {
@@ -1348,9 +1431,9 @@ fn schema_rules() -> Vec<Rule> {
                 schema()
             },
         )
-        .only_in(Profile::V9_0),
+        .only_where(|p| !p.schema_allows_plain_push_disk()),
         public(
-            "schema.push.disk-children-need-type",
+            &rules::SCHEMA_PUSH_DISK_CHILDREN_NEED_TYPE,
             push_with_store,
             |root, _| {
                 with_disk(root, |d| {
@@ -1359,9 +1442,9 @@ fn schema_rules() -> Vec<Rule> {
                 schema()
             },
         )
-        .only_in(Profile::V11_3),
+        .only_where(Profile::schema_allows_plain_push_disk),
         public(
-            "schema.pull.disk-backup-yes-needs-type",
+            &rules::SCHEMA_PULL_DISK_BACKUP_YES_NEEDS_TYPE,
             pull_with_store,
             |root, _| {
                 with_disk(root, |d| {
@@ -1372,7 +1455,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.pull.driver-without-scratch",
+            &rules::SCHEMA_PULL_DRIVER_WITHOUT_SCRATCH,
             pull_with_store,
             |root, _| {
                 with_disk(root, |d| {
@@ -1383,7 +1466,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.pull.block-scratch-required",
+            &rules::SCHEMA_PULL_BLOCK_SCRATCH_REQUIRED,
             pull_with_store,
             |root, _| {
                 with_disk(root, |d| {
@@ -1395,21 +1478,25 @@ fn schema_rules() -> Vec<Rule> {
         ),
         // ---- <target> (push) and <scratch> (pull) ----
         public(
-            "schema.target.unknown-attribute",
+            &rules::SCHEMA_TARGET_UNKNOWN_ATTRIBUTE,
             push_with_store,
             |root, _| {
                 with_store(root, |s| s.set("dev", "/dev/sdz"));
                 schema()
             },
         ),
-        public("schema.target.path-required", push_with_store, |root, _| {
-            with_store(root, |s| {
-                s.remove("file");
-            });
-            schema()
-        }),
         public(
-            "schema.target.encryption-duplicate",
+            &rules::SCHEMA_TARGET_PATH_REQUIRED,
+            push_with_store,
+            |root, _| {
+                with_store(root, |s| {
+                    s.remove("file");
+                });
+                schema()
+            },
+        ),
+        public(
+            &rules::SCHEMA_TARGET_ENCRYPTION_DUPLICATE,
             push_with_store,
             |root, _| {
                 add_to_store(root, luks(vec![vec![secret()]]));
@@ -1418,7 +1505,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.scratch.unknown-attribute",
+            &rules::SCHEMA_SCRATCH_UNKNOWN_ATTRIBUTE,
             pull_with_store,
             |root, _| {
                 with_store(root, |s| s.set("dev", "/dev/sdz"));
@@ -1426,7 +1513,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.scratch.path-required",
+            &rules::SCHEMA_SCRATCH_PATH_REQUIRED,
             pull_with_store,
             |root, _| {
                 with_store(root, |s| {
@@ -1435,12 +1522,16 @@ fn schema_rules() -> Vec<Rule> {
                 schema()
             },
         ),
-        public("schema.scratch.path-pattern", pull_with_store, |root, _| {
-            with_store(root, |s| s.set("file", "C:"));
-            schema()
-        }),
         public(
-            "schema.scratch.encryption-duplicate",
+            &rules::SCHEMA_SCRATCH_PATH_PATTERN,
+            pull_with_store,
+            |root, _| {
+                with_store(root, |s| s.set("file", "C:"));
+                schema()
+            },
+        ),
+        public(
+            &rules::SCHEMA_SCRATCH_ENCRYPTION_DUPLICATE,
             pull_with_store,
             |root, _| {
                 add_to_store(root, luks(vec![vec![secret()]]));
@@ -1450,7 +1541,7 @@ fn schema_rules() -> Vec<Rule> {
         ),
         // ---- <driver> ----
         public(
-            "schema.driver.unknown-attribute",
+            &rules::SCHEMA_DRIVER_UNKNOWN_ATTRIBUTE,
             first_disk_with_store,
             |root, _| {
                 add_to_disk(
@@ -1461,24 +1552,32 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.driver.type-required",
+            &rules::SCHEMA_DRIVER_TYPE_REQUIRED,
             first_disk_with_store,
             |root, _| {
                 add_to_disk(root, Node::element("driver"));
                 schema()
             },
         ),
-        public("schema.driver.type-value", push_with_store, |root, _| {
-            add_to_disk(root, element("driver", &[("type", "none")]));
-            schema()
-        }),
-        public("schema.driver.type-qcow2", pull_with_store, |root, _| {
-            add_to_disk(root, element("driver", &[("type", "raw")]));
-            schema()
-        }),
+        public(
+            &rules::SCHEMA_DRIVER_TYPE_VALUE,
+            push_with_store,
+            |root, _| {
+                add_to_disk(root, element("driver", &[("type", "none")]));
+                schema()
+            },
+        ),
+        public(
+            &rules::SCHEMA_DRIVER_TYPE_QCOW2,
+            pull_with_store,
+            |root, _| {
+                add_to_disk(root, element("driver", &[("type", "raw")]));
+                schema()
+            },
+        ),
         // ---- <seclabel>, <label> ----
         public(
-            "schema.seclabel.unknown-attribute",
+            &rules::SCHEMA_SECLABEL_UNKNOWN_ATTRIBUTE,
             first_disk_with_store,
             |root, _| {
                 add_to_store(
@@ -1489,7 +1588,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.seclabel.relabel-value",
+            &rules::SCHEMA_SECLABEL_RELABEL_VALUE,
             first_disk_with_store,
             |root, _| {
                 add_to_store(root, element("seclabel", &[("relabel", "default")]));
@@ -1497,7 +1596,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.seclabel.labelskip-value",
+            &rules::SCHEMA_SECLABEL_LABELSKIP_VALUE,
             first_disk_with_store,
             |root, _| {
                 add_to_store(root, element("seclabel", &[("labelskip", "no")]));
@@ -1505,7 +1604,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.seclabel.labelskip-with-relabel",
+            &rules::SCHEMA_SECLABEL_LABELSKIP_WITH_RELABEL,
             first_disk_with_store,
             |root, _| {
                 add_to_store(
@@ -1516,7 +1615,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.seclabel.labelskip-with-label",
+            &rules::SCHEMA_SECLABEL_LABELSKIP_WITH_LABEL,
             first_disk_with_store,
             |root, _| {
                 let mut label = element("seclabel", &[("labelskip", "yes")]);
@@ -1529,7 +1628,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.seclabel.relabel-no-with-label",
+            &rules::SCHEMA_SECLABEL_RELABEL_NO_WITH_LABEL,
             first_disk_with_store,
             |root, _| {
                 let mut label = element("seclabel", &[("model", "dac"), ("relabel", "no")]);
@@ -1539,7 +1638,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.label.unknown-attribute",
+            &rules::SCHEMA_LABEL_UNKNOWN_ATTRIBUTE,
             first_disk_with_store,
             |root, _| {
                 let mut text = Node::with_text("label", "qemu:qemu");
@@ -1552,7 +1651,7 @@ fn schema_rules() -> Vec<Rule> {
         ),
         // ---- <encryption> ----
         public(
-            "schema.encryption.unknown-attribute",
+            &rules::SCHEMA_ENCRYPTION_UNKNOWN_ATTRIBUTE,
             first_disk_with_store,
             |root, _| {
                 let mut e = luks(vec![vec![secret()]]);
@@ -1562,7 +1661,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.encryption.format-required",
+            &rules::SCHEMA_ENCRYPTION_FORMAT_REQUIRED,
             first_disk_with_store,
             |root, _| {
                 let mut e = luks(vec![vec![secret()]]);
@@ -1572,7 +1671,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.encryption.format-value",
+            &rules::SCHEMA_ENCRYPTION_FORMAT_VALUE,
             first_disk_with_store,
             |root, _| {
                 let mut e = luks(vec![vec![secret()]]);
@@ -1582,7 +1681,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.encryption.engine-value",
+            &rules::SCHEMA_ENCRYPTION_ENGINE_VALUE,
             first_disk_with_store,
             |root, _| {
                 let mut e = luks(vec![vec![secret()]]);
@@ -1592,7 +1691,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.encryption.secret-duplicate",
+            &rules::SCHEMA_ENCRYPTION_SECRET_DUPLICATE,
             first_disk_with_store,
             |root, _| {
                 add_to_store(root, luks(vec![vec![secret()], vec![secret()]]));
@@ -1600,7 +1699,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.encryption.cipher-duplicate",
+            &rules::SCHEMA_ENCRYPTION_CIPHER_DUPLICATE,
             first_disk_with_store,
             |root, _| {
                 add_to_store(
@@ -1611,7 +1710,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.encryption.ivgen-duplicate",
+            &rules::SCHEMA_ENCRYPTION_IVGEN_DUPLICATE,
             first_disk_with_store,
             |root, _| {
                 add_to_store(
@@ -1622,7 +1721,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.encryption.cipher-without-ivgen",
+            &rules::SCHEMA_ENCRYPTION_CIPHER_WITHOUT_IVGEN,
             first_disk_with_store,
             |root, _| {
                 add_to_store(root, luks(vec![vec![secret()], vec![cipher()]]));
@@ -1630,7 +1729,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.encryption.ivgen-without-cipher",
+            &rules::SCHEMA_ENCRYPTION_IVGEN_WITHOUT_CIPHER,
             first_disk_with_store,
             |root, _| {
                 add_to_store(root, luks(vec![vec![secret()], vec![ivgen()]]));
@@ -1638,7 +1737,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.encryption.ivgen-before-cipher",
+            &rules::SCHEMA_ENCRYPTION_IVGEN_BEFORE_CIPHER,
             first_disk_with_store,
             |root, _| {
                 add_to_store(root, luks(vec![vec![secret()], vec![ivgen(), cipher()]]));
@@ -1647,7 +1746,7 @@ fn schema_rules() -> Vec<Rule> {
         ),
         // ---- <secret> ----
         public(
-            "schema.secret.unknown-attribute",
+            &rules::SCHEMA_SECRET_UNKNOWN_ATTRIBUTE,
             first_disk_with_store,
             |root, _| {
                 let mut s = secret();
@@ -1657,7 +1756,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.secret.type-required",
+            &rules::SCHEMA_SECRET_TYPE_REQUIRED,
             first_disk_with_store,
             |root, _| {
                 let mut s = secret();
@@ -1667,7 +1766,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.secret.type-value",
+            &rules::SCHEMA_SECRET_TYPE_VALUE,
             first_disk_with_store,
             |root, _| {
                 let mut s = secret();
@@ -1677,7 +1776,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.secret.uuid-or-usage-required",
+            &rules::SCHEMA_SECRET_UUID_OR_USAGE_REQUIRED,
             first_disk_with_store,
             |root, _| {
                 let mut s = secret();
@@ -1687,7 +1786,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.secret.uuid-and-usage",
+            &rules::SCHEMA_SECRET_UUID_AND_USAGE,
             first_disk_with_store,
             |root, _| {
                 let mut s = secret();
@@ -1697,7 +1796,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.secret.uuid-pattern",
+            &rules::SCHEMA_SECRET_UUID_PATTERN,
             first_disk_with_store,
             |root, _| {
                 let mut s = secret();
@@ -1709,7 +1808,7 @@ fn schema_rules() -> Vec<Rule> {
         ),
         // ---- <cipher>, <ivgen> ----
         public(
-            "schema.cipher.unknown-attribute",
+            &rules::SCHEMA_CIPHER_UNKNOWN_ATTRIBUTE,
             first_disk_with_store,
             |root, _| {
                 let mut c = cipher();
@@ -1719,7 +1818,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.cipher.name-required",
+            &rules::SCHEMA_CIPHER_NAME_REQUIRED,
             first_disk_with_store,
             |root, _| {
                 let mut c = cipher();
@@ -1729,7 +1828,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.cipher.size-required",
+            &rules::SCHEMA_CIPHER_SIZE_REQUIRED,
             first_disk_with_store,
             |root, _| {
                 let mut c = cipher();
@@ -1739,7 +1838,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.cipher.size-unsigned-int",
+            &rules::SCHEMA_CIPHER_SIZE_UNSIGNED_INT,
             first_disk_with_store,
             |root, _| {
                 let mut c = cipher();
@@ -1749,7 +1848,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.cipher.mode-hash-pair",
+            &rules::SCHEMA_CIPHER_MODE_HASH_PAIR,
             first_disk_with_store,
             |root, _| {
                 let mut c = cipher();
@@ -1759,7 +1858,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.ivgen.unknown-attribute",
+            &rules::SCHEMA_IVGEN_UNKNOWN_ATTRIBUTE,
             first_disk_with_store,
             |root, _| {
                 let mut i = ivgen();
@@ -1769,7 +1868,7 @@ fn schema_rules() -> Vec<Rule> {
             },
         ),
         public(
-            "schema.ivgen.name-required",
+            &rules::SCHEMA_IVGEN_NAME_REQUIRED,
             first_disk_with_store,
             |root, _| {
                 let mut i = ivgen();
@@ -1784,186 +1883,150 @@ fn schema_rules() -> Vec<Rule> {
 
 /// Errors of libvirt's C parser that only an internal parse reaches, beyond
 /// [`base_rules`]: the encryption's secret and cipher, and the profile differences.
-fn internal_parse_rules() -> Vec<Rule> {
-    use ErrorCode::*;
-    use ErrorDomain as D;
+fn internal_parse_rules() -> Vec<Breach> {
     vec![
         internal(
-            "parse.encryption.secret-type-missing",
+            &rules::PARSE_ENCRYPTION_SECRET_TYPE_MISSING,
             first_disk_with_store,
             |root, _| {
                 let mut s = secret();
                 s.remove("type");
                 add_to_store(root, luks(vec![vec![s]]));
-                Expect::Exact(
-                    Stage::Parse,
-                    XmlError,
-                    D::Storage,
-                    "unknown volume encryption secret type".into(),
-                )
+                values(&[])
             },
         ),
         internal(
-            "parse.encryption.secret-type-unknown",
+            &rules::PARSE_ENCRYPTION_SECRET_TYPE_UNKNOWN,
             first_disk_with_store,
             |root, _| {
                 let mut s = secret();
                 s.set("type", "volume");
                 add_to_store(root, luks(vec![vec![s]]));
-                Expect::Exact(
-                    Stage::Parse,
-                    ConfigUnsupported,
-                    D::Storage,
-                    "unknown volume encryption secret type volume".into(),
-                )
+                values(&["volume"])
             },
         ),
         internal(
-            "parse.encryption.secret-uuid-and-usage",
+            &rules::PARSE_SECRET_UUID_AND_USAGE,
             first_disk_with_store,
             |root, _| {
                 let mut s = secret();
                 s.set("uuid", "0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f");
                 add_to_store(root, luks(vec![vec![s]]));
-                parse(XmlError, D::None, "either secret uuid or usage expected")
+                values(&[])
             },
         ),
         internal(
-            "parse.encryption.secret-uuid-invalid",
+            &rules::PARSE_SECRET_UUID_INVALID,
             first_disk_with_store,
             |root, _| {
                 let mut s = secret();
                 s.remove("usage");
                 s.set("uuid", "0a81f5b2-8403-7b23-c8d6");
                 add_to_store(root, luks(vec![vec![s]]));
-                parse(
-                    XmlError,
-                    D::None,
-                    "invalid secret uuid '0a81f5b2-8403-7b23-c8d6'",
-                )
+                values(&["0a81f5b2-8403-7b23-c8d6"])
             },
         ),
         internal(
-            "parse.encryption.cipher-missing-name",
+            &rules::PARSE_CIPHER_NAME_MISSING,
             first_disk_with_store,
             |root, _| {
                 let mut c = cipher();
                 c.remove("name");
                 add_to_store(root, luks(vec![vec![secret()], vec![c, ivgen()]]));
-                Expect::Exact(
-                    Stage::Parse,
-                    XmlError,
-                    D::Storage,
-                    "cipher info missing 'name' attribute".into(),
-                )
+                values(&[])
             },
         ),
         internal(
-            "parse.encryption.cipher-size-missing",
+            &rules::PARSE_CIPHER_SIZE_MISSING,
             first_disk_with_store,
             |root, _| {
                 let mut c = cipher();
                 c.remove("size");
                 add_to_store(root, luks(vec![vec![secret()], vec![c, ivgen()]]));
-                parse(
-                    XmlError,
-                    D::Xml,
-                    "Missing required attribute 'size' in element 'cipher'",
-                )
+                values(&[])
             },
         ),
         internal(
-            "parse.encryption.cipher-size-invalid",
+            &rules::PARSE_CIPHER_SIZE_VALUE,
             first_disk_with_store,
             |root, _| {
                 let mut c = cipher();
                 c.set("size", "-1");
                 add_to_store(root, luks(vec![vec![secret()], vec![c, ivgen()]]));
-                parse(
-                    XmlError,
-                    D::Xml,
-                    "Invalid value for attribute 'size' in element 'cipher': '-1'. Expected non-negative integer value",
-                )
+                values(&["-1"])
             },
         ),
         internal(
-            "parse.encryption.ivgen-missing-name",
+            &rules::PARSE_IVGEN_NAME_MISSING,
             first_disk_with_store,
             |root, _| {
                 let mut i = ivgen();
                 i.remove("name");
                 i.set("hash", "sha256");
                 add_to_store(root, luks(vec![vec![secret()], vec![cipher(), i]]));
-                Expect::Exact(
-                    Stage::Parse,
-                    XmlError,
-                    D::Storage,
-                    "missing ivgen info name string".into(),
-                )
+                values(&[])
             },
         ),
         // 9.0 has no `luks-any` encryption format (11.3 accepts it).
         internal(
-            "parse.encryption.format-luks-any",
+            &rules::PARSE_ENCRYPTION_FORMAT_UNKNOWN,
             first_disk_with_store,
             |root, _| {
                 let mut e = luks(vec![vec![secret()]]);
                 e.set("format", "luks-any");
                 add_to_store(root, e);
-                Expect::Exact(
-                    Stage::Parse,
-                    ConfigUnsupported,
-                    D::Storage,
-                    "unknown volume encryption format type luks-any".into(),
-                )
+                values(&["luks-any"])
             },
         )
-        .only_in(Profile::V9_0),
+        .variant("luks-any")
+        .only_where(|p| !p.has_luks_any_encryption()),
         // 9.0 does not know the storage type `vhostvdpa`; 11.3 knows it and refuses it as
         // a backup type.
         internal(
-            "parse.disk.type-vhostvdpa",
+            &rules::PARSE_DISK_TYPE_UNKNOWN,
             first_disk_with_store,
             |root, profile| {
                 with_disk(root, |d| d.set("type", "vhostvdpa"));
                 if profile.has_vhostvdpa_storage_type() {
-                    xml_error("unsupported disk backup type 'vhostvdpa'")
+                    by(&rules::PARSE_DISK_TYPE_UNSUPPORTED, &["vhostvdpa"])
                 } else {
-                    xml_error("unknown storage source type 'vhostvdpa'")
+                    values(&["vhostvdpa"])
                 }
             },
-        ),
+        )
+        .variant("vhostvdpa"),
         internal(
-            "parse.disk.format-unknown",
+            &rules::PARSE_DISK_FORMAT_UNKNOWN,
             first_disk_with_store,
             |root, _| {
                 add_to_disk(root, element("driver", &[("type", "qcow3")]));
-                xml_error("unknown storage source format 'qcow3'")
+                values(&["qcow3"])
             },
         ),
         internal(
-            "parse.seclabel.labelskip-value",
+            &rules::PARSE_SECLABEL_LABELSKIP_VALUE,
             first_disk_with_store,
             |root, _| {
                 add_to_store(root, element("seclabel", &[("labelskip", "maybe")]));
-                invalid_value("labelskip", "seclabel", "maybe")
+                values(&["maybe"])
             },
         ),
         // 9.0 has no `fd` transport: it is an unknown transport there.
-        internal("parse.server.transport-fd", to_pull, |root, _| {
-            with_server(root, |s| {
-                s.remove("name");
-                s.remove("port");
-                s.set("transport", "fd");
-                s.set("fdgroup", "nbd");
-            });
-            parse(
-                ConfigUnsupported,
-                D::Domain,
-                "unknown protocol transport type 'fd'",
-            )
-        })
-        .only_in(Profile::V9_0),
+        internal(
+            &rules::PARSE_SERVER_TRANSPORT_UNKNOWN,
+            to_pull,
+            |root, _| {
+                with_server(root, |s| {
+                    s.remove("name");
+                    s.remove("port");
+                    s.set("transport", "fd");
+                    s.set("fdgroup", "nbd");
+                });
+                values(&["fd"])
+            },
+        )
+        .variant("fd")
+        .only_where(|p| !p.has_fd_transport()),
     ]
 }
 
@@ -1971,42 +2034,44 @@ fn root_content<'r, 'a>(root: &'r mut Node<'a>) -> &'r mut Content<'a> {
     &mut root.content
 }
 
-fn in_scope(rule: &Rule, profile: Profile, mode: Mode) -> bool {
+fn in_scope(breach: &Breach, profile: Profile, mode: Mode) -> bool {
     let options = mode.options(profile);
-    let scope = match rule.scope {
+    let scope = match breach.scope {
         Scope::Any => true,
         Scope::Public => !options.internal,
         Scope::Internal => options.internal,
         Scope::Aligned => options.align,
     };
-    scope && rule.only.is_none_or(|p| p == profile)
+    scope && breach.rule.holds_in(profile) && breach.only.is_none_or(|applies| applies(profile))
 }
 
-/// Every rule id [`invalid`] can produce for `profile` and `mode`.
+/// The name of every breach [`invalid`] can produce for `profile` and `mode`: the rule's
+/// id, or `id/variant` where one rule is broken in several ways.
 pub fn rule_ids(profile: Profile, mode: Mode) -> Vec<&'static str> {
-    rules()
+    breaches()
         .iter()
-        .filter(|r| in_scope(r, profile, mode))
-        .map(|r| r.id)
+        .filter(|b| in_scope(b, profile, mode))
+        .map(Breach::name)
         .collect()
 }
 
-/// Every rule id [`invalid`] can produce under some profile and mode.
+/// The name of every breach [`invalid`] can produce under some profile and mode.
 pub fn all_rule_ids() -> Vec<&'static str> {
-    rules().iter().map(|r| r.id).collect()
+    breaches().iter().map(Breach::name).collect()
 }
 
-/// Builds the invalid case for rule `id` from a valid definition and a spelling seed.
+/// Builds the invalid case for the breach named `name` (see [`rule_ids`]) from a valid
+/// definition and a spelling seed.
 pub fn break_rule(
-    id: &str,
+    name: &str,
     definition: &DomainBackup,
     seed: u64,
     profile: Profile,
     mode: Mode,
 ) -> Option<InvalidCase> {
-    let rule = rules()
+    let breach = breaches()
         .iter()
-        .find(|r| r.id == id && in_scope(r, profile, mode))?;
+        .find(|b| b.name == name && in_scope(b, profile, mode))?;
     let options = mode.options(profile);
     let target = Target {
         profile,
@@ -2016,7 +2081,7 @@ pub fn break_rule(
     if options.align {
         model::make_alignable(&mut def);
     }
-    (rule.prepare)(&mut def, profile);
+    (breach.prepare)(&mut def, profile);
     if !options.internal {
         for disk in &mut def.disks {
             disk.state = DiskState::None;
@@ -2024,7 +2089,7 @@ pub fn break_rule(
     }
     let mut expect = None;
     let text = render::render_edited(&def, target, seed, |root| {
-        expect = Some((rule.edit)(root, profile))
+        expect = Some((breach.edit)(root, profile))
     });
     let mut document = text.into_bytes();
     let mut expect = expect?;
@@ -2032,41 +2097,43 @@ pub fn break_rule(
         change(&mut document);
         expect = *inner;
     }
-    let (expected, message_is_libvirts) = match expect {
-        Expect::Exact(stage, code, domain, message) => {
-            (Rejection::new(stage, code, domain, message), true)
-        }
-        Expect::Class(stage, code, domain) => (Rejection::new(stage, code, domain, ""), false),
+    let (rule, values) = match expect {
+        Expect::Values(values) => (breach.rule, Some(values)),
+        Expect::By(rule, values) => (rule, Some(values)),
+        Expect::Class => (breach.rule, None),
         Expect::Bytes(change) => {
             change(&mut document);
-            if rule.id.starts_with("root.") {
-                (
-                    Rejection::new(
-                        Stage::Root,
-                        ErrorCode::XmlError,
-                        ErrorDomain::Xml,
-                        "expecting root element of 'domainbackup', not 'domainsnapshot'",
-                    ),
-                    true,
-                )
+            if breach.rule == &rules::ROOT_WRONG_NAME {
+                (breach.rule, Some(vec!["domainsnapshot".to_string()]))
             } else {
-                (
-                    Rejection::new(
-                        Stage::WellFormed,
-                        ErrorCode::XmlDetail,
-                        ErrorDomain::Domain,
-                        "",
-                    ),
-                    false,
-                )
+                (breach.rule, None)
             }
         }
         Expect::Rewritten(..) => unreachable!("unwrapped above"),
     };
+    let message_is_libvirts = values.is_some();
+    let expected = match values {
+        Some(values) => {
+            let values: Vec<&dyn std::fmt::Display> =
+                values.iter().map(|v| v as &dyn std::fmt::Display).collect();
+            rule.reject_in(profile, &values)
+        }
+        None => {
+            let wording = rule.wording_in(profile);
+            Rejection::from_parts(
+                rule.stage,
+                wording.code.number(),
+                wording.domain.number(),
+                "",
+            )
+            .by(rule)
+        }
+    };
     Some(InvalidCase {
         profile,
         mode,
-        rule: rule.id,
+        rule,
+        breach: breach.name,
         document,
         expected,
         message_is_libvirts,
@@ -2098,20 +2165,21 @@ mod tests {
     use proptest::test_runner::TestRunner;
 
     use super::*;
+    use crate::Stage;
     use crate::xml::{read, schema};
 
     #[test]
     fn every_schema_rule_has_a_generated_case() {
-        let ids = all_rule_ids();
-        for rule in schema::RULES {
-            assert!(ids.contains(rule), "no invalid case breaks {rule}");
-        }
-        for id in ids.iter().filter(|id| id.starts_with("schema.")) {
-            assert!(schema::RULES.contains(id), "{id} is not a schema rule id");
+        let broken: std::collections::BTreeSet<&str> =
+            breaches().iter().map(|b| b.rule.id).collect();
+        for rule in rules::ALL.iter().filter(|r| r.stage == Stage::Schema) {
+            assert!(broken.contains(rule.id), "no invalid case breaks {rule}");
         }
         let mut unique = std::collections::BTreeSet::new();
-        for id in &ids {
-            assert!(unique.insert(*id), "{id} is listed twice");
+        for name in all_rule_ids() {
+            assert!(unique.insert(name), "{name} is listed twice");
+            let id = name.split('/').next().unwrap_or(name);
+            assert!(rules::by_id(id).is_some(), "{name} names no catalogue rule");
         }
     }
 
@@ -2149,10 +2217,15 @@ mod tests {
                         if case.message_is_libvirts {
                             assert_eq!(actual.message, e.message, "{profile} {mode} {id}\n{text}");
                         }
+                        assert_eq!(
+                            actual.rule,
+                            Some(case.rule),
+                            "{profile} {mode} {id}\n{text}"
+                        );
                         if actual.stage == Stage::Schema {
                             let document = read::read(&case.document).expect("well-formed");
                             let v = schema::validate(&document, profile).expect_err("invalid");
-                            assert_eq!(v.rule, id, "{profile} {mode}: {}\n{text}", v.detail);
+                            assert_eq!(v.rule, case.rule, "{profile} {mode}: {}\n{text}", v.detail);
                         }
                     }
                 }

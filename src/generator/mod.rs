@@ -30,7 +30,7 @@ use proptest::prelude::*;
 
 use crate::align::{self, Domain};
 use crate::model::DomainBackup;
-use crate::{Mode, Profile, Rejection};
+use crate::{Mode, Profile, Rejection, rules};
 
 pub use invalid::{InvalidCase, invalid};
 pub use model::Target;
@@ -173,9 +173,8 @@ pub fn valid_with_domain(profile: Profile) -> BoxedStrategy<(ValidCase, Domain)>
 /// every listed disk, as file disks, so it never reaches these).
 #[derive(Debug, Clone)]
 pub struct DomainAlignmentCase {
-    /// The rule: `align.domain-without-disks` (A1), `align.no-disk-named` (A2),
-    /// `align.disk-without-media` (A5) or `align.refusing-to-generate-file-name` (A6).
-    pub rule: &'static str,
+    /// The rule: one of [`DOMAIN_ALIGNMENT_RULES`].
+    pub rule: &'static crate::rules::Rule,
     /// The document, valid for the schema and the parser.
     pub document: String,
     /// The domain it is aligned against.
@@ -185,18 +184,17 @@ pub struct DomainAlignmentCase {
 }
 
 /// The alignment rules [`invalid_with_domain`] breaks.
-pub const DOMAIN_ALIGNMENT_RULES: [&str; 4] = [
-    "align.domain-without-disks",
-    "align.no-disk-named",
-    "align.disk-without-media",
-    "align.refusing-to-generate-file-name",
+pub static DOMAIN_ALIGNMENT_RULES: [&crate::rules::Rule; 4] = [
+    &rules::ALIGN_DOMAIN_WITHOUT_DISKS,
+    &rules::ALIGN_NO_DISK_NAMED,
+    &rules::ALIGN_DISK_WITHOUT_MEDIA,
+    &rules::ALIGN_NO_FILE_NAME,
 ];
 
 /// Documents that align against a generated domain with one of A1, A2, A5 or A6, each with
 /// the domain that triggers it and libvirt's rejection.
 pub fn invalid_with_domain(profile: Profile) -> BoxedStrategy<DomainAlignmentCase> {
     use crate::align::{DomainDisk, SourceType};
-    use crate::error::{ErrorCode, ErrorDomain, Stage};
     let t = Target {
         profile,
         internal: false,
@@ -206,20 +204,12 @@ pub fn invalid_with_domain(profile: Profile) -> BoxedStrategy<DomainAlignmentCas
             "the rule applies",
             move |((mut def, mut domain), seed, which)| {
                 let rule = DOMAIN_ALIGNMENT_RULES[which];
-                let reject = |message: String| {
-                    Rejection::new(
-                        Stage::Align,
-                        ErrorCode::ConfigUnsupported,
-                        ErrorDomain::Domain,
-                        message,
-                    )
-                };
-                let expected = match rule {
-                    "align.domain-without-disks" => {
+                let expected = match which {
+                    0 => {
                         domain.disks.clear();
-                        reject("domain must have at least one disk to perform backup".into())
+                        rule.reject(&[])
                     }
-                    "align.no-disk-named" => {
+                    1 => {
                         // A listed name the domain does not have, in front of the others.
                         let name = "vdnotthere".to_string();
                         domain.disks.retain(|d| d.target != name);
@@ -230,15 +220,15 @@ pub fn invalid_with_domain(profile: Profile) -> BoxedStrategy<DomainAlignmentCas
                                 ..Default::default()
                             },
                         );
-                        reject(format!("no disk named '{name}'"))
+                        rule.reject(&[&name])
                     }
-                    "align.disk-without-media" => {
+                    2 => {
                         // The first listed backed-up disk's domain disk has no source.
                         let disk = def.disks.iter().find(|d| d.backup)?;
                         let source = domain.disks.iter_mut().find(|d| d.target == disk.name)?;
                         source.source_type = SourceType::File;
                         source.path = None;
-                        reject(format!("disk '{}' has no media", disk.name))
+                        rule.reject(&[&disk.name])
                     }
                     _ => {
                         // With no <disks>, an unlisted writable disk with media on a block
@@ -254,7 +244,7 @@ pub fn invalid_with_domain(profile: Profile) -> BoxedStrategy<DomainAlignmentCas
                                 readonly: false,
                             },
                         ];
-                        reject("refusing to generate file name for disk 'vdb'".into())
+                        rule.reject(&[&"vdb"])
                     }
                 };
                 let document = render::render(&def, t, seed);

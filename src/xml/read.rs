@@ -17,7 +17,8 @@ use std::collections::HashSet;
 use quick_xml::events::Event;
 
 use super::tree::{Attribute, Document, Element, EntityReference, Name, Node, Text};
-use crate::error::{ErrorCode, ErrorDomain, Position, Rejection, Stage};
+use crate::error::{Position, Rejection};
+use crate::rules::{self, Rule};
 
 /// The largest document read, in bytes (after truncation at the first NUL). libvirt has no
 /// such limit of its own; this one keeps memory bounded and is far above any real document.
@@ -58,6 +59,7 @@ pub(crate) fn read_tags(input: &[u8], fast_path: bool) -> Result<Document, Rejec
     };
     if input.len() > MAX_DOCUMENT_BYTES {
         return Err(not_well_formed(
+            &rules::WF_LIMIT,
             format!(
                 "document of {} bytes is larger than the {} byte limit",
                 input.len(),
@@ -72,17 +74,13 @@ pub(crate) fn read_tags(input: &[u8], fast_path: bool) -> Result<Document, Rejec
     reader.run()
 }
 
-fn not_well_formed(detail: impl std::fmt::Display, position: Position) -> Rejection {
-    Rejection::new(
-        Stage::WellFormed,
-        ErrorCode::XmlDetail,
-        ErrorDomain::Domain,
-        format_args!(
-            "at line {}, column {}: {}",
-            position.line, position.column, detail
-        ),
-    )
-    .at(position)
+fn not_well_formed(
+    rule: &'static Rule,
+    detail: impl std::fmt::Display,
+    position: Position,
+) -> Rejection {
+    rule.reject(&[&position.line, &position.column, &detail])
+        .at(position)
 }
 
 /// Turns the bytes into text. libvirt has libxml2 read every document as UTF-8, whatever
@@ -92,6 +90,7 @@ fn decode(input: &[u8]) -> Result<&str, Rejection> {
     match std::str::from_utf8(input) {
         Ok(s) => Ok(s),
         Err(e) => Err(not_well_formed(
+            &rules::WF_INVALID_UTF8,
             format!(
                 "input is not proper UTF-8 (byte 0x{:02X})",
                 input[e.valid_up_to()]
@@ -272,14 +271,41 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn fail(&mut self, offset: usize, detail: impl std::fmt::Display) -> Rejection {
+    fn fail(
+        &mut self,
+        offset: usize,
+        rule: &'static Rule,
+        detail: impl std::fmt::Display,
+    ) -> Rejection {
         let p = self.pos(offset);
-        not_well_formed(detail, p)
+        not_well_formed(rule, detail, p)
+    }
+
+    /// Text, a CDATA section or a reference where no element is open: after the root,
+    /// extra content; before it, no root where one was expected.
+    fn outside_root(&mut self, start: usize) -> Rejection {
+        if self.root.is_some() {
+            self.fail(
+                start,
+                &rules::WF_EXTRA_CONTENT,
+                "extra content at the end of the document",
+            )
+        } else {
+            self.fail(
+                start,
+                &rules::WF_NO_ROOT_ELEMENT,
+                "start tag expected, '<' not found",
+            )
+        }
     }
 
     fn run(mut self) -> Result<Document, Rejection> {
         if self.text.trim_matches(is_blank).is_empty() {
-            return Err(self.fail(self.text.len(), "document is empty"));
+            return Err(self.fail(
+                self.text.len(),
+                &rules::WF_EMPTY_DOCUMENT,
+                "document is empty",
+            ));
         }
         if self.text.starts_with('\u{FEFF}') {
             // A second byte order mark: libxml2 skipped one and reads this one as text
@@ -302,6 +328,7 @@ impl<'t> Reader<'t> {
             let name = open.qname;
             return Err(self.fail(
                 self.text.len(),
+                &rules::WF_UNCLOSED_ELEMENT,
                 format!("premature end of data: element '{name}' is not closed"),
             ));
         }
@@ -310,7 +337,11 @@ impl<'t> Reader<'t> {
                 root,
                 has_doctype: self.has_doctype,
             }),
-            None => Err(self.fail(self.text.len(), "start tag expected, '<' not found")),
+            None => Err(self.fail(
+                self.text.len(),
+                &rules::WF_NO_ROOT_ELEMENT,
+                "start tag expected, '<' not found",
+            )),
         }
     }
 
@@ -326,7 +357,7 @@ impl<'t> Reader<'t> {
             Ok(e) => e,
             Err(e) => {
                 let at = base + reader.error_position() as usize;
-                return Err(self.fail(at, describe_quick_xml_error(&e)));
+                return Err(self.fail(at, quick_xml_rule(&e), describe_quick_xml_error(&e)));
             }
         };
         let end = base + reader.buffer_position() as usize;
@@ -405,6 +436,7 @@ impl<'t> Reader<'t> {
         if start != 0 || self.seen_decl_slot {
             return Err(self.fail(
                 start,
+                &rules::WF_XML_DECLARATION,
                 "XML declaration allowed only at the start of the document",
             ));
         }
@@ -424,7 +456,11 @@ impl<'t> Reader<'t> {
                 break;
             }
             if !had_space {
-                return Err(self.fail(start, "blank needed in the XML declaration"));
+                return Err(self.fail(
+                    start,
+                    &rules::WF_XML_DECLARATION,
+                    "blank needed in the XML declaration",
+                ));
             }
             let name_len = trimmed
                 .find(|c: char| c == '=' || is_blank(c))
@@ -433,6 +469,7 @@ impl<'t> Reader<'t> {
             let Some(index) = expected.iter().position(|n| *n == name) else {
                 return Err(self.fail(
                     start,
+                    &rules::WF_XML_DECLARATION,
                     if first {
                         "malformed declaration expecting version".to_string()
                     } else {
@@ -441,22 +478,35 @@ impl<'t> Reader<'t> {
                 ));
             };
             if first && index != 0 {
-                return Err(self.fail(start, "malformed declaration expecting version"));
+                return Err(self.fail(
+                    start,
+                    &rules::WF_XML_DECLARATION,
+                    "malformed declaration expecting version",
+                ));
             }
             let after = trimmed[name_len..].trim_start_matches(is_blank);
             let Some(after) = after.strip_prefix('=') else {
                 return Err(self.fail(
                     start,
+                    &rules::WF_XML_DECLARATION,
                     format!("'=' expected after '{name}' in the XML declaration"),
                 ));
             };
             let after = after.trim_start_matches(is_blank);
             let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'');
             let Some(quote) = quote else {
-                return Err(self.fail(start, format!("quoted value expected for '{name}'")));
+                return Err(self.fail(
+                    start,
+                    &rules::WF_XML_DECLARATION,
+                    format!("quoted value expected for '{name}'"),
+                ));
             };
             let Some(close) = after[1..].find(quote) else {
-                return Err(self.fail(start, format!("unterminated value of '{name}'")));
+                return Err(self.fail(
+                    start,
+                    &rules::WF_XML_DECLARATION,
+                    format!("unterminated value of '{name}'"),
+                ));
             };
             let value = &after[1..1 + close];
             let valid = match name {
@@ -477,11 +527,16 @@ impl<'t> Reader<'t> {
             if !valid {
                 return Err(self.fail(
                     start,
+                    &rules::WF_XML_DECLARATION,
                     format!("invalid value '{value}' for '{name}' in the XML declaration"),
                 ));
             }
             if name == "encoding" && !super::encodings::is_supported(value) {
-                return Err(self.fail(start, format!("Unsupported encoding {value}")));
+                return Err(self.fail(
+                    start,
+                    &rules::WF_UNSUPPORTED_ENCODING,
+                    format!("Unsupported encoding {value}"),
+                ));
             }
             if name == "standalone" {
                 self.standalone = value == "yes";
@@ -491,7 +546,11 @@ impl<'t> Reader<'t> {
             first = false;
         }
         if first {
-            return Err(self.fail(start, "malformed declaration expecting version"));
+            return Err(self.fail(
+                start,
+                &rules::WF_XML_DECLARATION,
+                "malformed declaration expecting version",
+            ));
         }
         Ok(())
     }
@@ -503,17 +562,23 @@ impl<'t> Reader<'t> {
         if target.eq_ignore_ascii_case("xml") {
             return Err(self.fail(
                 start,
+                &rules::WF_XML_DECLARATION,
                 "XML declaration allowed only at the start of the document",
             ));
         }
         if !is_name(target) {
             return Err(self.fail(
                 start,
+                &rules::WF_PROCESSING_INSTRUCTION,
                 format!("invalid processing instruction target '{target}'"),
             ));
         }
         if body[target_len..].trim_start_matches(is_blank).len() > MAX_TEXT_LENGTH {
-            return Err(self.fail(start, format!("PI {target} too big found")));
+            return Err(self.fail(
+                start,
+                &rules::WF_LIMIT,
+                format!("PI {target} too big found"),
+            ));
         }
         if target_len < body.len() || !body[target_len..].is_empty() {
             self.check_chars(start + 2 + target_len, &body[target_len..])?;
@@ -526,13 +591,21 @@ impl<'t> Reader<'t> {
     fn comment(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
         let body = &self.text[start + 4..end - 3];
         if body.len() > MAX_TEXT_LENGTH {
-            return Err(self.fail(start, "Comment too big found"));
+            return Err(self.fail(start, &rules::WF_LIMIT, "Comment too big found"));
         }
         if let Some(i) = body.find("--") {
-            return Err(self.fail(start + 4 + i, "double hyphen within comment"));
+            return Err(self.fail(
+                start + 4 + i,
+                &rules::WF_COMMENT,
+                "double hyphen within comment",
+            ));
         }
         if body.ends_with('-') {
-            return Err(self.fail(end - 4, "comment not terminated ('-' before '-->')"));
+            return Err(self.fail(
+                end - 4,
+                &rules::WF_COMMENT,
+                "comment not terminated ('-' before '-->')",
+            ));
         }
         self.check_chars(start + 4, body)?;
         let p = self.pos(start);
@@ -556,6 +629,7 @@ impl<'t> Reader<'t> {
         if let Some((i, c)) = s.char_indices().find(|(_, c)| !is_xml_char(*c)) {
             return Err(self.fail(
                 offset + i,
+                &rules::WF_INVALID_CHARACTER,
                 format!("char 0x{:X} out of allowed range", c as u32),
             ));
         }
@@ -566,13 +640,14 @@ impl<'t> Reader<'t> {
         if self.has_doctype || self.root.is_some() || !self.stack.is_empty() {
             return Err(self.fail(
                 start,
+                &rules::WF_DOCTYPE,
                 "DOCTYPE is only allowed once, before the root element",
             ));
         }
         self.has_doctype = true;
         self.check_chars(start, &self.text[start..end])?;
         let doctype = super::dtd::parse(&self.text[start..end], self.standalone)
-            .map_err(|(offset, message)| self.fail(start + offset, message))?;
+            .map_err(|(offset, message)| self.fail(start + offset, &rules::WF_DOCTYPE, message))?;
         self.external_subset =
             !self.standalone && (doctype.external_subset || doctype.pe_references);
         self.entities = doctype.entities;
@@ -586,11 +661,16 @@ impl<'t> Reader<'t> {
     /// Whether an element may start at `start`: not after the root, not too deep.
     fn may_open(&mut self, start: usize) -> Result<(), Rejection> {
         if self.stack.is_empty() && self.root.is_some() {
-            return Err(self.fail(start, "extra content at the end of the document"));
+            return Err(self.fail(
+                start,
+                &rules::WF_EXTRA_CONTENT,
+                "extra content at the end of the document",
+            ));
         }
         if self.stack.len() > MAX_DEPTH {
             return Err(self.fail(
                 start,
+                &rules::WF_LIMIT,
                 format!("excessive depth in document: {MAX_DEPTH} use XML_PARSE_HUGE option"),
             ));
         }
@@ -605,10 +685,14 @@ impl<'t> Reader<'t> {
         let name_len = inner.find(is_blank).unwrap_or(inner.len());
         let qname = &inner[..name_len];
         if qname.is_empty() || !is_name(qname) || !qname_is_complete(qname) {
-            return Err(self.fail(start + 1, format!("invalid element name '{qname}'")));
+            return Err(self.fail(
+                start + 1,
+                &rules::WF_INVALID_NAME,
+                format!("invalid element name '{qname}'"),
+            ));
         }
         if qname.len() > MAX_NAME_LENGTH {
-            return Err(self.fail(start + 1, "name too long"));
+            return Err(self.fail(start + 1, &rules::WF_LIMIT, "name too long"));
         }
         let position = self.pos(start);
         // The attributes as written go into a buffer kept from tag to tag.
@@ -662,6 +746,7 @@ impl<'t> Reader<'t> {
                 let seen = seen.get_or_insert_with(HashSet::new);
                 if !seen.insert((local.clone(), uri.clone())) {
                     failure = Some(not_well_formed(
+                        &rules::WF_DUPLICATE_ATTRIBUTE,
                         format!("namespaced attribute '{qn}' redefined"),
                         pos,
                     ));
@@ -812,6 +897,7 @@ impl<'t> Reader<'t> {
             if i == ws_start {
                 return Err(self.fail(
                     offset + i,
+                    &rules::WF_ATTRIBUTE_SYNTAX,
                     "attributes construct error: blank expected between attributes",
                 ));
             }
@@ -823,11 +909,12 @@ impl<'t> Reader<'t> {
             if !is_name(name) || !qname_is_complete(name) {
                 return Err(self.fail(
                     offset + name_start,
+                    &rules::WF_INVALID_NAME,
                     format!("invalid attribute name '{name}'"),
                 ));
             }
             if name.len() > MAX_NAME_LENGTH {
-                return Err(self.fail(offset + name_start, "name too long"));
+                return Err(self.fail(offset + name_start, &rules::WF_LIMIT, "name too long"));
             }
             while i < bytes.len() && is_blank(bytes[i] as char) {
                 i += 1;
@@ -835,6 +922,7 @@ impl<'t> Reader<'t> {
             if i == bytes.len() || bytes[i] != b'=' {
                 return Err(self.fail(
                     offset + i,
+                    &rules::WF_ATTRIBUTE_SYNTAX,
                     format!("specification mandates value for attribute {name}"),
                 ));
             }
@@ -844,12 +932,20 @@ impl<'t> Reader<'t> {
             }
             let quote = bytes.get(i).copied();
             if quote != Some(b'"') && quote != Some(b'\'') {
-                return Err(self.fail(offset + i, "AttValue: \" or ' expected"));
+                return Err(self.fail(
+                    offset + i,
+                    &rules::WF_ATTRIBUTE_SYNTAX,
+                    "AttValue: \" or ' expected",
+                ));
             }
             let quote = quote.unwrap_or(b'"'); // checked just above
             let value_start = i + 1;
             let Some(len) = bytes[value_start..].iter().position(|&b| b == quote) else {
-                return Err(self.fail(offset + value_start, "AttValue: ' expected"));
+                return Err(self.fail(
+                    offset + value_start,
+                    &rules::WF_ATTRIBUTE_SYNTAX,
+                    "AttValue: ' expected",
+                ));
             };
             let raw = &s[value_start..value_start + len];
             i = value_start + len + 1;
@@ -868,6 +964,7 @@ impl<'t> Reader<'t> {
             }
             if repeated {
                 return Err(not_well_formed(
+                    &rules::WF_DUPLICATE_ATTRIBUTE,
                     format!("attribute {name} redefined"),
                     position,
                 ));
@@ -888,15 +985,21 @@ impl<'t> Reader<'t> {
         while let Some((i, c)) = chars.next() {
             match c {
                 '<' => {
-                    return Err(
-                        self.fail(offset + i, "unescaped '<' not allowed in attributes values")
-                    );
+                    return Err(self.fail(
+                        offset + i,
+                        &rules::WF_LT_IN_ATTRIBUTE,
+                        "unescaped '<' not allowed in attributes values",
+                    ));
                 }
                 '&' => {
                     let rest = &raw[i..];
                     let len = rest.find(';').map(|p| p + 1);
                     let Some(len) = len else {
-                        return Err(self.fail(offset + i, "EntityRef: expecting ';'"));
+                        return Err(self.fail(
+                            offset + i,
+                            &rules::WF_ENTITY_REFERENCE_SYNTAX,
+                            "EntityRef: expecting ';'",
+                        ));
                     };
                     let expanded = self.expand_reference(offset + i, &rest[..len])?;
                     // Text from a reference is not normalized again, except that an entity's
@@ -911,9 +1014,11 @@ impl<'t> Reader<'t> {
                             }
                         })),
                         Expanded::External => {
-                            return Err(
-                                self.fail(offset + i, "attribute references an external entity")
-                            );
+                            return Err(self.fail(
+                                offset + i,
+                                &rules::WF_ENTITY_CONTENT,
+                                "attribute references an external entity",
+                            ));
                         }
                     }
                     while chars.peek().is_some_and(|(j, _)| *j < i + len) {
@@ -930,6 +1035,7 @@ impl<'t> Reader<'t> {
                 c if !is_xml_char(c) => {
                     return Err(self.fail(
                         offset + i,
+                        &rules::WF_INVALID_CHARACTER,
                         format!("char 0x{:X} out of allowed range", c as u32),
                     ));
                 }
@@ -937,7 +1043,7 @@ impl<'t> Reader<'t> {
             }
         }
         if out.len() > MAX_ATTRIBUTE_LENGTH {
-            return Err(self.fail(offset, "AttValue length too long"));
+            return Err(self.fail(offset, &rules::WF_LIMIT, "AttValue length too long"));
         }
         Ok(out)
     }
@@ -961,12 +1067,17 @@ impl<'t> Reader<'t> {
                 Some(c) => Ok(Expanded::Char(c)),
                 None => Err(self.fail(
                     offset,
+                    &rules::WF_INVALID_CHARACTER_REFERENCE,
                     format!("xmlParseCharRef: invalid xmlChar value in '{reference}'"),
                 )),
             };
         }
         if !is_name(body) {
-            return Err(self.fail(offset, "EntityRef: expecting name"));
+            return Err(self.fail(
+                offset,
+                &rules::WF_ENTITY_REFERENCE_SYNTAX,
+                "EntityRef: expecting name",
+            ));
         }
         let predefined = match body {
             "lt" => Some('<'),
@@ -991,7 +1102,11 @@ impl<'t> Reader<'t> {
             }
             Some(None) => Ok(Expanded::External),
             None if self.external_subset => Ok(Expanded::Text(String::new())),
-            None => Err(self.fail(offset, format!("Entity '{body}' not defined"))),
+            None => Err(self.fail(
+                offset,
+                &rules::WF_UNDEFINED_ENTITY,
+                format!("Entity '{body}' not defined"),
+            )),
         }
     }
 
@@ -1004,7 +1119,11 @@ impl<'t> Reader<'t> {
         depth: usize,
     ) -> Result<String, Rejection> {
         if depth > 40 {
-            return Err(self.fail(offset, "detected an entity reference loop"));
+            return Err(self.fail(
+                offset,
+                &rules::WF_ENTITY_LOOP,
+                "detected an entity reference loop",
+            ));
         }
         let mut out = String::new();
         let mut rest = value;
@@ -1012,7 +1131,11 @@ impl<'t> Reader<'t> {
             out.push_str(&rest[..i]);
             let tail = &rest[i..];
             let Some(end) = tail.find(';') else {
-                return Err(self.fail(offset, "EntityRef: expecting ';'"));
+                return Err(self.fail(
+                    offset,
+                    &rules::WF_ENTITY_REFERENCE_SYNTAX,
+                    "EntityRef: expecting ';'",
+                ));
             };
             let reference = &tail[..=end];
             let body = &reference[1..reference.len() - 1];
@@ -1035,18 +1158,32 @@ impl<'t> Reader<'t> {
                     }
                     Some(None) => {}
                     None if self.external_subset => {}
-                    None => return Err(self.fail(offset, format!("Entity '{body}' not defined"))),
+                    None => {
+                        return Err(self.fail(
+                            offset,
+                            &rules::WF_UNDEFINED_ENTITY,
+                            format!("Entity '{body}' not defined"),
+                        ));
+                    }
                 }
             }
             rest = &tail[end + 1..];
         }
         out.push_str(rest);
         if out.len() > self.expansion_budget {
-            return Err(self.fail(offset, "maximum entity amplification exceeded"));
+            return Err(self.fail(
+                offset,
+                &rules::WF_LIMIT,
+                "maximum entity amplification exceeded",
+            ));
         }
         self.expansion_budget -= out.len();
         if out.contains('<') {
-            return Err(self.fail(offset, "markup in entity replacement text is not supported"));
+            return Err(self.fail(
+                offset,
+                &rules::WF_ENTITY_CONTENT,
+                "markup in entity replacement text is not supported",
+            ));
         }
         Ok(out)
     }
@@ -1058,6 +1195,11 @@ impl<'t> Reader<'t> {
             return Err(self.fail(
                 start,
                 if self.root.is_some() {
+                    &rules::WF_EXTRA_CONTENT
+                } else {
+                    &rules::WF_TAG_MISMATCH
+                },
+                if self.root.is_some() {
                     "extra content at the end of the document".to_string()
                 } else {
                     format!("unexpected end tag '{name}'")
@@ -1068,6 +1210,7 @@ impl<'t> Reader<'t> {
             let expected = open.qname;
             return Err(self.fail(
                 start,
+                &rules::WF_TAG_MISMATCH,
                 format!("opening and ending tag mismatch: {expected} and {name}"),
             ));
         }
@@ -1092,18 +1235,11 @@ impl<'t> Reader<'t> {
     fn cdata(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
         let body = &self.text[start + "<![CDATA[".len()..end - "]]>".len()];
         if body.len() > MAX_TEXT_LENGTH {
-            return Err(self.fail(start, "CData section too big found"));
+            return Err(self.fail(start, &rules::WF_LIMIT, "CData section too big found"));
         }
         self.check_chars(start + "<![CDATA[".len(), body)?;
         if self.stack.is_empty() {
-            return Err(self.fail(
-                start,
-                if self.root.is_some() {
-                    "extra content at the end of the document"
-                } else {
-                    "start tag expected, '<' not found"
-                },
-            ));
+            return Err(self.outside_root(start));
         }
         let position = self.pos(start);
         let value = normalize_line_ends(body);
@@ -1119,18 +1255,15 @@ impl<'t> Reader<'t> {
 
     fn reference_in_content(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
         if self.stack.is_empty() {
-            return Err(self.fail(
-                start,
-                if self.root.is_some() {
-                    "extra content at the end of the document"
-                } else {
-                    "start tag expected, '<' not found"
-                },
-            ));
+            return Err(self.outside_root(start));
         }
         let reference = &self.text[start..end];
         if !reference.ends_with(';') {
-            return Err(self.fail(start, "EntityRef: expecting ';'"));
+            return Err(self.fail(
+                start,
+                &rules::WF_ENTITY_REFERENCE_SYNTAX,
+                "EntityRef: expecting ';'",
+            ));
         }
         let position = self.pos(start);
         let value = match self.expand_reference(start, reference)? {
@@ -1161,14 +1294,7 @@ impl<'t> Reader<'t> {
             if raw.chars().all(is_blank) {
                 return Ok(());
             }
-            return Err(self.fail(
-                start,
-                if self.root.is_some() {
-                    "extra content at the end of the document"
-                } else {
-                    "start tag expected, '<' not found"
-                },
-            ));
+            return Err(self.outside_root(start));
         }
         // Spaces and line feeds only (indentation, the most common run): one chunk, which
         // libxml2 tests for blanks, and nothing else to check.
@@ -1186,10 +1312,18 @@ impl<'t> Reader<'t> {
             return Ok(());
         }
         if let Some(i) = raw.bytes().position(|b| b == b'&' || b == b'<') {
-            return Err(self.fail(start + i, "EntityRef: expecting ';'"));
+            return Err(self.fail(
+                start + i,
+                &rules::WF_ENTITY_REFERENCE_SYNTAX,
+                "EntityRef: expecting ';'",
+            ));
         }
         if let Some(i) = raw.contains(']').then(|| raw.find("]]>")).flatten() {
-            return Err(self.fail(start + i, "sequence ']]>' not allowed in content"));
+            return Err(self.fail(
+                start + i,
+                &rules::WF_CDATA_END_IN_CONTENT,
+                "sequence ']]>' not allowed in content",
+            ));
         }
         self.check_chars(start, raw)?;
         for chunk in char_data_chunks(raw) {
@@ -1811,6 +1945,34 @@ fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// The rule a quick-xml error breaks: markup that breaks off, an end tag that closes
+/// nothing, or other broken markup.
+fn quick_xml_rule(e: &quick_xml::Error) -> &'static Rule {
+    use quick_xml::errors::{IllFormedError, SyntaxError};
+    match e {
+        quick_xml::Error::Syntax(SyntaxError::InvalidBangMarkup) => &rules::WF_MARKUP,
+        quick_xml::Error::Syntax(_) => &rules::WF_TRUNCATED,
+        quick_xml::Error::IllFormed(
+            IllFormedError::UnmatchedEndTag(_) | IllFormedError::MismatchedEndTag { .. },
+        ) => &rules::WF_TAG_MISMATCH,
+        quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(_)) => {
+            &rules::WF_UNCLOSED_ELEMENT
+        }
+        quick_xml::Error::IllFormed(IllFormedError::DoubleHyphenInComment) => &rules::WF_COMMENT,
+        quick_xml::Error::IllFormed(
+            IllFormedError::MissingDeclVersion(_) | IllFormedError::UnknownVersion,
+        ) => &rules::WF_XML_DECLARATION,
+        quick_xml::Error::IllFormed(IllFormedError::MissingDoctypeName) => &rules::WF_DOCTYPE,
+        quick_xml::Error::IllFormed(IllFormedError::UnclosedReference) => {
+            &rules::WF_ENTITY_REFERENCE_SYNTAX
+        }
+        quick_xml::Error::Encoding(_) => &rules::WF_INVALID_UTF8,
+        quick_xml::Error::Escape(_) => &rules::WF_ENTITY_REFERENCE_SYNTAX,
+        quick_xml::Error::InvalidAttr(_) => &rules::WF_ATTRIBUTE_SYNTAX,
+        _ => &rules::WF_MARKUP,
+    }
 }
 
 fn describe_quick_xml_error(e: &quick_xml::Error) -> String {

@@ -27,122 +27,20 @@ use std::fmt;
 use std::sync::LazyLock;
 
 use super::tree::{Attribute, Document, Element, Node};
-use crate::error::{ErrorCode, ErrorDomain, Position, Rejection, Stage};
+use crate::error::{Position, Rejection, Stage};
 use crate::profile::Profile;
+use crate::rules::{self, Rule};
 
 /// The schema path libvirt names in its message (the installed location).
 const SCHEMA_PATH: &str = "/usr/share/libvirt/schemas/domainbackup.rng";
-
-/// Every rule id [`validate`] can return.
-pub const RULES: &[&str] = &[
-    // Anywhere.
-    "schema.element.namespace",
-    "schema.attribute.namespace",
-    "schema.element-not-allowed",
-    "schema.text-not-allowed",
-    "schema.entity-reference",
-    // <domainbackup>
-    "schema.root.name",
-    "schema.root.unknown-attribute",
-    "schema.mode.value",
-    "schema.incremental.duplicate",
-    "schema.disks.duplicate",
-    "schema.push.server-forbidden",
-    "schema.pull.server-required",
-    "schema.pull.server-duplicate",
-    // <incremental>
-    "schema.incremental.unknown-attribute",
-    // <server>
-    "schema.server.unknown-attribute",
-    "schema.server.tls-value",
-    "schema.server.transport-value",
-    "schema.server.attribute-not-allowed-for-transport",
-    "schema.server.name-required",
-    "schema.server.name-pattern",
-    "schema.server.port-unsigned-int",
-    "schema.server.socket-required",
-    "schema.server.socket-pattern",
-    "schema.server.fdgroup-required",
-    // <disks>
-    "schema.disks.unknown-attribute",
-    "schema.disks.empty",
-    // <disk>
-    "schema.disk.unknown-attribute",
-    "schema.disk.name-required",
-    "schema.disk.name-pattern",
-    "schema.disk.backupmode-value",
-    "schema.disk.backupmode-full-with-incremental",
-    "schema.disk.backup-value",
-    "schema.disk.type-value",
-    "schema.disk.backup-no-with-type",
-    "schema.disk.backup-no-with-children",
-    "schema.disk.target-duplicate",
-    "schema.disk.scratch-duplicate",
-    "schema.disk.driver-duplicate",
-    "schema.push.disk-export-forbidden",
-    "schema.push.disk-type-required",
-    "schema.push.disk-children-need-type",
-    "schema.pull.disk-backup-yes-needs-type",
-    "schema.pull.driver-without-scratch",
-    "schema.pull.block-scratch-required",
-    // <target> (push) and <scratch> (pull)
-    "schema.target.unknown-attribute",
-    "schema.target.path-required",
-    "schema.target.path-pattern",
-    "schema.target.encryption-duplicate",
-    "schema.scratch.unknown-attribute",
-    "schema.scratch.path-required",
-    "schema.scratch.path-pattern",
-    "schema.scratch.encryption-duplicate",
-    // <driver>
-    "schema.driver.unknown-attribute",
-    "schema.driver.type-required",
-    "schema.driver.type-value",
-    "schema.driver.type-qcow2",
-    // <seclabel>, <label>
-    "schema.seclabel.unknown-attribute",
-    "schema.seclabel.relabel-value",
-    "schema.seclabel.labelskip-value",
-    "schema.seclabel.labelskip-with-relabel",
-    "schema.seclabel.labelskip-with-label",
-    "schema.seclabel.relabel-no-with-label",
-    "schema.seclabel.relabel-yes-needs-label",
-    "schema.label.unknown-attribute",
-    // <encryption>
-    "schema.encryption.unknown-attribute",
-    "schema.encryption.format-required",
-    "schema.encryption.format-value",
-    "schema.encryption.engine-value",
-    "schema.encryption.secret-required",
-    "schema.encryption.secret-duplicate",
-    "schema.encryption.cipher-duplicate",
-    "schema.encryption.ivgen-duplicate",
-    "schema.encryption.cipher-without-ivgen",
-    "schema.encryption.ivgen-without-cipher",
-    "schema.encryption.ivgen-before-cipher",
-    // <secret>, <cipher>, <ivgen>
-    "schema.secret.unknown-attribute",
-    "schema.secret.type-required",
-    "schema.secret.type-value",
-    "schema.secret.uuid-or-usage-required",
-    "schema.secret.uuid-and-usage",
-    "schema.secret.uuid-pattern",
-    "schema.cipher.unknown-attribute",
-    "schema.cipher.name-required",
-    "schema.cipher.size-required",
-    "schema.cipher.size-unsigned-int",
-    "schema.cipher.mode-hash-pair",
-    "schema.ivgen.unknown-attribute",
-    "schema.ivgen.name-required",
-];
 
 /// One violated rule of the schema: which rule, where, and a sentence saying what was found
 /// and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct SchemaViolation {
-    /// The stable id of the rule (one of [`RULES`]), e.g. `schema.disk.name-pattern`.
-    pub rule: &'static str,
+    /// The catalogue's rule, e.g. `schema.disk.name-pattern`.
+    pub rule: &'static Rule,
     /// The offending node (element, attribute or text).
     pub position: Position,
     /// What was found and what the schema expects there.
@@ -162,16 +60,11 @@ impl std::error::Error for SchemaViolation {}
 /// libvirt's message prefix and this module's own detail, at the offending node.
 pub fn check(document: &Document, profile: Profile) -> Result<(), Rejection> {
     validate(document, profile).map_err(|v| {
-        Rejection::new(
-            Stage::Schema,
-            ErrorCode::XmlInvalidSchema,
-            ErrorDomain::Xml,
-            format_args!(
-                "Unable to validate doc against {SCHEMA_PATH}\nline {}, column {}: {} [{}]",
-                v.position.line, v.position.column, v.detail, v.rule
-            ),
-        )
-        .at(v.position)
+        let detail = format!(
+            "line {}, column {}: {} [{}]",
+            v.position.line, v.position.column, v.detail, v.rule
+        );
+        v.rule.reject(&[&SCHEMA_PATH, &detail]).at(v.position)
     })
 }
 
@@ -186,11 +79,11 @@ type Checked = Result<(), SchemaViolation>;
 #[cold]
 #[inline(never)]
 fn violation(
-    rule: &'static str,
+    rule: &'static Rule,
     position: Position,
     detail: fmt::Arguments<'_>,
 ) -> SchemaViolation {
-    debug_assert!(RULES.contains(&rule), "unlisted rule {rule}");
+    debug_assert!(rule.stage == Stage::Schema, "{rule} is not a schema rule");
     SchemaViolation {
         rule,
         position,
@@ -398,14 +291,14 @@ impl Checker {
         &self,
         e: &'e Element,
         allowed: [&'static str; N],
-        unknown: &'static str,
+        unknown: &'static Rule,
         expected: &str,
     ) -> Result<Attrs<'e, N>, SchemaViolation> {
         let mut found = [None; N];
         for a in &e.attributes {
             if let Some(ns) = &a.namespace {
                 return Err(violation(
-                    "schema.attribute.namespace",
+                    &rules::SCHEMA_ATTRIBUTE_NAMESPACE,
                     a.position,
                     format_args!(
                         "attribute '{}' of element '{}' is in namespace {}; the schema allows no namespaced attributes",
@@ -447,7 +340,7 @@ impl Checker {
                 Node::Element(c) => {
                     if let Some(ns) = &c.namespace {
                         return Err(violation(
-                            "schema.element.namespace",
+                            &rules::SCHEMA_ELEMENT_NAMESPACE,
                             c.position,
                             format_args!(
                                 "element '{}' inside '{}' is in namespace {}; the schema's elements have no namespace",
@@ -462,7 +355,7 @@ impl Checker {
                 Node::Text(t) => {
                     if text == TextRule::Blank && !is_blank_text(&t.value) {
                         return Err(violation(
-                            "schema.text-not-allowed",
+                            &rules::SCHEMA_TEXT_NOT_ALLOWED,
                             t.position,
                             format_args!(
                                 "{} {} inside element '{}' is not allowed; only elements and white space may appear there",
@@ -475,7 +368,7 @@ impl Checker {
                 }
                 Node::EntityReference(r) => {
                     return Err(violation(
-                        "schema.entity-reference",
+                        &rules::SCHEMA_ENTITY_REFERENCE,
                         r.position,
                         format_args!(
                             "the entity reference &{}; inside element '{}' is not text to the validator (entities are not substituted)",
@@ -492,7 +385,7 @@ impl Checker {
     fn root(&self, root: &Element) -> Checked {
         if let Some(ns) = &root.namespace {
             return Err(violation(
-                "schema.element.namespace",
+                &rules::SCHEMA_ELEMENT_NAMESPACE,
                 root.position,
                 format_args!(
                     "root element '{}' is in namespace {}; expected <domainbackup> in no namespace",
@@ -503,7 +396,7 @@ impl Checker {
         }
         if root.name != "domainbackup" {
             return Err(violation(
-                "schema.root.name",
+                &rules::SCHEMA_ROOT_NAME,
                 root.position,
                 format_args!("root element is '{}'; expected 'domainbackup'", root.name),
             ));
@@ -511,7 +404,7 @@ impl Checker {
         let attrs = self.attributes(
             root,
             ["mode"],
-            "schema.root.unknown-attribute",
+            &rules::SCHEMA_ROOT_UNKNOWN_ATTRIBUTE,
             "only 'mode' is allowed",
         )?;
         let mode = match attrs.get(0) {
@@ -520,7 +413,7 @@ impl Checker {
             Some(a) if token_is(&a.value, "pull") => Mode::Pull,
             Some(a) => {
                 return Err(violation(
-                    "schema.mode.value",
+                    &rules::SCHEMA_MODE_VALUE,
                     a.position,
                     format_args!(
                         "attribute 'mode' of <domainbackup> is {}; expected 'push' or 'pull'",
@@ -536,7 +429,7 @@ impl Checker {
             "incremental" => {
                 if std::mem::replace(&mut incremental, true) {
                     return Err(violation(
-                        "schema.incremental.duplicate",
+                        &rules::SCHEMA_INCREMENTAL_DUPLICATE,
                         c.position,
                         format_args!("a second <incremental> element; at most one is allowed"),
                     ));
@@ -546,7 +439,7 @@ impl Checker {
             "disks" => {
                 if std::mem::replace(&mut disks, true) {
                     return Err(violation(
-                        "schema.disks.duplicate",
+                        &rules::SCHEMA_DISKS_DUPLICATE,
                         c.position,
                         format_args!("a second <disks> element; at most one is allowed"),
                     ));
@@ -554,7 +447,7 @@ impl Checker {
                 self.disks(c, mode)
             }
             "server" if mode == Mode::Push => Err(violation(
-                "schema.push.server-forbidden",
+                &rules::SCHEMA_PUSH_SERVER_FORBIDDEN,
                 c.position,
                 format_args!(
                     "<server> is only allowed in a pull mode backup (mode='pull'); this one is push"
@@ -563,7 +456,7 @@ impl Checker {
             "server" => {
                 if std::mem::replace(&mut server, true) {
                     return Err(violation(
-                        "schema.pull.server-duplicate",
+                        &rules::SCHEMA_PULL_SERVER_DUPLICATE,
                         c.position,
                         format_args!(
                             "a second <server> element; a pull mode backup has exactly one"
@@ -580,7 +473,7 @@ impl Checker {
         })?;
         if mode == Mode::Pull && !server {
             return Err(violation(
-                "schema.pull.server-required",
+                &rules::SCHEMA_PULL_SERVER_REQUIRED,
                 root.position,
                 format_args!(
                     "a pull mode backup (mode='pull') needs a <server> element; none was found"
@@ -594,7 +487,7 @@ impl Checker {
         self.attributes(
             e,
             [],
-            "schema.incremental.unknown-attribute",
+            &rules::SCHEMA_INCREMENTAL_UNKNOWN_ATTRIBUTE,
             "<incremental> takes no attributes",
         )?;
         self.children(e, TextRule::Any, |c| {
@@ -621,7 +514,7 @@ impl Checker {
         let attrs = self.attributes(
             e,
             ["tls", "transport", "name", "port", "socket", "fdgroup"],
-            "schema.server.unknown-attribute",
+            &rules::SCHEMA_SERVER_UNKNOWN_ATTRIBUTE,
             expected,
         )?;
         if let Some(a) = attrs
@@ -629,7 +522,7 @@ impl Checker {
             .filter(|a| !token_is(&a.value, "yes") && !token_is(&a.value, "no"))
         {
             return Err(violation(
-                "schema.server.tls-value",
+                &rules::SCHEMA_SERVER_TLS_VALUE,
                 a.position,
                 format_args!(
                     "attribute 'tls' of <server> is {}; expected 'yes' or 'no'",
@@ -644,7 +537,7 @@ impl Checker {
             Some(a) if token_is(&a.value, "fd") && self.profile.has_fd_transport() => Transport::Fd,
             Some(a) => {
                 return Err(violation(
-                    "schema.server.transport-value",
+                    &rules::SCHEMA_SERVER_TRANSPORT_VALUE,
                     a.position,
                     format_args!(
                         "attribute 'transport' of <server> is {}; expected {}",
@@ -671,7 +564,7 @@ impl Checker {
         for i in forbidden {
             if let Some(a) = attrs.get(i) {
                 return Err(violation(
-                    "schema.server.attribute-not-allowed-for-transport",
+                    &rules::SCHEMA_SERVER_ATTRIBUTE_NOT_ALLOWED_FOR_TRANSPORT,
                     a.position,
                     format_args!(
                         "attribute '{}' of <server> is not allowed with transport '{transport_name}' (value {})",
@@ -683,9 +576,15 @@ impl Checker {
         }
         let Some(value) = attrs.get(required) else {
             let (rule, what) = match transport {
-                Transport::Tcp => ("schema.server.name-required", "attribute 'name' (the host)"),
-                Transport::Unix => ("schema.server.socket-required", "attribute 'socket'"),
-                Transport::Fd => ("schema.server.fdgroup-required", "attribute 'fdgroup'"),
+                Transport::Tcp => (
+                    &rules::SCHEMA_SERVER_NAME_REQUIRED,
+                    "attribute 'name' (the host)",
+                ),
+                Transport::Unix => (&rules::SCHEMA_SERVER_SOCKET_REQUIRED, "attribute 'socket'"),
+                Transport::Fd => (
+                    &rules::SCHEMA_SERVER_FDGROUP_REQUIRED,
+                    "attribute 'fdgroup'",
+                ),
             };
             return Err(violation(
                 rule,
@@ -699,7 +598,7 @@ impl Checker {
             Transport::Tcp => {
                 if !is_host_name(&value.value) {
                     return Err(violation(
-                        "schema.server.name-pattern",
+                        &rules::SCHEMA_SERVER_NAME_PATTERN,
                         value.position,
                         format_args!(
                             "attribute 'name' of <server> is {}; expected a DNS name ([a-zA-Z0-9.-]+) or an IPv4/IPv6 address",
@@ -709,7 +608,7 @@ impl Checker {
                 }
                 if let Some(port) = attrs.get(PORT).filter(|p| !is_unsigned_int(&p.value)) {
                     return Err(violation(
-                        "schema.server.port-unsigned-int",
+                        &rules::SCHEMA_SERVER_PORT_UNSIGNED_INT,
                         port.position,
                         format_args!(
                             "attribute 'port' of <server> is {}; expected digits only ([0-9]+) with a value of at most 4294967295",
@@ -721,7 +620,7 @@ impl Checker {
             Transport::Unix => {
                 if !is_abs_file_path(&value.value) {
                     return Err(violation(
-                        "schema.server.socket-pattern",
+                        &rules::SCHEMA_SERVER_SOCKET_PATTERN,
                         value.position,
                         format_args!(
                             "attribute 'socket' of <server> is {}; expected an absolute path ('/' or a drive like 'C:\\' followed by at least one character, no line breaks)",
@@ -741,7 +640,7 @@ impl Checker {
         self.attributes(
             e,
             [],
-            "schema.disks.unknown-attribute",
+            &rules::SCHEMA_DISKS_UNKNOWN_ATTRIBUTE,
             "<disks> takes no attributes",
         )?;
         let mut any = false;
@@ -762,7 +661,7 @@ impl Checker {
         })?;
         if !any {
             return Err(violation(
-                "schema.disks.empty",
+                &rules::SCHEMA_DISKS_EMPTY,
                 e.position,
                 format_args!("<disks> must hold at least one <disk>; it has none"),
             ));
@@ -780,7 +679,7 @@ impl Checker {
     ) -> Checked {
         let Some(name) = name else {
             return Err(violation(
-                "schema.disk.name-required",
+                &rules::SCHEMA_DISK_NAME_REQUIRED,
                 e.position,
                 format_args!(
                     "<disk> needs attribute 'name' (the disk target, e.g. 'vda'); it is missing"
@@ -789,7 +688,7 @@ impl Checker {
         };
         if !is_disk_target_dev(&name.value) {
             return Err(violation(
-                "schema.disk.name-pattern",
+                &rules::SCHEMA_DISK_NAME_PATTERN,
                 name.position,
                 format_args!(
                     "attribute 'name' of <disk> is {}; expected a disk target matching (ioemu:)?(fd|hd|sd|vd|xvd|ubd)[a-zA-Z0-9_]+",
@@ -801,7 +700,7 @@ impl Checker {
             if token_is(&mode.value, "full") {
                 if let Some(inc) = incremental {
                     return Err(violation(
-                        "schema.disk.backupmode-full-with-incremental",
+                        &rules::SCHEMA_DISK_BACKUPMODE_FULL_WITH_INCREMENTAL,
                         inc.position,
                         format_args!(
                             "<disk name={}> has backupmode='full' and incremental={}; 'incremental' is only allowed with backupmode='incremental' or without backupmode",
@@ -812,7 +711,7 @@ impl Checker {
                 }
             } else if !token_is(&mode.value, "incremental") {
                 return Err(violation(
-                    "schema.disk.backupmode-value",
+                    &rules::SCHEMA_DISK_BACKUPMODE_VALUE,
                     mode.position,
                     format_args!(
                         "attribute 'backupmode' of <disk name={}> is {}; expected 'full' or 'incremental'",
@@ -837,7 +736,7 @@ impl Checker {
             Some(a) if token_is(&a.value, "no") => true,
             Some(a) => {
                 return Err(violation(
-                    "schema.disk.backup-value",
+                    &rules::SCHEMA_DISK_BACKUP_VALUE,
                     a.position,
                     format_args!(
                         "attribute 'backup' of <disk> is {}; expected 'yes' or 'no'",
@@ -852,7 +751,7 @@ impl Checker {
             Some(a) if token_is(&a.value, "block") => Some(StoreType::Block),
             Some(a) => {
                 return Err(violation(
-                    "schema.disk.type-value",
+                    &rules::SCHEMA_DISK_TYPE_VALUE,
                     a.position,
                     format_args!(
                         "attribute 'type' of <disk> is {}; expected 'file' or 'block'",
@@ -863,7 +762,7 @@ impl Checker {
         };
         if let Some(a) = kind.filter(|_| backup_no) {
             return Err(violation(
-                "schema.disk.backup-no-with-type",
+                &rules::SCHEMA_DISK_BACKUP_NO_WITH_TYPE,
                 a.position,
                 format_args!(
                     "<disk backup='no'> must not have attribute 'type' (here {})",
@@ -886,13 +785,13 @@ impl Checker {
                 "exportname",
                 "exportbitmap",
             ],
-            "schema.disk.unknown-attribute",
+            &rules::SCHEMA_DISK_UNKNOWN_ATTRIBUTE,
             "a push mode <disk> takes name, backupmode, incremental, backup and type",
         )?;
         for i in [5, 6] {
             if let Some(a) = attrs.get(i) {
                 return Err(violation(
-                    "schema.push.disk-export-forbidden",
+                    &rules::SCHEMA_PUSH_DISK_EXPORT_FORBIDDEN,
                     a.position,
                     format_args!(
                         "attribute '{}' (value {}) is only allowed on a pull mode <disk>; this backup is push",
@@ -910,7 +809,7 @@ impl Checker {
         let Some(store) = store else {
             if !self.profile.schema_allows_plain_push_disk() {
                 return Err(violation(
-                    "schema.push.disk-type-required",
+                    &rules::SCHEMA_PUSH_DISK_TYPE_REQUIRED,
                     e.position,
                     format_args!(
                         "a push mode <disk> without backup='no' needs attribute 'type' ('file' or 'block') in libvirt {}",
@@ -921,7 +820,7 @@ impl Checker {
             return self.children(e, TextRule::Blank, |c| {
                 if c.name == "target" || c.name == "driver" {
                     Err(violation(
-                        "schema.push.disk-children-need-type",
+                        &rules::SCHEMA_PUSH_DISK_CHILDREN_NEED_TYPE,
                         c.position,
                         format_args!("<{}> inside a push mode <disk> needs attribute 'type' ('file' or 'block') on the <disk>", c.name),
                     ))
@@ -936,7 +835,7 @@ impl Checker {
             "target" => {
                 if std::mem::replace(&mut target, true) {
                     return Err(violation(
-                        "schema.disk.target-duplicate",
+                        &rules::SCHEMA_DISK_TARGET_DUPLICATE,
                         c.position,
                         format_args!("a second <target> in a <disk>; at most one is allowed"),
                     ));
@@ -961,7 +860,7 @@ impl Checker {
         let attrs = self.attributes(
             e,
             ["name", "backupmode", "incremental", "backup", "type", "exportname", "exportbitmap"],
-            "schema.disk.unknown-attribute",
+            &rules::SCHEMA_DISK_UNKNOWN_ATTRIBUTE,
             "a pull mode <disk> takes name, backupmode, incremental, exportname, exportbitmap, backup and type",
         )?;
         self.disk_common(e, attrs.get(0), attrs.get(1), attrs.get(2))?;
@@ -971,7 +870,7 @@ impl Checker {
         }
         if let Some(backup) = attrs.get(3).filter(|_| store.is_none()) {
             return Err(violation(
-                "schema.pull.disk-backup-yes-needs-type",
+                &rules::SCHEMA_PULL_DISK_BACKUP_YES_NEEDS_TYPE,
                 backup.position,
                 format_args!(
                     "a pull mode <disk> with backup={} also needs attribute 'type' ('file' or 'block')",
@@ -986,7 +885,7 @@ impl Checker {
             "scratch" => {
                 if std::mem::replace(&mut scratch, true) {
                     return Err(violation(
-                        "schema.disk.scratch-duplicate",
+                        &rules::SCHEMA_DISK_SCRATCH_DUPLICATE,
                         c.position,
                         format_args!("a second <scratch> in a <disk>; at most one is allowed"),
                     ));
@@ -1008,7 +907,7 @@ impl Checker {
         if !scratch {
             if store == StoreType::Block {
                 return Err(violation(
-                    "schema.pull.block-scratch-required",
+                    &rules::SCHEMA_PULL_BLOCK_SCRATCH_REQUIRED,
                     e.position,
                     format_args!(
                         "a pull mode <disk type='block'> needs a <scratch dev='...'> element; none was found"
@@ -1017,7 +916,7 @@ impl Checker {
             }
             if let Some(d) = driver {
                 return Err(violation(
-                    "schema.pull.driver-without-scratch",
+                    &rules::SCHEMA_PULL_DRIVER_WITHOUT_SCRATCH,
                     d.position,
                     format_args!(
                         "<driver> in a pull mode <disk> is only allowed together with <scratch>"
@@ -1032,17 +931,17 @@ impl Checker {
     fn store(&self, e: &Element, store: StoreType, scratch: bool) -> Checked {
         let (unknown, required, pattern, duplicate) = if scratch {
             (
-                "schema.scratch.unknown-attribute",
-                "schema.scratch.path-required",
-                "schema.scratch.path-pattern",
-                "schema.scratch.encryption-duplicate",
+                &rules::SCHEMA_SCRATCH_UNKNOWN_ATTRIBUTE,
+                &rules::SCHEMA_SCRATCH_PATH_REQUIRED,
+                &rules::SCHEMA_SCRATCH_PATH_PATTERN,
+                &rules::SCHEMA_SCRATCH_ENCRYPTION_DUPLICATE,
             )
         } else {
             (
-                "schema.target.unknown-attribute",
-                "schema.target.path-required",
-                "schema.target.path-pattern",
-                "schema.target.encryption-duplicate",
+                &rules::SCHEMA_TARGET_UNKNOWN_ATTRIBUTE,
+                &rules::SCHEMA_TARGET_PATH_REQUIRED,
+                &rules::SCHEMA_TARGET_PATH_PATTERN,
+                &rules::SCHEMA_TARGET_ENCRYPTION_DUPLICATE,
             )
         };
         let path_name = store.path_attribute();
@@ -1102,12 +1001,12 @@ impl Checker {
         let attrs = self.attributes(
             e,
             ["type"],
-            "schema.driver.unknown-attribute",
+            &rules::SCHEMA_DRIVER_UNKNOWN_ATTRIBUTE,
             "<driver> takes only 'type'",
         )?;
         let Some(kind) = attrs.get(0) else {
             return Err(violation(
-                "schema.driver.type-required",
+                &rules::SCHEMA_DRIVER_TYPE_REQUIRED,
                 e.position,
                 format_args!("<driver> needs attribute 'type' (the image format); it is missing"),
             ));
@@ -1116,7 +1015,7 @@ impl Checker {
             Mode::Push => {
                 if !STORAGE_FORMATS.iter().any(|f| token_is(&kind.value, f)) {
                     return Err(violation(
-                        "schema.driver.type-value",
+                        &rules::SCHEMA_DRIVER_TYPE_VALUE,
                         kind.position,
                         format_args!(
                             "attribute 'type' of <driver> is {}; expected a storage format ({})",
@@ -1129,7 +1028,7 @@ impl Checker {
             Mode::Pull => {
                 if !token_is(&kind.value, "qcow2") {
                     return Err(violation(
-                        "schema.driver.type-qcow2",
+                        &rules::SCHEMA_DRIVER_TYPE_QCOW2,
                         kind.position,
                         format_args!(
                             "attribute 'type' of <driver> in a pull mode backup is {}; only 'qcow2' is allowed",
@@ -1148,7 +1047,7 @@ impl Checker {
         let attrs = self.attributes(
             e,
             ["model", "relabel", "labelskip"],
-            "schema.seclabel.unknown-attribute",
+            &rules::SCHEMA_SECLABEL_UNKNOWN_ATTRIBUTE,
             "<seclabel> takes model, relabel and labelskip",
         )?;
         let relabel = attrs.get(1);
@@ -1159,7 +1058,7 @@ impl Checker {
             Some(a) if token_is(&a.value, "no") => true,
             Some(a) => {
                 return Err(violation(
-                    "schema.seclabel.relabel-value",
+                    &rules::SCHEMA_SECLABEL_RELABEL_VALUE,
                     a.position,
                     format_args!(
                         "attribute 'relabel' of <seclabel> is {}; expected 'yes' or 'no'",
@@ -1171,7 +1070,7 @@ impl Checker {
         if let Some(a) = labelskip {
             if !token_is(&a.value, "yes") {
                 return Err(violation(
-                    "schema.seclabel.labelskip-value",
+                    &rules::SCHEMA_SECLABEL_LABELSKIP_VALUE,
                     a.position,
                     format_args!(
                         "attribute 'labelskip' of <seclabel> is {}; only 'yes' is allowed",
@@ -1181,7 +1080,7 @@ impl Checker {
             }
             if let Some(r) = relabel {
                 return Err(violation(
-                    "schema.seclabel.labelskip-with-relabel",
+                    &rules::SCHEMA_SECLABEL_LABELSKIP_WITH_RELABEL,
                     r.position,
                     format_args!(
                         "<seclabel labelskip='yes'> must not also have relabel={}",
@@ -1201,14 +1100,14 @@ impl Checker {
             }
             if labelskip.is_some() {
                 return Err(violation(
-                    "schema.seclabel.labelskip-with-label",
+                    &rules::SCHEMA_SECLABEL_LABELSKIP_WITH_LABEL,
                     c.position,
                     format_args!("<seclabel labelskip='yes'> must not hold a <label>"),
                 ));
             }
             if relabel_no {
                 return Err(violation(
-                    "schema.seclabel.relabel-no-with-label",
+                    &rules::SCHEMA_SECLABEL_RELABEL_NO_WITH_LABEL,
                     c.position,
                     format_args!("<seclabel relabel='no'> must not hold a <label>"),
                 ));
@@ -1217,7 +1116,7 @@ impl Checker {
             self.attributes(
                 c,
                 [],
-                "schema.label.unknown-attribute",
+                &rules::SCHEMA_LABEL_UNKNOWN_ATTRIBUTE,
                 "<label> takes no attributes",
             )?;
             self.children(c, TextRule::Any, |g| {
@@ -1226,7 +1125,7 @@ impl Checker {
         })?;
         if labels == 0 && labelskip.is_none() && !relabel_no {
             return Err(violation(
-                "schema.seclabel.relabel-yes-needs-label",
+                &rules::SCHEMA_SECLABEL_RELABEL_YES_NEEDS_LABEL,
                 e.position,
                 format_args!(
                     "<seclabel{}> needs at least one <label> (or relabel='no', or labelskip='yes' instead)",
@@ -1245,19 +1144,19 @@ impl Checker {
         let attrs = self.attributes(
             e,
             ["format", "engine"],
-            "schema.encryption.unknown-attribute",
+            &rules::SCHEMA_ENCRYPTION_UNKNOWN_ATTRIBUTE,
             "<encryption> takes format and engine",
         )?;
         let Some(format) = attrs.get(0) else {
             return Err(violation(
-                "schema.encryption.format-required",
+                &rules::SCHEMA_ENCRYPTION_FORMAT_REQUIRED,
                 e.position,
                 format_args!("<encryption> needs attribute 'format' ('luks'); it is missing"),
             ));
         };
         if !token_is(&format.value, "luks") {
             return Err(violation(
-                "schema.encryption.format-value",
+                &rules::SCHEMA_ENCRYPTION_FORMAT_VALUE,
                 format.position,
                 format_args!(
                     "attribute 'format' of <encryption> is {}; only 'luks' is allowed",
@@ -1267,7 +1166,7 @@ impl Checker {
         }
         if let Some(engine) = attrs.get(1).filter(|a| !token_is(&a.value, "qemu")) {
             return Err(violation(
-                "schema.encryption.engine-value",
+                &rules::SCHEMA_ENCRYPTION_ENGINE_VALUE,
                 engine.position,
                 format_args!(
                     "attribute 'engine' of <encryption> is {}; only 'qemu' is allowed",
@@ -1283,7 +1182,7 @@ impl Checker {
             "secret" => {
                 if std::mem::replace(&mut secret, true) {
                     return Err(violation(
-                        "schema.encryption.secret-duplicate",
+                        &rules::SCHEMA_ENCRYPTION_SECRET_DUPLICATE,
                         c.position,
                         format_args!("a second <secret> in <encryption>; exactly one is allowed"),
                     ));
@@ -1293,7 +1192,7 @@ impl Checker {
             "cipher" => {
                 if cipher.replace(c).is_some() {
                     return Err(violation(
-                        "schema.encryption.cipher-duplicate",
+                        &rules::SCHEMA_ENCRYPTION_CIPHER_DUPLICATE,
                         c.position,
                         format_args!("a second <cipher> in <encryption>; at most one is allowed"),
                     ));
@@ -1303,7 +1202,7 @@ impl Checker {
             "ivgen" => {
                 if ivgen.replace(c).is_some() {
                     return Err(violation(
-                        "schema.encryption.ivgen-duplicate",
+                        &rules::SCHEMA_ENCRYPTION_IVGEN_DUPLICATE,
                         c.position,
                         format_args!("a second <ivgen> in <encryption>; at most one is allowed"),
                     ));
@@ -1319,7 +1218,7 @@ impl Checker {
         })?;
         if !secret {
             return Err(violation(
-                "schema.encryption.secret-required",
+                &rules::SCHEMA_ENCRYPTION_SECRET_REQUIRED,
                 e.position,
                 format_args!("<encryption> needs a <secret> element; none was found"),
             ));
@@ -1327,21 +1226,21 @@ impl Checker {
         // interleave(secret, optional(group(cipher, ivgen))): both or neither, cipher first.
         match (cipher, ivgen) {
             (Some(c), None) => Err(violation(
-                "schema.encryption.cipher-without-ivgen",
+                &rules::SCHEMA_ENCRYPTION_CIPHER_WITHOUT_IVGEN,
                 c.position,
                 format_args!(
                     "<cipher> in <encryption> must be followed by an <ivgen>; there is none"
                 ),
             )),
             (None, Some(i)) => Err(violation(
-                "schema.encryption.ivgen-without-cipher",
+                &rules::SCHEMA_ENCRYPTION_IVGEN_WITHOUT_CIPHER,
                 i.position,
                 format_args!(
                     "<ivgen> in <encryption> is only allowed after a <cipher>; there is none"
                 ),
             )),
             (Some(_), Some(i)) if ivgen_first => Err(violation(
-                "schema.encryption.ivgen-before-cipher",
+                &rules::SCHEMA_ENCRYPTION_IVGEN_BEFORE_CIPHER,
                 i.position,
                 format_args!(
                     "<ivgen> comes before <cipher> in <encryption>; the schema requires <cipher> first"
@@ -1355,19 +1254,19 @@ impl Checker {
         let attrs = self.attributes(
             e,
             ["type", "uuid", "usage"],
-            "schema.secret.unknown-attribute",
+            &rules::SCHEMA_SECRET_UNKNOWN_ATTRIBUTE,
             "<secret> takes type and either uuid or usage",
         )?;
         let Some(kind) = attrs.get(0) else {
             return Err(violation(
-                "schema.secret.type-required",
+                &rules::SCHEMA_SECRET_TYPE_REQUIRED,
                 e.position,
                 format_args!("<secret> needs attribute type='passphrase'; it is missing"),
             ));
         };
         if !token_is(&kind.value, "passphrase") {
             return Err(violation(
-                "schema.secret.type-value",
+                &rules::SCHEMA_SECRET_TYPE_VALUE,
                 kind.position,
                 format_args!(
                     "attribute 'type' of <secret> is {}; only 'passphrase' is allowed",
@@ -1378,14 +1277,14 @@ impl Checker {
         match (attrs.get(1), attrs.get(2)) {
             (None, None) => {
                 return Err(violation(
-                    "schema.secret.uuid-or-usage-required",
+                    &rules::SCHEMA_SECRET_UUID_OR_USAGE_REQUIRED,
                     e.position,
                     format_args!("<secret> needs attribute 'uuid' or 'usage'; it has neither"),
                 ));
             }
             (Some(_), Some(usage)) => {
                 return Err(violation(
-                    "schema.secret.uuid-and-usage",
+                    &rules::SCHEMA_SECRET_UUID_AND_USAGE,
                     usage.position,
                     format_args!(
                         "<secret> has both 'uuid' and 'usage'; exactly one of them is allowed"
@@ -1394,7 +1293,7 @@ impl Checker {
             }
             (Some(uuid), None) if !is_uuid(&uuid.value) => {
                 return Err(violation(
-                    "schema.secret.uuid-pattern",
+                    &rules::SCHEMA_SECRET_UUID_PATTERN,
                     uuid.position,
                     format_args!(
                         "attribute 'uuid' of <secret> is {}; expected 32 hex digits or the 8-4-4-4-12 dashed form",
@@ -1413,26 +1312,26 @@ impl Checker {
         let attrs = self.attributes(
             e,
             ["name", "size", "mode", "hash"],
-            "schema.cipher.unknown-attribute",
+            &rules::SCHEMA_CIPHER_UNKNOWN_ATTRIBUTE,
             "<cipher> takes name, size, mode and hash",
         )?;
         if attrs.get(0).is_none() {
             return Err(violation(
-                "schema.cipher.name-required",
+                &rules::SCHEMA_CIPHER_NAME_REQUIRED,
                 e.position,
                 format_args!("<cipher> needs attribute 'name'; it is missing"),
             ));
         }
         let Some(size) = attrs.get(1) else {
             return Err(violation(
-                "schema.cipher.size-required",
+                &rules::SCHEMA_CIPHER_SIZE_REQUIRED,
                 e.position,
                 format_args!("<cipher> needs attribute 'size'; it is missing"),
             ));
         };
         if !is_unsigned_int(&size.value) {
             return Err(violation(
-                "schema.cipher.size-unsigned-int",
+                &rules::SCHEMA_CIPHER_SIZE_UNSIGNED_INT,
                 size.position,
                 format_args!(
                     "attribute 'size' of <cipher> is {}; expected digits only ([0-9]+) with a value of at most 4294967295",
@@ -1443,7 +1342,7 @@ impl Checker {
         match (attrs.get(2), attrs.get(3)) {
             (Some(a), None) | (None, Some(a)) => {
                 return Err(violation(
-                    "schema.cipher.mode-hash-pair",
+                    &rules::SCHEMA_CIPHER_MODE_HASH_PAIR,
                     a.position,
                     format_args!(
                         "<cipher> has '{}' without '{}'; mode and hash go together",
@@ -1463,12 +1362,12 @@ impl Checker {
         let attrs = self.attributes(
             e,
             ["name", "hash"],
-            "schema.ivgen.unknown-attribute",
+            &rules::SCHEMA_IVGEN_UNKNOWN_ATTRIBUTE,
             "<ivgen> takes name and hash",
         )?;
         if attrs.get(0).is_none() {
             return Err(violation(
-                "schema.ivgen.name-required",
+                &rules::SCHEMA_IVGEN_NAME_REQUIRED,
                 e.position,
                 format_args!("<ivgen> needs attribute 'name'; it is missing"),
             ));
@@ -1489,7 +1388,7 @@ fn attribute_name(a: &Attribute) -> String {
 #[cold]
 fn element_not_allowed(c: &Element, parent: &Element, expected: &str) -> SchemaViolation {
     violation(
-        "schema.element-not-allowed",
+        &rules::SCHEMA_ELEMENT_NOT_ALLOWED,
         c.position,
         format_args!(
             "element <{}> is not allowed inside <{}>; {expected}",
@@ -1501,7 +1400,7 @@ fn element_not_allowed(c: &Element, parent: &Element, expected: &str) -> SchemaV
 #[cold]
 fn backup_no_children(c: &Element) -> SchemaViolation {
     violation(
-        "schema.disk.backup-no-with-children",
+        &rules::SCHEMA_DISK_BACKUP_NO_WITH_CHILDREN,
         c.position,
         format_args!(
             "<{}> is not allowed inside a <disk backup='no'>, which has no content",
@@ -1513,7 +1412,7 @@ fn backup_no_children(c: &Element) -> SchemaViolation {
 #[cold]
 fn duplicate_driver(c: &Element) -> SchemaViolation {
     violation(
-        "schema.disk.driver-duplicate",
+        &rules::SCHEMA_DISK_DRIVER_DUPLICATE,
         c.position,
         format_args!("a second <driver> in a <disk>; at most one is allowed"),
     )

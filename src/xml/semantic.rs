@@ -16,13 +16,14 @@
 //! upstream test and an in-process libvirt use ignore it, as this module does).
 
 use super::tree::Element;
-use crate::error::{ErrorCode, ErrorDomain, Rejection, Stage};
+use crate::error::Rejection;
 use crate::model::{
     BackupDisk, BackupMode, BackupStore, Cipher, DiskBackupMode, DiskState, DomainBackup,
     Encryption, EncryptionEngine, EncryptionFormat, Ivgen, PullServer, Reservations, Seclabel,
     SecretLookup, StorageAuth, StorageFormat, StorageSlice, StoreType, Transport,
 };
-use crate::profile::{Profile, UnknownTransportError};
+use crate::profile::Profile;
+use crate::rules;
 
 /// The longest seclabel `<label>` libvirt keeps (`VIR_SECURITY_LABEL_BUFLEN - 1`); a longer
 /// one is silently dropped.
@@ -49,13 +50,7 @@ pub fn parse(root: &Element, profile: Profile, internal: bool) -> Result<DomainB
         def.mode = match mode {
             "push" => BackupMode::Push,
             "pull" => BackupMode::Pull,
-            other => {
-                return Err(err(
-                    ErrorCode::ConfigUnsupported,
-                    ErrorDomain::Domain,
-                    format!("unknown backup mode '{other}'"),
-                ));
-            }
+            other => return Err(rules::PARSE_MODE_UNKNOWN.reject(&[&other])),
         };
     }
     let push = def.mode == BackupMode::Push;
@@ -67,31 +62,20 @@ pub fn parse(root: &Element, profile: Profile, internal: bool) -> Result<DomainB
 
     if let Some(server) = root.xpath_child("server") {
         if def.mode != BackupMode::Pull {
-            return Err(err(
-                ErrorCode::ConfigUnsupported,
-                ErrorDomain::Domain,
-                "use of <server> requires pull mode backup",
-            ));
+            return Err(rules::PARSE_SERVER_REQUIRES_PULL.reject(&[]));
         }
         let mut host = parse_host(server, profile)?;
         if host.transport == Transport::Rdma {
-            return Err(err(
-                ErrorCode::ConfigUnsupported,
-                ErrorDomain::Domain,
-                "transport rdma is not supported for <server>",
-            ));
+            return Err(rules::PARSE_SERVER_RDMA.reject(&[]));
         }
         if host.transport == Transport::Unix {
             let socket = host.socket.as_deref().unwrap_or("");
             if !socket.starts_with('/') {
-                return Err(err(
-                    ErrorCode::XmlError,
-                    ErrorDomain::Domain,
-                    format!("backup socket path '{socket}' must be absolute"),
-                ));
+                return Err(rules::PARSE_SERVER_SOCKET_NOT_ABSOLUTE.reject(&[&socket]));
             }
         }
-        host.tls = prop_tristate(server, "tls")?;
+        host.tls = prop_tristate(server, "tls")
+            .map_err(|v| rules::PARSE_SERVER_TLS_VALUE.reject(&[&v]))?;
         def.server = Some(host);
     }
 
@@ -125,41 +109,16 @@ pub fn parse(root: &Element, profile: Profile, internal: bool) -> Result<DomainB
     Ok(def)
 }
 
-fn err(code: ErrorCode, domain: ErrorDomain, detail: impl std::fmt::Display) -> Rejection {
-    Rejection::new(Stage::Parse, code, domain, detail)
-}
-
 /// `virXMLPropTristateBool`: absent → `None`; `yes`/`no`; anything else (including
-/// `default` and the empty string) is refused.
-fn prop_tristate(node: &Element, name: &str) -> Result<Option<bool>, Rejection> {
+/// `default` and the empty string) is refused, and the refused value returned (the caller
+/// knows the rule).
+fn prop_tristate<'a>(node: &'a Element, name: &str) -> Result<Option<bool>, &'a str> {
     match node.prop(name) {
         None => Ok(None),
         Some("yes") => Ok(Some(true)),
         Some("no") => Ok(Some(false)),
-        Some(other) => Err(invalid_value(node, name, other)),
+        Some(other) => Err(other),
     }
-}
-
-fn invalid_value(node: &Element, name: &str, value: &str) -> Rejection {
-    err(
-        ErrorCode::XmlError,
-        ErrorDomain::Xml,
-        format!(
-            "Invalid value for attribute '{name}' in element '{}': '{value}'.",
-            node.name
-        ),
-    )
-}
-
-fn missing_required(node: &Element, name: &str) -> Rejection {
-    err(
-        ErrorCode::XmlError,
-        ErrorDomain::Xml,
-        format!(
-            "Missing required attribute '{name}' in element '{}'",
-            node.name
-        ),
-    )
 }
 
 /// `virStrToLong_ullp(s, NULL, 10, &v)`: as [`parse_unsigned`], for 64 bits.
@@ -194,16 +153,7 @@ fn parse_host(node: &Element, profile: Profile) -> Result<PullServer, Rejection>
         Some("rdma") => Transport::Rdma,
         Some("fd") if profile.has_fd_transport() => Transport::Fd,
         Some(other) => {
-            return Err(match profile.unknown_transport_error() {
-                UnknownTransportError::UnknownProtocol => err(
-                    ErrorCode::ConfigUnsupported,
-                    ErrorDomain::Domain,
-                    format!("unknown protocol transport type '{other}'"),
-                ),
-                UnknownTransportError::InvalidAttributeValue => {
-                    invalid_value(node, "transport", other)
-                }
-            });
+            return Err(rules::PARSE_SERVER_TRANSPORT_UNKNOWN.reject_in(profile, &[&other]));
         }
     };
     let mut host = PullServer {
@@ -214,11 +164,7 @@ fn parse_host(node: &Element, profile: Profile) -> Result<PullServer, Rejection>
 
     if transport == Transport::Unix {
         let Some(socket) = socket else {
-            return Err(err(
-                ErrorCode::XmlError,
-                ErrorDomain::Domain,
-                "missing socket for unix transport",
-            ));
+            return Err(rules::PARSE_SERVER_UNIX_WITHOUT_SOCKET.reject(&[]));
         };
         host.socket = Some(socket.to_string());
         return Ok(host);
@@ -229,15 +175,11 @@ fn parse_host(node: &Element, profile: Profile) -> Result<PullServer, Rejection>
         } else {
             transport.as_str()
         };
-        return Err(err(
-            ErrorCode::XmlError,
-            ErrorDomain::Domain,
-            format!("transport '{named}' does not support socket attribute"),
-        ));
+        return Err(rules::PARSE_SERVER_SOCKET_NOT_SUPPORTED.reject(&[&named]));
     }
     if transport == Transport::Fd {
         let Some(fdgroup) = node.prop("fdgroup") else {
-            return Err(missing_required(node, "fdgroup"));
+            return Err(rules::PARSE_SERVER_FD_WITHOUT_FDGROUP.reject(&[]));
         };
         host.fdgroup = Some(fdgroup.to_string());
         return Ok(host);
@@ -245,35 +187,19 @@ fn parse_host(node: &Element, profile: Profile) -> Result<PullServer, Rejection>
 
     let name = node.prop("name");
     if profile.host_name_checked_before_port() && name.is_none() {
-        return Err(err(
-            ErrorCode::XmlError,
-            ErrorDomain::Domain,
-            "missing name for host",
-        ));
+        return Err(rules::PARSE_SERVER_MISSING_NAME.reject(&[]));
     }
     if let Some(port) = node.prop("port") {
         let Some(value) = parse_unsigned(port) else {
-            return Err(err(
-                ErrorCode::InvalidArg,
-                ErrorDomain::None,
-                format!("failed to parse port number '{port}'"),
-            ));
+            return Err(rules::PARSE_SERVER_PORT_NOT_A_NUMBER.reject(&[&port]));
         };
         if value > u32::from(u16::MAX) {
-            return Err(err(
-                ErrorCode::InvalidArg,
-                ErrorDomain::None,
-                format!("port '{port}' out of range"),
-            ));
+            return Err(rules::PARSE_SERVER_PORT_OUT_OF_RANGE.reject(&[&port]));
         }
         host.port = value;
     }
     let Some(name) = name else {
-        return Err(err(
-            ErrorCode::XmlError,
-            ErrorDomain::Domain,
-            "missing name for host",
-        ));
+        return Err(rules::PARSE_SERVER_MISSING_NAME.reject(&[]));
     };
     host.name = Some(name.to_string());
     Ok(host)
@@ -287,17 +213,15 @@ fn parse_disk(
     profile: Profile,
 ) -> Result<BackupDisk, Rejection> {
     let Some(name) = node.prop("name") else {
-        return Err(err(
-            ErrorCode::XmlError,
-            ErrorDomain::Domain,
-            "missing name from disk backup element",
-        ));
+        return Err(rules::PARSE_DISK_MISSING_NAME.reject(&[]));
     };
     let mut disk = BackupDisk {
         name: name.to_string(),
         ..BackupDisk::default()
     };
-    disk.backup = prop_tristate(node, "backup")?.unwrap_or(true);
+    disk.backup = prop_tristate(node, "backup")
+        .map_err(|v| rules::PARSE_DISK_BACKUP_VALUE.reject(&[&node.name, &v]))?
+        .unwrap_or(true);
     if !disk.backup {
         return Ok(disk);
     }
@@ -309,16 +233,18 @@ fn parse_disk(
         None | Some("") => DiskBackupMode::Default,
         Some("full") => DiskBackupMode::Full,
         Some("incremental") => DiskBackupMode::Incremental,
-        Some(other) => return Err(invalid_value(node, "backupmode", other)),
+        Some(other) => {
+            return Err(rules::PARSE_DISK_BACKUPMODE_VALUE.reject(&[&node.name, &other]));
+        }
     };
     disk.incremental = node.prop("incremental").map(str::to_string);
     if internal {
         disk.state = match node.prop("state") {
-            None => return Err(missing_required(node, "state")),
+            None => return Err(rules::PARSE_DISK_STATE_MISSING.reject(&[&node.name])),
             Some(value) => DiskState::ALL
                 .into_iter()
                 .find(|s| s.as_str() == value)
-                .ok_or_else(|| invalid_value(node, "state", value))?,
+                .ok_or_else(|| rules::PARSE_DISK_STATE_VALUE.reject(&[&node.name, &value]))?,
         };
     }
 
@@ -334,46 +260,25 @@ fn parse_disk(
         None => "file",
         Some(t) => match STORAGE_TYPES.iter().position(|n| *n == t) {
             Some(i) if i > 0 && (t != "vhostvdpa" || profile.has_vhostvdpa_storage_type()) => t,
-            _ => {
-                return Err(err(
-                    ErrorCode::XmlError,
-                    ErrorDomain::Domain,
-                    format!("unknown storage source type '{t}'"),
-                ));
-            }
+            _ => return Err(rules::PARSE_DISK_TYPE_UNKNOWN.reject(&[&t])),
         },
     };
     let mut store = BackupStore::default();
     if let Some(format) = format {
-        store.format = Some(StorageFormat::from_name(format).ok_or_else(|| {
-            err(
-                ErrorCode::XmlError,
-                ErrorDomain::Domain,
-                format!("unknown storage source format '{format}'"),
-            )
-        })?);
+        store.format = Some(
+            StorageFormat::from_name(format)
+                .ok_or_else(|| rules::PARSE_DISK_FORMAT_UNKNOWN.reject(&[&format]))?,
+        );
     }
     if let Some(index) = index {
-        store.index = parse_unsigned(index).ok_or_else(|| {
-            err(
-                ErrorCode::XmlError,
-                ErrorDomain::Domain,
-                format!("invalid storage source index '{index}'"),
-            )
-        })?;
+        store.index =
+            parse_unsigned(index).ok_or_else(|| rules::PARSE_DISK_INDEX_VALUE.reject(&[&index]))?;
     }
     store.kind = match kind {
         "file" => StoreType::File,
         "block" => StoreType::Block,
         _ => {
-            return Err(err(
-                ErrorCode::XmlError,
-                ErrorDomain::Domain,
-                format!(
-                    "unsupported disk backup type '{}'",
-                    raw_type.unwrap_or(kind)
-                ),
-            ));
+            return Err(rules::PARSE_DISK_TYPE_UNSUPPORTED.reject(&[&raw_type.unwrap_or(kind)]));
         }
     };
     let source = node.xpath_child(if push { "target" } else { "scratch" });
@@ -431,26 +336,15 @@ fn xpath_string<'a>(node: &'a Element, name: &str) -> Option<&'a str> {
 /// written, its `uuid` or `usage` as for encryption secrets).
 fn parse_auth(node: &Element) -> Result<StorageAuth, Rejection> {
     let Some(username) = xpath_string(node, "username") else {
-        return Err(storage_err(
-            ErrorCode::XmlError,
-            "missing username for auth",
-        ));
+        return Err(rules::PARSE_AUTH_USERNAME_MISSING.reject(&[]));
     };
     let kind = match xpath_string(node, "type") {
         None | Some("none") => None,
         Some(t @ ("chap" | "ceph")) => Some(t.to_string()),
-        Some(other) => {
-            return Err(storage_err(
-                ErrorCode::ConfigUnsupported,
-                format!("unknown auth type '{other}'"),
-            ));
-        }
+        Some(other) => return Err(rules::PARSE_AUTH_TYPE_UNKNOWN.reject(&[&other])),
     };
     let Some(secret) = node.xpath_child("secret") else {
-        return Err(storage_err(
-            ErrorCode::XmlError,
-            "Missing <secret> element in auth",
-        ));
+        return Err(rules::PARSE_AUTH_SECRET_MISSING.reject(&[]));
     };
     let secret_type = secret.prop("type").map(str::to_string);
     Ok(StorageAuth {
@@ -465,39 +359,29 @@ fn parse_auth(node: &Element) -> Result<StorageAuth, Rejection> {
 /// `<source>`, which `managed='no'` needs and which must be complete when given: type
 /// `unix`, a path, mode `client`.
 fn parse_reservations(node: &Element) -> Result<Reservations, Rejection> {
-    let Some(managed) = prop_tristate(node, "managed")? else {
-        return Err(missing_required(node, "managed"));
+    let managed = prop_tristate(node, "managed")
+        .map_err(|v| rules::PARSE_RESERVATIONS_MANAGED_VALUE.reject(&[&v]))?;
+    let Some(managed) = managed else {
+        return Err(rules::PARSE_RESERVATIONS_MANAGED_MISSING.reject(&[]));
     };
     let source = node.xpath_child("source");
     let read = |name| source.and_then(|s| xpath_string(s, name));
     let (kind, path, mode) = (read("type"), read("path"), read("mode"));
     if !managed || kind.is_some() || path.is_some() || mode.is_some() {
-        let missing = |what: &str| {
-            storage_err(
-                ErrorCode::XmlError,
-                format!("missing {what} for <reservations/>"),
-            )
-        };
         let Some(kind) = kind else {
-            return Err(missing("connection type"));
+            return Err(rules::PARSE_RESERVATIONS_TYPE_MISSING.reject(&[]));
         };
         if path.is_none() {
-            return Err(missing("path"));
+            return Err(rules::PARSE_RESERVATIONS_PATH_MISSING.reject(&[]));
         }
         let Some(mode) = mode else {
-            return Err(missing("connection mode"));
+            return Err(rules::PARSE_RESERVATIONS_MODE_MISSING.reject(&[]));
         };
         if kind != "unix" {
-            return Err(storage_err(
-                ErrorCode::XmlError,
-                format!("unsupported connection type for <reservations/>: {kind}"),
-            ));
+            return Err(rules::PARSE_RESERVATIONS_TYPE_UNSUPPORTED.reject(&[&kind]));
         }
         if mode != "client" {
-            return Err(storage_err(
-                ErrorCode::XmlError,
-                format!("unsupported connection mode for <reservations/>: {mode}"),
-            ));
+            return Err(rules::PARSE_RESERVATIONS_MODE_UNSUPPORTED.reject(&[&mode]));
         }
     }
     Ok(Reservations {
@@ -511,20 +395,10 @@ fn parse_reservations(node: &Element) -> Result<Reservations, Rejection> {
 fn parse_slice(node: &Element) -> Result<StorageSlice, Rejection> {
     let (Some(offset), Some(size)) = (xpath_string(node, "offset"), xpath_string(node, "size"))
     else {
-        return Err(err(
-            ErrorCode::XmlError,
-            ErrorDomain::Domain,
-            "missing offset or size attribute of slice",
-        ));
+        return Err(rules::PARSE_SLICE_OFFSET_OR_SIZE_MISSING.reject(&[]));
     };
     let number = |value: &str, name: &str| {
-        parse_unsigned_long(value).ok_or_else(|| {
-            err(
-                ErrorCode::XmlError,
-                ErrorDomain::Domain,
-                format!("malformed value '{value}' of '{name}' attribute of slice"),
-            )
-        })
+        parse_unsigned_long(value).ok_or_else(|| rules::PARSE_SLICE_VALUE.reject(&[&value, &name]))
     };
     Ok(StorageSlice {
         offset: number(offset, "offset")?,
@@ -542,28 +416,22 @@ fn parse_seclabels(node: &Element) -> Result<Vec<Seclabel>, Rejection> {
                 .iter()
                 .any(|l| l.model.as_deref() == Some(model.as_str()))
             {
-                return Err(err(
-                    ErrorCode::XmlDetail,
-                    ErrorDomain::Domain,
-                    format!("seclabel for model {model} is already provided"),
-                ));
+                return Err(rules::PARSE_SECLABEL_DUPLICATE_MODEL.reject(&[model]));
             }
         }
-        let norelabel = prop_tristate(element, "relabel")? == Some(false);
-        let labelskip = prop_tristate(element, "labelskip")? == Some(true);
+        let norelabel = prop_tristate(element, "relabel")
+            .map_err(|v| rules::PARSE_SECLABEL_RELABEL_VALUE.reject(&[&v]))?
+            == Some(false);
+        let labelskip = prop_tristate(element, "labelskip")
+            .map_err(|v| rules::PARSE_SECLABEL_LABELSKIP_VALUE.reject(&[&v]))?
+            == Some(true);
         let label = element
             .xpath_child("label")
             .map(Element::string_value)
             .filter(|l| !l.is_empty() && l.len() <= MAX_LABEL_BYTES);
         if label.is_some() && norelabel {
-            return Err(err(
-                ErrorCode::XmlError,
-                ErrorDomain::Domain,
-                format!(
-                    "Cannot specify a label if relabelling is turned off. model={}",
-                    model.as_deref().unwrap_or("<null>")
-                ),
-            ));
+            return Err(rules::PARSE_SECLABEL_LABEL_WITH_RELABEL_NO
+                .reject(&[&model.as_deref().unwrap_or("<null>")]));
         }
         labels.push(Seclabel {
             model,
@@ -575,17 +443,10 @@ fn parse_seclabels(node: &Element) -> Result<Vec<Seclabel>, Rejection> {
     Ok(labels)
 }
 
-fn storage_err(code: ErrorCode, detail: impl std::fmt::Display) -> Rejection {
-    err(code, ErrorDomain::Storage, detail)
-}
-
 /// `virStorageEncryptionParseNode`.
 fn parse_encryption(node: &Element, profile: Profile) -> Result<Encryption, Rejection> {
     let Some(format) = xpath_string(node, "format") else {
-        return Err(storage_err(
-            ErrorCode::XmlError,
-            "unknown volume encryption format",
-        ));
+        return Err(rules::PARSE_ENCRYPTION_FORMAT_MISSING.reject(&[]));
     };
     let known =
         |f: &EncryptionFormat| *f != EncryptionFormat::LuksAny || profile.has_luks_any_encryption();
@@ -593,31 +454,20 @@ fn parse_encryption(node: &Element, profile: Profile) -> Result<Encryption, Reje
         .into_iter()
         .filter(known)
         .find(|f| f.as_str() == format)
-        .ok_or_else(|| {
-            storage_err(
-                ErrorCode::ConfigUnsupported,
-                format!("unknown volume encryption format type {format}"),
-            )
-        })?;
+        .ok_or_else(|| rules::PARSE_ENCRYPTION_FORMAT_UNKNOWN.reject(&[&format]))?;
     let engine = match node.prop("engine") {
         None => EncryptionEngine::Default,
         Some("qemu") => EncryptionEngine::Qemu,
         Some("librbd") => EncryptionEngine::Librbd,
-        Some(other) => return Err(invalid_value(node, "engine", other)),
+        Some(other) => return Err(rules::PARSE_ENCRYPTION_ENGINE_VALUE.reject(&[&other])),
     };
     let mut secrets = Vec::new();
     for secret in node.xpath_children("secret") {
         let Some(kind) = xpath_string(secret, "type") else {
-            return Err(storage_err(
-                ErrorCode::XmlError,
-                "unknown volume encryption secret type",
-            ));
+            return Err(rules::PARSE_ENCRYPTION_SECRET_TYPE_MISSING.reject(&[]));
         };
         if kind != "passphrase" {
-            return Err(storage_err(
-                ErrorCode::ConfigUnsupported,
-                format!("unknown volume encryption secret type {kind}"),
-            ));
+            return Err(rules::PARSE_ENCRYPTION_SECRET_TYPE_UNKNOWN.reject(&[&kind]));
         }
         secrets.push(parse_secret_lookup(secret)?);
     }
@@ -631,23 +481,13 @@ fn parse_encryption(node: &Element, profile: Profile) -> Result<Encryption, Reje
     if format == EncryptionFormat::Luks {
         if let Some(cipher) = node.xpath_child("cipher") {
             let Some(name) = cipher.prop("name") else {
-                return Err(storage_err(
-                    ErrorCode::XmlError,
-                    "cipher info missing 'name' attribute",
-                ));
+                return Err(rules::PARSE_CIPHER_NAME_MISSING.reject(&[]));
             };
             let Some(size) = cipher.prop("size") else {
-                return Err(missing_required(cipher, "size"));
+                return Err(rules::PARSE_CIPHER_SIZE_MISSING.reject(&[]));
             };
             let Some(size) = parse_unsigned(size) else {
-                return Err(err(
-                    ErrorCode::XmlError,
-                    ErrorDomain::Xml,
-                    format!(
-                        "Invalid value for attribute 'size' in element '{}': '{size}'. Expected non-negative integer value",
-                        cipher.name
-                    ),
-                ));
+                return Err(rules::PARSE_CIPHER_SIZE_VALUE.reject(&[&size]));
             };
             encryption.cipher = Some(Cipher {
                 name: name.to_string(),
@@ -658,16 +498,10 @@ fn parse_encryption(node: &Element, profile: Profile) -> Result<Encryption, Reje
         }
         if let Some(ivgen) = node.xpath_child("ivgen") {
             if encryption.cipher.is_none() {
-                return Err(storage_err(
-                    ErrorCode::XmlError,
-                    "ivgen element found, but cipher is missing",
-                ));
+                return Err(rules::PARSE_ENCRYPTION_IVGEN_WITHOUT_CIPHER.reject(&[]));
             }
             let Some(name) = ivgen.prop("name") else {
-                return Err(storage_err(
-                    ErrorCode::XmlError,
-                    "missing ivgen info name string",
-                ));
+                return Err(rules::PARSE_IVGEN_NAME_MISSING.reject(&[]));
             };
             encryption.ivgen = Some(Ivgen {
                 name: name.to_string(),
@@ -680,13 +514,12 @@ fn parse_encryption(node: &Element, profile: Profile) -> Result<Encryption, Reje
 
 /// `virSecretLookupParseSecret`.
 fn parse_secret_lookup(node: &Element) -> Result<SecretLookup, Rejection> {
-    let none = |detail: String| err(ErrorCode::XmlError, ErrorDomain::None, detail);
     match (node.prop("uuid"), node.prop("usage")) {
-        (None, None) => Err(none("missing secret uuid or usage attribute".into())),
-        (Some(_), Some(_)) => Err(none("either secret uuid or usage expected".into())),
+        (None, None) => Err(rules::PARSE_SECRET_UUID_OR_USAGE_MISSING.reject(&[])),
+        (Some(_), Some(_)) => Err(rules::PARSE_SECRET_UUID_AND_USAGE.reject(&[])),
         (Some(uuid), None) => parse_uuid(uuid)
             .map(SecretLookup::Uuid)
-            .ok_or_else(|| none(format!("invalid secret uuid '{uuid}'"))),
+            .ok_or_else(|| rules::PARSE_SECRET_UUID_INVALID.reject(&[&uuid])),
         (None, Some(usage)) => Ok(SecretLookup::Usage(usage.to_string())),
     }
 }
