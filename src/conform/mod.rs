@@ -17,6 +17,8 @@
 //!   exact comparison, and the [`compare::Outcome`] classes.
 //! * [`shrink`]: delta debugging on the element tree, re-running the implementation.
 //! * [`known`]: known-failure lists.
+//! * [`environment`]: [`EnvironmentError`], what stops a run before it judges anything;
+//!   every module here may return it, and it depends on none of them.
 //! * [`run`]: the campaign runner (parallel jobs, shards, cancellation, replay).
 //! * [`report`]: JSON lines, JUnit XML, static HTML, the terminal summary, and merging.
 //!
@@ -25,6 +27,7 @@
 
 pub mod case;
 pub mod compare;
+pub mod environment;
 pub mod generated;
 pub mod implementation;
 pub mod known;
@@ -42,10 +45,11 @@ use crate::{Mode, Profile};
 
 pub use case::{Case, CaseSource, Shard};
 pub use compare::{Comparison, Difference, Outcome};
+pub use environment::EnvironmentError;
 pub use implementation::{Capabilities, Implementation, ImplementationSpec, Launcher, Observed};
 pub use known::KnownFailures;
 pub use report::{CaseResult, RunReport};
-pub use run::{EnvironmentError, Progress};
+pub use run::Progress;
 
 /// The modes a campaign uses by default: the three an implementation is told about through
 /// `DOMAINBACKUP_MODE` (`internal-align` is the reference's own and is not asked of others).

@@ -17,9 +17,9 @@ use crate::Rejection;
 
 use super::case::Case;
 use super::compare::Outcome;
+use super::environment::EnvironmentError;
 use super::implementation::{Capabilities, Observed};
 use super::known::{KnownFailure, KnownFailures};
-use super::run::EnvironmentError;
 
 /// The result of one case, as written to `results.jsonl`: deterministic (no timings), so
 /// that runs, shards and merges can be compared line by line.
