@@ -247,6 +247,24 @@ pub struct RunReport {
     pub elapsed_ms: u64,
 }
 
+/// The result of replaying one counterexample file.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    /// The stored counterexample.
+    pub counterexample: Counterexample,
+    /// What happened now.
+    pub result: CaseResult,
+    /// What the implementation did now.
+    pub observed: Observed,
+}
+
+impl Replay {
+    /// Whether the implementation still disagrees.
+    pub fn disagrees(&self) -> bool {
+        self.result.outcome.is_disagreement()
+    }
+}
+
 /// How `check` exits after a complete run.
 pub const EXIT_AGREE: u8 = 0;
 /// Some case disagrees (and is not a known failure), or with `--strict` a known failure
@@ -861,7 +879,7 @@ pub fn merge_dirs(dirs: &[PathBuf]) -> Result<Vec<RunReport>, EnvironmentError> 
 }
 
 /// What `check --replay` prints.
-pub fn replay_summary(replay: &super::run::Replay) -> String {
+pub fn replay_summary(replay: &Replay) -> String {
     let mut out = String::new();
     let r = &replay.result;
     let c = &replay.counterexample;

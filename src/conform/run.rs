@@ -27,6 +27,7 @@ use super::report::{CaseResult, Counterexample, ExpectedRecord, RunReport};
 use super::shrink::{Signature, line_count, shrink};
 
 pub use super::environment::EnvironmentError;
+pub use super::report::Replay;
 
 /// Observes a run as it goes (the CLI draws its progress bar from this). Every method has
 /// an empty default.
@@ -694,24 +695,6 @@ pub fn replay_command(file: &Path, launcher: &dyn Launcher, config: &CheckConfig
     cmd.push(' ');
     cmd.push_str(&launcher.command_line());
     cmd
-}
-
-/// The result of replaying one counterexample file.
-#[derive(Debug, Clone)]
-pub struct Replay {
-    /// The stored counterexample.
-    pub counterexample: Counterexample,
-    /// What happened now.
-    pub result: CaseResult,
-    /// What the implementation did now.
-    pub observed: Observed,
-}
-
-impl Replay {
-    /// Whether the implementation still disagrees.
-    pub fn disagrees(&self) -> bool {
-        self.result.outcome.is_disagreement()
-    }
 }
 
 /// Replays a counterexample file: its document, mode and profile, against the reference's
