@@ -10,6 +10,8 @@
 //! * [`case`]: what a case is, the [`case::CaseSource`] trait that case sources (the corpus,
 //!   libvirt's upstream vectors, seeded variants, the grammar generator) implement, and the
 //!   deterministic campaign built from them.
+//! * [`generated`]: the grammar generator as a case source, what a campaign is extended
+//!   with by default.
 //! * [`implementation`]: one [`implementation::Implementation`] trait with four kinds behind
 //!   it: a process per case ([`process`]), a persistent process speaking line-delimited JSON
 //!   ([`ndjson`]), and in process the reference itself or real libvirt.
@@ -19,7 +21,8 @@
 //! * [`known`]: known-failure lists.
 //! * [`environment`]: [`EnvironmentError`], what stops a run before it judges anything;
 //!   every module here may return it, and it depends on none of them.
-//! * [`run`]: the campaign runner (parallel jobs, shards, cancellation, replay).
+//! * [`run`]: the campaign runner (parallel jobs, shards, cancellation, replay), on top of
+//!   the others: no other module here imports from it.
 //! * [`report`]: JSON lines, JUnit XML, static HTML, the terminal summary, and merging.
 //!
 //! Library code here never prints and never panics on input: everything a user sees is
