@@ -3,10 +3,10 @@
 //! A [`Case`] is one document put through one mode under one profile. Its expectation is
 //! always the reference's outcome ([`Case::expectation`]), never written down by hand.
 //! Sources implement [`CaseSource`]: the project's corpus and libvirt's upstream vectors
-//! ([`FixedSource`], every document in every requested mode and profile) and
-//! [`VariantSource`], seeded structure-preserving respellings of fixed cases that stand in
-//! until the grammar generator plugs in through the same trait. [`campaign`] builds the
-//! deterministic case list of a run.
+//! ([`FixedSource`], every document in every requested mode and profile), the grammar
+//! generator ([`super::generated::GeneratorSource`], what a campaign is extended with by
+//! default) and [`VariantSource`], seeded structure-preserving respellings of fixed cases
+//! (`--extend variants`). [`campaign`] builds the deterministic case list of a run.
 
 use std::path::{Path, PathBuf};
 
@@ -84,7 +84,8 @@ pub struct SourceError {
     pub reason: String,
 }
 
-/// Anything that provides cases to a campaign. The grammar-driven generator plugs in here.
+/// Anything that provides cases to a campaign: [`FixedSource`], [`VariantSource`], the
+/// grammar generator ([`super::generated::GeneratorSource`]), or a caller's own.
 ///
 /// A source must be deterministic: the same request gives the same cases, in the same
 /// order, with the same ids (sharding and report merging rely on it).
@@ -225,8 +226,9 @@ pub fn corpus_rule(name: &str) -> String {
 
 /// Seeded respellings of fixed cases that keep their structure: attribute order, quote
 /// style, whitespace between elements, comments, `<x/>` against `<x></x>`, an XML
-/// declaration. A stand-in for the grammar generator (`crate::generator`), which replaces
-/// it through [`CaseSource`].
+/// declaration. What a campaign is extended with under `--extend variants` (and what
+/// [`campaign`] extends with when it is given no other source); by default the grammar
+/// generator ([`super::generated::GeneratorSource`]) extends it instead.
 ///
 /// Variant `i` of a run depends only on the seed, `i` and the base cases, so any prefix of
 /// the variants is the same in every run with that seed.

@@ -18,7 +18,7 @@ use std::time::Duration;
 use crate::{Mode, Profile, Stage};
 
 use super::case::Case;
-use super::run::EnvironmentError;
+use super::environment::EnvironmentError;
 
 /// What an implementation did with one case.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

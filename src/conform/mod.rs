@@ -10,6 +10,8 @@
 //! * [`case`]: what a case is, the [`case::CaseSource`] trait that case sources (the corpus,
 //!   libvirt's upstream vectors, seeded variants, the grammar generator) implement, and the
 //!   deterministic campaign built from them.
+//! * [`generated`]: the grammar generator as a case source, what a campaign is extended
+//!   with by default.
 //! * [`implementation`]: one [`implementation::Implementation`] trait with four kinds behind
 //!   it: a process per case ([`process`]), a persistent process speaking line-delimited JSON
 //!   ([`ndjson`]), and in process the reference itself or real libvirt.
@@ -17,7 +19,10 @@
 //!   exact comparison, and the [`compare::Outcome`] classes.
 //! * [`shrink`]: delta debugging on the element tree, re-running the implementation.
 //! * [`known`]: known-failure lists.
-//! * [`run`]: the campaign runner (parallel jobs, shards, cancellation, replay).
+//! * [`environment`]: [`EnvironmentError`], what stops a run before it judges anything;
+//!   every module here may return it, and it depends on none of them.
+//! * [`run`]: the campaign runner (parallel jobs, shards, cancellation, replay), on top of
+//!   the others: no other module here imports from it.
 //! * [`report`]: JSON lines, JUnit XML, static HTML, the terminal summary, and merging.
 //!
 //! Library code here never prints and never panics on input: everything a user sees is
@@ -25,6 +30,7 @@
 
 pub mod case;
 pub mod compare;
+pub mod environment;
 pub mod generated;
 pub mod implementation;
 pub mod known;
@@ -42,10 +48,11 @@ use crate::{Mode, Profile};
 
 pub use case::{Case, CaseSource, Shard};
 pub use compare::{Comparison, Difference, Outcome};
+pub use environment::EnvironmentError;
 pub use implementation::{Capabilities, Implementation, ImplementationSpec, Launcher, Observed};
 pub use known::KnownFailures;
 pub use report::{CaseResult, RunReport};
-pub use run::{EnvironmentError, Progress};
+pub use run::Progress;
 
 /// The modes a campaign uses by default: the three an implementation is told about through
 /// `DOMAINBACKUP_MODE` (`internal-align` is the reference's own and is not asked of others).

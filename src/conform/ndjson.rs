@@ -28,11 +28,11 @@ use serde_json::{Value, json};
 use crate::{Profile, Stage};
 
 use super::case::Case;
+use super::environment::EnvironmentError;
 use super::implementation::{
     Capabilities, FirstInstance, Implementation, LaunchSettings, Launcher, Observed, shell_words,
 };
 use super::process::{command_name, kill_group, resolve_program, signal_name};
-use super::run::EnvironmentError;
 
 /// The protocol version this runner speaks.
 pub const PROTOCOL_VERSION: u64 = 1;

@@ -26,10 +26,10 @@ use rustix::event::{PollFd, PollFlags};
 use crate::{Mode, Stage};
 
 use super::case::Case;
+use super::environment::EnvironmentError;
 use super::implementation::{
     Capabilities, Implementation, LaunchSettings, Launcher, Observed, shell_words,
 };
-use super::run::EnvironmentError;
 
 /// Environment variable naming the mode of a case.
 pub const MODE_ENV: &str = "DOMAINBACKUP_MODE";

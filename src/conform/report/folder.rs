@@ -1,0 +1,109 @@
+//! The report folder on disk: `results.jsonl`, `summary.json`, `junit.xml` and
+//! `index.html` written and read back, and the counterexample files (`counterexamples/`).
+//!
+//! Files only: what goes into them is rendered by the other modules of [`super`]; nothing
+//! here decides what a run found.
+
+use std::path::Path;
+
+use crate::conform::environment::EnvironmentError;
+
+use super::{CaseResult, Counterexample, RunReport, html_page, junit_xml};
+
+/// `results.jsonl`: one JSON object per case, sorted by implementation then case id.
+pub fn results_jsonl(reports: &[RunReport]) -> String {
+    let mut all: Vec<&CaseResult> = reports
+        .iter()
+        .flat_map(|r| r.results.iter().map(AsRef::as_ref))
+        .collect();
+    all.sort_by(|a, b| (&a.implementation, &a.id).cmp(&(&b.implementation, &b.id)));
+    let mut out = String::new();
+    for r in all {
+        // Serializing plain strings and enums cannot fail.
+        if let Ok(line) = serde_json::to_string(r) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+impl Counterexample {
+    /// Writes the file (pretty JSON).
+    pub fn write(&self, path: &Path) -> Result<(), EnvironmentError> {
+        let text = serde_json::to_string_pretty(self).map_err(|e| EnvironmentError::io(path, e))?;
+        std::fs::write(path, text + "\n").map_err(|e| EnvironmentError::io(path, e))
+    }
+
+    /// Reads a file written by [`Counterexample::write`].
+    pub fn read(path: &Path) -> Result<Counterexample, EnvironmentError> {
+        let text = std::fs::read(path).map_err(|e| EnvironmentError::io(path, e))?;
+        let mut c: Counterexample =
+            serde_json::from_slice(&text).map_err(|e| EnvironmentError::Io {
+                path: path.display().to_string(),
+                reason: format!("not a counterexample file: {e}"),
+            })?;
+        if c.format != Counterexample::FORMAT {
+            return Err(EnvironmentError::Io {
+                path: path.display().to_string(),
+                reason: format!("unknown counterexample format '{}'", c.format),
+            });
+        }
+        c.file = path.display().to_string();
+        Ok(c)
+    }
+}
+
+/// Writes a report folder: `results.jsonl`, `summary.json`, `junit.xml`, `index.html`
+/// (counterexample files are written by the run itself, under `counterexamples/`).
+pub fn write_report_dir(dir: &Path, reports: &[RunReport]) -> Result<(), EnvironmentError> {
+    std::fs::create_dir_all(dir).map_err(|e| EnvironmentError::io(dir, e))?;
+    let write = |name: &str, text: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| EnvironmentError::io(&path, e))
+    };
+    write("results.jsonl", results_jsonl(reports))?;
+    let summary =
+        serde_json::to_string_pretty(reports).map_err(|e| EnvironmentError::io(dir, e))?;
+    write("summary.json", summary + "\n")?;
+    write("junit.xml", junit_xml(reports))?;
+    write("index.html", html_page(reports))?;
+    Ok(())
+}
+
+/// Reads a report folder written by [`write_report_dir`].
+pub fn read_report_dir(dir: &Path) -> Result<Vec<RunReport>, EnvironmentError> {
+    let summary_path = dir.join("summary.json");
+    let text = std::fs::read(&summary_path).map_err(|e| EnvironmentError::io(&summary_path, e))?;
+    let mut reports: Vec<RunReport> =
+        serde_json::from_slice(&text).map_err(|e| EnvironmentError::io(&summary_path, e))?;
+    let results_path = dir.join("results.jsonl");
+    let text = std::fs::read_to_string(&results_path)
+        .map_err(|e| EnvironmentError::io(&results_path, e))?;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let result: CaseResult = serde_json::from_str(line).map_err(|e| EnvironmentError::Io {
+            path: results_path.display().to_string(),
+            reason: format!("line {}: {e}", i + 1),
+        })?;
+        match reports
+            .iter_mut()
+            .find(|r| r.implementation.name == result.implementation)
+        {
+            Some(report) => report.results.push(Box::new(result)),
+            None => {
+                return Err(EnvironmentError::Io {
+                    path: results_path.display().to_string(),
+                    reason: format!(
+                        "line {}: implementation '{}' is not in summary.json",
+                        i + 1,
+                        result.implementation
+                    ),
+                });
+            }
+        }
+    }
+    Ok(reports)
+}

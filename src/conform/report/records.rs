@@ -1,0 +1,300 @@
+//! The records of a run, as written and read back: one [`CaseResult`] per case, the
+//! [`ExpectedRecord`] and [`Counterexample`] of a counterexample file, the [`RunReport`] of
+//! a whole run with its counts and exit status, and the [`Replay`] of one counterexample.
+//!
+//! Plain data and counting: nothing here renders text for people or touches the file
+//! system (see [`super::folder`] for the files).
+
+use std::collections::BTreeMap;
+
+use crate::Rejection;
+use crate::conform::case::Case;
+use crate::conform::compare::Outcome;
+use crate::conform::environment::EnvironmentError;
+use crate::conform::implementation::{Capabilities, Observed};
+use crate::conform::known::KnownFailure;
+
+/// The result of one case, as written to `results.jsonl`: deterministic (no timings), so
+/// that runs, shards and merges can be compared line by line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CaseResult {
+    /// The implementation's name.
+    pub implementation: String,
+    /// The case id.
+    pub id: String,
+    /// The rule id.
+    pub rule: String,
+    /// The case source.
+    pub source: String,
+    /// The profile (`9.0`, `11.3`).
+    pub profile: String,
+    /// The mode (`parse`, `align`, `internal`).
+    pub mode: String,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// What libvirt does, in one line.
+    pub expected: String,
+    /// What the implementation did, in one line.
+    pub observed: String,
+    /// Why the outcome is what it is (empty when it agrees).
+    pub detail: String,
+    /// For wrong output, every difference by path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub differences: Vec<String>,
+    /// The known-failure reason, when the disagreement is listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known: Option<String>,
+}
+
+impl CaseResult {
+    /// A disagreement that is not a listed known failure.
+    pub fn is_new_failure(&self) -> bool {
+        self.outcome.is_disagreement() && self.known.is_none()
+    }
+}
+
+/// The expectation as stored in a counterexample.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ExpectedRecord {
+    /// Whether libvirt accepts the document.
+    pub accepted: bool,
+    /// The canonical output, when accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xml: Option<String>,
+    /// The stage, when rejected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// libvirt's error number, when rejected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<i32>,
+    /// libvirt's error domain, when rejected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<i32>,
+    /// libvirt's message, when rejected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl From<&Result<String, Rejection>> for ExpectedRecord {
+    fn from(expected: &Result<String, Rejection>) -> ExpectedRecord {
+        match expected {
+            Ok(xml) => ExpectedRecord {
+                accepted: true,
+                xml: Some(xml.clone()),
+                stage: None,
+                code: None,
+                domain: None,
+                message: None,
+            },
+            Err(r) => ExpectedRecord {
+                accepted: false,
+                xml: None,
+                stage: Some(r.stage.to_string()),
+                code: Some(r.code),
+                domain: Some(r.domain),
+                message: Some(r.message.clone()),
+            },
+        }
+    }
+}
+
+/// A minimal counterexample, as stored in its file: the document, what libvirt does with
+/// it, what the implementation did, and the command that replays it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Counterexample {
+    /// Always [`Counterexample::FORMAT`].
+    pub format: String,
+    /// The implementation it was found against.
+    pub implementation: String,
+    /// The id of the case it was shrunk from.
+    pub id: String,
+    /// The rule id.
+    pub rule: String,
+    /// The case source.
+    pub source: String,
+    /// The profile.
+    pub profile: String,
+    /// The mode.
+    pub mode: String,
+    /// The outcome (the same as the original case's).
+    pub outcome: Outcome,
+    /// For wrong output, the differing path (indexes dropped) kept while shrinking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// Why it disagrees.
+    pub detail: String,
+    /// For wrong output, every difference.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub differences: Vec<String>,
+    /// The minimal document, when it is UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    /// The minimal document's bytes, when it is not UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_bytes: Option<Vec<u8>>,
+    /// Lines of the minimal document.
+    pub lines: usize,
+    /// Lines of the original document.
+    pub original_lines: usize,
+    /// Implementation runs spent shrinking.
+    pub steps: usize,
+    /// Whether the step or time bound stopped shrinking (the document may shrink further).
+    pub exhausted: bool,
+    /// What libvirt does with the minimal document.
+    pub expected: ExpectedRecord,
+    /// What the implementation did with it.
+    pub observed: Observed,
+    /// The command that replays it.
+    pub replay: String,
+    /// Where this file is.
+    pub file: String,
+}
+
+impl Counterexample {
+    /// The format tag of counterexample files.
+    pub const FORMAT: &'static str = "domainbackup-harness counterexample 1";
+
+    /// The document's bytes.
+    pub fn document_bytes(&self) -> Vec<u8> {
+        match (&self.document, &self.document_bytes) {
+            (Some(text), _) => text.as_bytes().to_vec(),
+            (None, Some(bytes)) => bytes.clone(),
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// The case to replay.
+    pub fn case(&self) -> Result<Case, EnvironmentError> {
+        let bad = |what: &str| EnvironmentError::Io {
+            path: self.file.clone(),
+            reason: format!("not a counterexample file: {what}"),
+        };
+        Ok(Case {
+            id: self.id.clone(),
+            rule: self.rule.clone(),
+            source: "counterexample".into(),
+            profile: self
+                .profile
+                .parse()
+                .map_err(|_| bad(&format!("unknown profile '{}'", self.profile)))?,
+            mode: crate::Mode::from_name(&self.mode)
+                .ok_or_else(|| bad(&format!("unknown mode '{}'", self.mode)))?,
+            document: self.document_bytes(),
+        })
+    }
+}
+
+/// Everything one run (or a merge of shards of one implementation) found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RunReport {
+    /// The implementation.
+    pub implementation: Capabilities,
+    /// How it was selected on the command line (`-- ./impl.py`, `--builtin reference`).
+    pub command_line: String,
+    /// The seed.
+    pub seed: u64,
+    /// The comparison level.
+    pub compare: String,
+    /// The shard, if one.
+    pub shard: Option<String>,
+    /// Cases in the campaign (more than the results when the run was cancelled).
+    pub planned: usize,
+    /// The results, sorted by case id (not in `summary.json`; see `results.jsonl`). Boxed:
+    /// a campaign has tens of thousands of these records, and sorting or merging them then
+    /// moves pointers, not records.
+    #[serde(skip)]
+    pub results: Vec<Box<CaseResult>>,
+    /// The minimal counterexamples, in campaign order.
+    pub counterexamples: Vec<Counterexample>,
+    /// The known-failure list the run used.
+    pub known_failures: Vec<KnownFailure>,
+    /// Listed failures that now agree.
+    pub fixed: Vec<KnownFailure>,
+    /// Whether the run was stopped before every case ran.
+    pub cancelled: bool,
+    /// Wall time, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// The result of replaying one counterexample file.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    /// The stored counterexample.
+    pub counterexample: Counterexample,
+    /// What happened now.
+    pub result: CaseResult,
+    /// What the implementation did now.
+    pub observed: Observed,
+}
+
+impl Replay {
+    /// Whether the implementation still disagrees.
+    pub fn disagrees(&self) -> bool {
+        self.result.outcome.is_disagreement()
+    }
+}
+
+/// How `check` exits after a complete run.
+pub const EXIT_AGREE: u8 = 0;
+/// Some case disagrees (and is not a known failure), or with `--strict` a known failure
+/// is fixed.
+pub const EXIT_DISAGREE: u8 = 1;
+/// Usage or environment problem.
+pub const EXIT_ENVIRONMENT: u8 = 2;
+/// Interrupted (Ctrl-C) with no disagreement among the cases that ran.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+impl RunReport {
+    /// Cases per outcome.
+    pub fn counts(&self) -> BTreeMap<Outcome, usize> {
+        let mut counts = BTreeMap::new();
+        for r in &self.results {
+            *counts.entry(r.outcome).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// Cases per rule and outcome.
+    pub fn rule_counts(&self) -> BTreeMap<String, BTreeMap<Outcome, usize>> {
+        // Counted in a hash map by borrowed name (a campaign has tens of thousands of
+        // results and a few hundred rules), then ordered.
+        let mut counts: std::collections::HashMap<&str, BTreeMap<Outcome, usize>> =
+            std::collections::HashMap::new();
+        for r in &self.results {
+            *counts
+                .entry(r.rule.as_str())
+                .or_default()
+                .entry(r.outcome)
+                .or_insert(0) += 1;
+        }
+        counts
+            .into_iter()
+            .map(|(rule, per_outcome)| (rule.to_string(), per_outcome))
+            .collect()
+    }
+
+    /// Disagreements that are not known failures.
+    pub fn new_failures(&self) -> usize {
+        self.results.iter().filter(|r| r.is_new_failure()).count()
+    }
+
+    /// The exit status: 1 for a new failure (or, with `strict`, a fixed known failure),
+    /// 130 when interrupted without either, else 0.
+    pub fn exit_status(&self, strict: bool) -> u8 {
+        if self.new_failures() > 0 || (strict && !self.fixed.is_empty()) {
+            EXIT_DISAGREE
+        } else if self.cancelled {
+            EXIT_INTERRUPTED
+        } else {
+            EXIT_AGREE
+        }
+    }
+
+    /// Cases per second.
+    pub fn throughput(&self) -> f64 {
+        if self.elapsed_ms == 0 {
+            return 0.0;
+        }
+        self.results.len() as f64 * 1000.0 / self.elapsed_ms as f64
+    }
+}

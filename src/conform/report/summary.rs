@@ -1,0 +1,194 @@
+//! What `check` prints on a terminal: the summary of a run ([`terminal_summary`]: counts
+//! per outcome and per rule, then the first minimal counterexamples in full, each with its
+//! replay command) and of one replayed counterexample ([`replay_summary`]).
+//!
+//! It returns text and never prints it; it must not read or write files.
+
+use std::fmt::Write as _;
+
+use crate::conform::compare::Outcome;
+use crate::conform::implementation::Observed;
+
+use super::{Counterexample, Replay, RunReport};
+
+/// The terminal summary: counts per outcome, per rule for the rules with disagreements (the
+/// HTML report has every rule), known failures fixed, then the first `max_examples`
+/// counterexamples in full with their replay commands.
+pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
+    let mut out = String::new();
+    let caps = &report.implementation;
+    let _ = writeln!(
+        out,
+        "{}{}: {} cases in {:.1} s ({:.0} cases/s), seed {}, compare {}{}",
+        caps.name,
+        if caps.version.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", caps.version)
+        },
+        report.results.len(),
+        report.elapsed_ms as f64 / 1000.0,
+        report.throughput(),
+        report.seed,
+        report.compare,
+        report
+            .shard
+            .as_ref()
+            .map_or(String::new(), |s| format!(", shard {s}")),
+    );
+    if report.cancelled {
+        let _ = writeln!(
+            out,
+            "interrupted: {} of {} cases ran",
+            report.results.len(),
+            report.planned
+        );
+    }
+    let counts = report.counts();
+    for outcome in Outcome::ALL {
+        if let Some(n) = counts.get(&outcome) {
+            let known = report
+                .results
+                .iter()
+                .filter(|r| r.outcome == outcome && r.known.is_some())
+                .count();
+            let note = if known > 0 {
+                format!("  ({known} known)")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {:<15} {n:>6}{note}", outcome.name());
+        }
+    }
+    let rules = report.rule_counts();
+    let disagreeing: Vec<_> = rules
+        .iter()
+        .filter(|(_, c)| c.keys().any(|o| o.is_disagreement()))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\nper rule: {} rules, {} with disagreements{}",
+        rules.len(),
+        disagreeing.len(),
+        if disagreeing.is_empty() { "" } else { ":" }
+    );
+    for (rule, c) in &disagreeing {
+        let cells: Vec<String> = Outcome::ALL
+            .iter()
+            .filter_map(|o| c.get(o).map(|n| format!("{} {n}", o.name())))
+            .collect();
+        let _ = writeln!(out, "  {rule:<24} {}", cells.join(", "));
+    }
+    if !report.fixed.is_empty() {
+        let _ = writeln!(out, "\nknown failures that now agree (fixed):");
+        for f in &report.fixed {
+            let _ = writeln!(out, "  {} ({})", f.key, f.reason);
+        }
+    }
+    let shown: Vec<&Counterexample> = report.counterexamples.iter().take(max_examples).collect();
+    if !shown.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nminimal counterexamples ({} of {}):",
+            shown.len(),
+            report.counterexamples.len()
+        );
+    }
+    for c in shown {
+        let _ = writeln!(
+            out,
+            "\n── {} ({}, {}/{})",
+            c.outcome, c.id, c.profile, c.mode
+        );
+        let _ = writeln!(out, "   {}", c.detail);
+        let _ = writeln!(
+            out,
+            "   document ({} lines, shrunk from {} in {} steps{}):",
+            c.lines,
+            c.original_lines,
+            c.steps,
+            if c.exhausted { ", bound reached" } else { "" }
+        );
+        let doc = String::from_utf8_lossy(&c.document_bytes()).into_owned();
+        for line in doc.lines() {
+            let _ = writeln!(out, "     {line}");
+        }
+        match (&c.expected.accepted, &c.expected.xml) {
+            (true, Some(xml)) => {
+                let _ = writeln!(out, "   libvirt: accepted");
+                for line in xml.lines() {
+                    let _ = writeln!(out, "     {line}");
+                }
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "   libvirt: rejected stage={} code={}: {}",
+                    c.expected.stage.as_deref().unwrap_or("?"),
+                    c.expected.code.unwrap_or(0),
+                    c.expected
+                        .message
+                        .as_deref()
+                        .unwrap_or("")
+                        .replace('\n', "\\n")
+                );
+            }
+        }
+        let _ = writeln!(out, "   implementation: {}", c.observed.summary());
+        if let Observed::Accepted { output } = &c.observed {
+            for line in output.lines().take(40) {
+                let _ = writeln!(out, "     {line}");
+            }
+        }
+        let _ = writeln!(out, "   replay: {}", c.replay);
+    }
+    let new = report.new_failures();
+    let _ = writeln!(
+        out,
+        "\n{}",
+        if new == 0 {
+            format!(
+                "no new disagreement ({} agree, {} known failures, {} skipped)",
+                counts.get(&Outcome::Agree).unwrap_or(&0),
+                report.results.iter().filter(|r| r.known.is_some()).count(),
+                counts.get(&Outcome::Skipped).unwrap_or(&0)
+            )
+        } else {
+            format!("{new} disagreements with libvirt")
+        }
+    );
+    out
+}
+
+/// What `check --replay` prints.
+pub fn replay_summary(replay: &Replay) -> String {
+    let mut out = String::new();
+    let r = &replay.result;
+    let c = &replay.counterexample;
+    let _ = writeln!(
+        out,
+        "{} ({}/{}), stored as {}: now {}",
+        c.id, c.profile, c.mode, c.outcome, r.outcome
+    );
+    let doc = String::from_utf8_lossy(&c.document_bytes()).into_owned();
+    for line in doc.lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+    let _ = writeln!(out, "libvirt: {}", r.expected);
+    let _ = writeln!(out, "implementation: {}", r.observed);
+    if let Observed::Accepted { output } = &replay.observed {
+        for line in output.lines().take(40) {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    if !r.detail.is_empty() {
+        let _ = writeln!(out, "{}", r.detail);
+    }
+    for d in r.differences.iter().skip(1) {
+        let _ = writeln!(out, "{d}");
+    }
+    if let Some(reason) = &r.known {
+        let _ = writeln!(out, "known failure: {reason}");
+    }
+    out
+}
