@@ -23,6 +23,7 @@ pub mod libvirt;
 pub mod model;
 pub mod profile;
 pub mod rules;
+pub mod vocabulary;
 pub mod xml;
 
 pub use error::{ErrorCode, ErrorDomain, Position, Rejection, Stage};

@@ -45,7 +45,7 @@ pub use mutator::mutate;
 pub use parse::check_parse;
 pub use roundtrip::{check_roundtrip, roundtrip_case, roundtrip_seed, roundtrip_target};
 pub use spelling::readable_spelling;
-pub use vocabulary::{ATTRIBUTE_NAMES, ELEMENT_NAMES, VALUES};
+pub use vocabulary::{ATTRIBUTE_NAMES, ELEMENT_NAMES, dictionary, values};
 pub use writer::write_tree;
 
 /// A disagreement found by a check: what was checked, where, and both sides.

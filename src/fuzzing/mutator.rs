@@ -7,7 +7,7 @@
 use crate::xml::read;
 use crate::xml::tree::{Attribute, Element, Node, Text};
 
-use super::vocabulary::{ATTRIBUTE_NAMES, ELEMENT_NAMES, VALUES, snippets};
+use super::vocabulary::{ATTRIBUTE_NAMES, ELEMENT_NAMES, snippets, values};
 use super::write_tree;
 
 /// SplitMix64: small, fast, and enough to pick mutations.
@@ -164,7 +164,7 @@ fn edit(root: &mut Element, rng: &mut Rng) -> bool {
         }
         // Give an attribute a grammar value.
         6 | 7 => {
-            let value = *rng.pick(VALUES);
+            let value = *rng.pick(values());
             let Some(e) = element_at_mut(root, &path) else {
                 return false;
             };
@@ -179,7 +179,7 @@ fn edit(root: &mut Element, rng: &mut Rng) -> bool {
         }
         // Add a grammar attribute (or replace the one of that name).
         8 => {
-            let (name, value) = (*rng.pick(ATTRIBUTE_NAMES), *rng.pick(VALUES));
+            let (name, value) = (*rng.pick(ATTRIBUTE_NAMES), *rng.pick(values()));
             let Some(e) = element_at_mut(root, &path) else {
                 return false;
             };
@@ -222,7 +222,7 @@ fn edit(root: &mut Element, rng: &mut Rng) -> bool {
         }
         // Set or add text.
         _ => {
-            let value = *rng.pick(VALUES);
+            let value = *rng.pick(values());
             let Some(e) = element_at_mut(root, &path) else {
                 return false;
             };

@@ -1,5 +1,6 @@
-//! The words of the grammar-aware mutator: element and attribute names, values, and
-//! subtrees of the grammar (and of libvirt's parser) to splice in. A data table.
+//! The words of the grammar-aware mutator and of the libFuzzer dictionary: the names and
+//! enumerated values of [`crate::vocabulary`], the edge values and markup only fuzzing
+//! wants, and subtrees of the grammar (and of libvirt's parser) to splice in.
 //!
 //! It must not mutate anything itself (see [`super::mutator`]).
 
@@ -8,130 +9,18 @@ use std::sync::OnceLock;
 use crate::xml::read;
 use crate::xml::tree::Element;
 
-/// Element names: the schema's, then the status-only ones, then those libvirt's storage
-/// source parser reads inside a target or scratch although the schema refuses them.
-pub const ELEMENT_NAMES: &[&str] = &[
-    "domainbackup",
-    "incremental",
-    "server",
-    "disks",
-    "disk",
-    "target",
-    "scratch",
-    "driver",
-    "seclabel",
-    "label",
-    "encryption",
-    "secret",
-    "cipher",
-    "ivgen",
-    "privateData",
-    "objects",
-    "TLSx509",
-    "nodenames",
-    "nodename",
-    "auth",
-    "reservations",
-    "slices",
-    "slice",
-    "dataStore",
-    "source",
-    "format",
-];
+/// Element names: the vocabulary's.
+pub use crate::vocabulary::ELEMENTS as ELEMENT_NAMES;
 
-/// Attribute names: the schema's, the status-only ones, and a few that libvirt's helpers read.
-pub const ATTRIBUTE_NAMES: &[&str] = &[
-    "mode",
-    "transport",
-    "tls",
-    "name",
-    "port",
-    "socket",
-    "fdgroup",
-    "backup",
-    "backupmode",
-    "incremental",
-    "exportname",
-    "exportbitmap",
-    "type",
-    "state",
-    "index",
-    "file",
-    "dev",
-    "model",
-    "relabel",
-    "labelskip",
-    "format",
-    "engine",
-    "uuid",
-    "usage",
-    "size",
-    "hash",
-    "alias",
-    "xml:space",
-    "username",
-    "managed",
-    "offset",
-    "path",
-];
+/// Attribute names: the vocabulary's.
+pub use crate::vocabulary::ATTRIBUTES as ATTRIBUTE_NAMES;
 
-/// Attribute and text values: every enumerated value of the grammar and of libvirt's
-/// parser, with the edges of its patterns and numbers.
-pub const VALUES: &[&str] = &[
+/// Values beyond the enumerations: the edges of the grammar's patterns and numbers, names
+/// and paths, and text that needs escaping.
+const EDGE_VALUES: &[&str] = &[
     "",
     " ",
-    "push",
-    "pull",
     " push ",
-    "default",
-    "yes",
-    "no",
-    "tcp",
-    "unix",
-    "rdma",
-    "fd",
-    "file",
-    "block",
-    "dir",
-    "network",
-    "volume",
-    "nvme",
-    "vhostuser",
-    "vhostvdpa",
-    "none",
-    "full",
-    "incremental",
-    "running",
-    "complete",
-    "failed",
-    "cancelling",
-    "cancelled",
-    "raw",
-    "bochs",
-    "cloop",
-    "dmg",
-    "iso",
-    "vpc",
-    "vdi",
-    "fat",
-    "vhd",
-    "ploop",
-    "luks",
-    "cow",
-    "qcow",
-    "qcow2",
-    "qed",
-    "vmdk",
-    "luks2",
-    "luks-any",
-    "qemu",
-    "librbd",
-    "passphrase",
-    "tlskey",
-    "ceph",
-    "chap",
-    "client",
-    "storage",
     "dac",
     "selinux",
     "vda",
@@ -185,6 +74,129 @@ pub const VALUES: &[&str] = &[
     "<&'\">",
     "\u{e9}\u{20ac}",
 ];
+
+/// Attribute and text values: every enumerated value of the vocabulary, then
+/// [`EDGE_VALUES`].
+pub fn values() -> &'static [&'static str] {
+    static VALUES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    VALUES.get_or_init(|| {
+        let mut values = crate::vocabulary::enumerated_values();
+        for edge in EDGE_VALUES {
+            if !values.contains(edge) {
+                values.push(edge);
+            }
+        }
+        values
+    })
+}
+
+/// Markup that is not a name or value: declarations, references, sections, namespaces.
+const MARKUP: &[&str] = &[
+    "<?xml version='1.0'?>",
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+    "<!DOCTYPE domainbackup>",
+    "<!DOCTYPE domainbackup [<!ENTITY e \"x\">]>",
+    "<!ENTITY",
+    "SYSTEM \"file:///etc/hostname\"",
+    "&e;",
+    "&#9;",
+    "&#10;",
+    "&#13;",
+    "&#x1F600;",
+    "&amp;",
+    "&lt;",
+    "&gt;",
+    "&apos;",
+    "&quot;",
+    "<![CDATA[",
+    "]]>",
+    "<!--",
+    "-->",
+    "<?pi?>",
+    "/>",
+    "</",
+    "='",
+    "=\"",
+    " xmlns='urn:x'",
+    " xmlns:x='urn:x'",
+    "x:",
+    "xml:space='preserve'",
+    "\u{FEFF}",
+];
+
+/// The libFuzzer dictionary of the grammar, generated from the vocabulary: markup, then
+/// `<element` and `</element>` for every element, ` attribute='` for every attribute,
+/// then every value. `fuzz/domainbackup.dict` is this text (a test holds it there).
+pub fn dictionary() -> String {
+    let mut out = String::from(
+        "# libFuzzer dictionary for domainbackup-harness, generated from the vocabulary\n\
+         # (src/vocabulary.rs and the fuzz words of src/fuzzing/vocabulary.rs): do not edit.\n\
+         # Rewrite it with `DOMAINBACKUP_UPDATE_DICT=1 cargo test --test fuzz_replay`.\n",
+    );
+    let mut section = |title: &str, entries: &mut dyn Iterator<Item = (String, String)>| {
+        out.push_str(&format!("\n# {title}\n"));
+        for (key, value) in entries {
+            out.push_str(&format!("{key}=\"{}\"\n", dictionary_escape(&value)));
+        }
+    };
+    section(
+        "Markup",
+        &mut MARKUP
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (format!("markup_{}", i + 1), m.to_string())),
+    );
+    section(
+        "Elements",
+        &mut ELEMENT_NAMES.iter().flat_map(|e| {
+            [
+                (format!("element_{}", dictionary_key(e)), format!("<{e}")),
+                (
+                    format!("element_{}_end", dictionary_key(e)),
+                    format!("</{e}>"),
+                ),
+            ]
+        }),
+    );
+    section(
+        "Attributes",
+        &mut ATTRIBUTE_NAMES.iter().map(|a| {
+            (
+                format!("attribute_{}", dictionary_key(a)),
+                format!(" {a}='"),
+            )
+        }),
+    );
+    section(
+        "Values",
+        &mut values()
+            .iter()
+            .filter(|v| !v.is_empty())
+            .enumerate()
+            .map(|(i, v)| (format!("value_{}", i + 1), v.to_string())),
+    );
+    out
+}
+
+/// A name as a dictionary key: `xml:space` → `xml_space`.
+fn dictionary_key(name: &str) -> String {
+    name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+}
+
+/// A libFuzzer dictionary value: printable ASCII as itself but `"` and `\\`, every other
+/// byte as `\xNN`.
+fn dictionary_escape(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7E => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02X}")),
+        }
+    }
+    out
+}
 
 /// Subtrees of the grammar (and of libvirt's parser), spliced into documents by
 /// [`mutate`](super::mutate).

@@ -19,6 +19,7 @@ use quick_xml::events::Event;
 use super::tree::{Attribute, Document, Element, EntityReference, Name, Node, Text};
 use crate::error::{Position, Rejection};
 use crate::rules::{self, Rule};
+use crate::vocabulary;
 
 /// The largest document read, in bytes (after truncation at the first NUL). libvirt has no
 /// such limit of its own; this one keeps memory bounded and is far above any real document.
@@ -1574,95 +1575,57 @@ fn first_non_ascii(bytes: &[u8]) -> usize {
     bytes.len()
 }
 
-/// The element and attribute names of the backup document and of the storage sources it
-/// holds: read as shared static strings.
-const KNOWN_NAMES: [&str; 63] = [
-    "alias",
-    "auth",
-    "backup",
-    "backupmode",
-    "cipher",
-    "clusterSize",
-    "compat",
-    "dataStore",
-    "dev",
-    "disk",
-    "disks",
-    "domainbackup",
-    "driver",
-    "encryption",
-    "engine",
-    "exportbitmap",
-    "exportname",
-    "fdgroup",
-    "features",
-    "file",
-    "format",
-    "group",
-    "hash",
-    "host",
-    "incremental",
-    "index",
-    "initiator",
-    "iqn",
-    "ivgen",
-    "label",
-    "labelskip",
-    "managed",
-    "mode",
-    "model",
-    "name",
-    "offset",
-    "owner",
-    "passphrase",
-    "path",
-    "permissions",
-    "port",
-    "privateData",
-    "protocol",
-    "relabel",
-    "reservations",
-    "scratch",
-    "seclabel",
-    "secret",
-    "server",
-    "size",
-    "slice",
-    "slices",
-    "socket",
-    "source",
-    "state",
-    "target",
-    "tls",
-    "tlskey",
-    "transport",
-    "type",
-    "usage",
-    "username",
-    "uuid",
-];
-
 /// The slot of a name in [`NAME_TABLE`]: a hash of its length and three of its bytes.
 const fn name_slot(name: &[u8]) -> usize {
     let n = name.len();
     if n == 0 {
         return 0;
     }
-    (n ^ (name[0] as usize).wrapping_mul(29)
-        ^ (name[n - 1] as usize) << 1
-        ^ (name[n / 2] as usize).wrapping_mul(12))
+    (n ^ (name[0] as usize).wrapping_mul(31)
+        ^ (name[n - 1] as usize) << 3
+        ^ (name[n / 2] as usize).wrapping_mul(38))
         & 255
+}
+
+/// The names the reader shares rather than copies: the vocabulary's element, attribute
+/// and storage source names.
+const KNOWN_NAMES: [&[&str]; 3] = [
+    vocabulary::ELEMENTS,
+    vocabulary::ATTRIBUTES,
+    vocabulary::STORAGE_SOURCE_NAMES,
+];
+
+const fn same_name(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// [`KNOWN_NAMES`] by [`name_slot`]; building it fails to compile if two names share a slot.
 const NAME_TABLE: [&str; 256] = {
     let mut table = [""; 256];
-    let mut i = 0;
-    while i < KNOWN_NAMES.len() {
-        let slot = name_slot(KNOWN_NAMES[i].as_bytes());
-        assert!(table[slot].is_empty(), "two known names share a slot");
-        table[slot] = KNOWN_NAMES[i];
-        i += 1;
+    let mut list = 0;
+    while list < KNOWN_NAMES.len() {
+        let names = KNOWN_NAMES[list];
+        let mut i = 0;
+        while i < names.len() {
+            let slot = name_slot(names[i].as_bytes());
+            // The same name in two lists (`format`, `incremental`) takes one slot.
+            if !same_name(table[slot].as_bytes(), names[i].as_bytes()) {
+                assert!(table[slot].is_empty(), "two known names share a slot");
+                table[slot] = names[i];
+            }
+            i += 1;
+        }
+        list += 1;
     }
     table
 };
@@ -2110,9 +2073,9 @@ mod tests {
 
     #[test]
     fn known_names_are_shared_and_others_owned() {
-        for name in KNOWN_NAMES {
+        for name in KNOWN_NAMES.iter().flat_map(|list| list.iter()) {
             assert!(
-                matches!(intern(name), Name::Borrowed(n) if n == name),
+                matches!(intern(name), Name::Borrowed(n) if n == *name),
                 "{name}"
             );
         }

@@ -30,6 +30,7 @@ use super::tree::{Attribute, Document, Element, Node};
 use crate::error::{Position, Rejection, Stage};
 use crate::profile::Profile;
 use crate::rules::{self, Rule};
+use crate::vocabulary;
 
 /// The schema path libvirt names in its message (the installed location).
 const SCHEMA_PATH: &str = "/usr/share/libvirt/schemas/domainbackup.rng";
@@ -224,12 +225,6 @@ fn is_uuid(value: &str) -> bool {
         _ => false,
     }
 }
-
-/// `storageFormat` of storagecommon.rng (identical in 9.0 and 11.3).
-const STORAGE_FORMATS: [&str; 17] = [
-    "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop", "luks",
-    "cow", "qcow", "qcow2", "qed", "vmdk",
-];
 
 /// The attributes of an element, by local name, after rejecting namespaced ones and names
 /// outside `allowed`.
@@ -1013,14 +1008,17 @@ impl Checker {
         };
         match mode {
             Mode::Push => {
-                if !STORAGE_FORMATS.iter().any(|f| token_is(&kind.value, f)) {
+                if !vocabulary::STORAGE_FORMATS
+                    .iter()
+                    .any(|f| token_is(&kind.value, f))
+                {
                     return Err(violation(
                         &rules::SCHEMA_DRIVER_TYPE_VALUE,
                         kind.position,
                         format_args!(
                             "attribute 'type' of <driver> is {}; expected a storage format ({})",
                             Quoted(&kind.value),
-                            STORAGE_FORMATS.join(", ")
+                            vocabulary::STORAGE_FORMATS.join(", ")
                         ),
                     ));
                 }

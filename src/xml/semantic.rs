@@ -24,23 +24,11 @@ use crate::model::{
 };
 use crate::profile::Profile;
 use crate::rules;
+use crate::vocabulary;
 
 /// The longest seclabel `<label>` libvirt keeps (`VIR_SECURITY_LABEL_BUFLEN - 1`); a longer
 /// one is silently dropped.
 pub const MAX_LABEL_BYTES: usize = 4096;
-
-/// Storage type names of `virStorageType`, in enum order (index 0, `none`, is refused).
-const STORAGE_TYPES: [&str; 9] = [
-    "none",
-    "file",
-    "block",
-    "dir",
-    "network",
-    "volume",
-    "nvme",
-    "vhostuser",
-    "vhostvdpa",
-];
 
 /// Parses the root `<domainbackup>` element (whose name was already checked).
 pub fn parse(root: &Element, profile: Profile, internal: bool) -> Result<DomainBackup, Rejection> {
@@ -258,7 +246,7 @@ fn parse_disk(
 
     let kind = match raw_type {
         None => "file",
-        Some(t) => match STORAGE_TYPES.iter().position(|n| *n == t) {
+        Some(t) => match vocabulary::STORAGE_TYPES.iter().position(|n| *n == t) {
             Some(i) if i > 0 && (t != "vhostvdpa" || profile.has_vhostvdpa_storage_type()) => t,
             _ => return Err(rules::PARSE_DISK_TYPE_UNKNOWN.reject(&[&t])),
         },
