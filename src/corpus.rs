@@ -190,41 +190,11 @@ pub fn shared_libvirt_dir() -> PathBuf {
 /// folder): 11.3.0's ten, or 9.0.0's eight (whose `backup-push` differs and lives under
 /// `history/v9.0.0/`).
 pub fn upstream_vectors(shared: &Path, profile: Profile) -> Vec<UpstreamVector> {
-    const V11_3: [&str; 10] = [
-        "empty",
-        "backup-pull",
-        "backup-pull-unix",
-        "backup-pull-fd",
-        "backup-pull-seclabel",
-        "backup-pull-encrypted",
-        "backup-push",
-        "backup-push-seclabel",
-        "backup-push-encrypted",
-        "backup-pull-internal-invalid",
-    ];
-    const V9_0: [&str; 8] = [
-        "empty",
-        "backup-pull",
-        "backup-pull-seclabel",
-        "backup-pull-encrypted",
-        "backup-pull-internal-invalid",
-        "backup-push",
-        "backup-push-seclabel",
-        "backup-push-encrypted",
-    ];
-    let names: &[&'static str] = if profile == Profile::V9_0 {
-        &V9_0
-    } else {
-        &V11_3
-    };
-    names
+    profile
+        .upstream_tests()
         .iter()
         .map(|&name| {
-            let base = if profile == Profile::V9_0 && name == "backup-push" {
-                shared.join("history/v9.0.0/tests")
-            } else {
-                shared.join("tests")
-            };
+            let base = shared.join(profile.upstream_tests_dir(name));
             UpstreamVector {
                 name,
                 input: base.join(format!("domainbackupxml2xmlin/{name}.xml")),

@@ -28,6 +28,7 @@ use libloading::Library;
 
 use crate::error::{Rejection, Stage};
 use crate::profile::Profile;
+use crate::xml::escape;
 
 /// The environment variable naming the library to load when [`Libvirt::load`] is given no
 /// path.
@@ -760,26 +761,6 @@ fn disk_names(text: &str) -> Result<Vec<String>, OracleError> {
 /// The prefix libvirt's domain parser strips from a disk target.
 const IOEMU_PREFIX: &str = "ioemu:";
 
-/// Escapes `text` for an attribute value in single or double quotes, writing tabs and line
-/// breaks as character references so the parser does not normalise them to spaces.
-fn escape_attr(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\'' => out.push_str("&apos;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => {
-                out.push_str("&#");
-                out.push_str(&u32::from(c).to_string());
-                out.push(';');
-            }
-            _ => out.push(c),
-        }
-    }
-}
-
 /// The fake domain of the xml2xml test as domain XML: one qcow2 file disk per distinct name
 /// in `names` (in order), then [`EXTRA_DISK`] (appended to `names` here, unless present),
 /// each with its own PCI address.
@@ -808,13 +789,13 @@ fn fake_domain_xml(names: &mut Vec<String>) -> String {
             "    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n",
         );
         xml.push_str("      <source file='/fake/");
-        escape_attr(name, &mut xml);
+        escape::attribute_value(name, &mut xml);
         xml.push_str(".qcow2'/>\n      <target dev='");
         // libvirt drops one leading `ioemu:` from a target (an old Xen spelling).
         if name.starts_with(IOEMU_PREFIX) {
             xml.push_str(IOEMU_PREFIX);
         }
-        escape_attr(name, &mut xml);
+        escape::attribute_value(name, &mut xml);
         xml.push_str("' bus='virtio'/>\n");
         xml.push_str(&format!(
             "      <address type='pci' domain='0x0000' bus='{bus:#04x}' slot='{slot:#04x}' function='{function:#x}'/>\n"

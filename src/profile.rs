@@ -85,6 +85,51 @@ impl Profile {
         self >= Profile::V11_3
     }
 
+    /// libvirt's own xml2xml test vectors (`tests/genericxml2xmltest.c`) of this release,
+    /// by test name: 11.3.0's ten, 9.0.0's eight.
+    pub fn upstream_tests(self) -> &'static [&'static str] {
+        match self {
+            Profile::V9_0 => &[
+                "empty",
+                "backup-pull",
+                "backup-pull-seclabel",
+                "backup-pull-encrypted",
+                "backup-pull-internal-invalid",
+                "backup-push",
+                "backup-push-seclabel",
+                "backup-push-encrypted",
+            ],
+            Profile::V11_3 => &[
+                "empty",
+                "backup-pull",
+                "backup-pull-unix",
+                "backup-pull-fd",
+                "backup-pull-seclabel",
+                "backup-pull-encrypted",
+                "backup-push",
+                "backup-push-seclabel",
+                "backup-push-encrypted",
+                "backup-pull-internal-invalid",
+            ],
+        }
+    }
+
+    /// Where, below a copy of libvirt's sources, this release's version of the upstream
+    /// test `name` lives: `tests`, or the release's own copy under `history/` where later
+    /// releases changed it (9.0.0's `backup-push`).
+    pub fn upstream_tests_dir(self, name: &str) -> &'static str {
+        match (self, name) {
+            (Profile::V9_0, "backup-push") => "history/v9.0.0/tests",
+            _ => "tests",
+        }
+    }
+
+    /// libxml2 (as libvirt 11.3.0 uses it) crashes libvirt when a document is two or more
+    /// line ends and nothing else; 9.0.0 reports it as empty.
+    pub fn crashes_on_line_ends_only(self) -> bool {
+        self == Profile::V11_3
+    }
+
     /// Alignment generates a store path for a *listed* `backup='yes'` disk that has none
     /// (and forces it to `type='file'`); 9.0 did this only for unlisted disks.
     pub fn align_generates_path_for_listed_disks(self) -> bool {

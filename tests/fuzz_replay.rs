@@ -215,7 +215,7 @@ fn write_generated_seeds() -> Result<(), Failed> {
                 let mut seed = [0u8; 32];
                 seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
                 seed[8] = Mode::ALL.iter().position(|m| *m == mode).unwrap_or(0) as u8;
-                seed[9] = u8::from(profile == Profile::V9_0);
+                seed[9] = Profile::ALL.iter().position(|p| *p == profile).unwrap_or(0) as u8;
                 let input = fuzzing::roundtrip_seed(profile, mode, seed);
                 let path = inputs.join(format!("{profile}-{mode}-{i:02}"));
                 std::fs::write(&path, input).map_err(|e| e.to_string())?;

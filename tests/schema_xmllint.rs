@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use domainbackup_harness::Profile;
+use domainbackup_harness::generator::Rng;
 use domainbackup_harness::xml::{Element, Node, read, schema};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/libvirt");
@@ -38,25 +39,19 @@ fn schema_path(profile: Profile) -> String {
 // ---------------------------------------------------------------------------------------
 // A deterministic generator.
 
-struct Rng(u64);
+/// The crate's seeded generator, with the two helpers this test draws with.
+trait Draw {
+    fn chance(&mut self, percent: u64) -> bool;
+    fn one_of<'a, T>(&mut self, items: &'a [T]) -> &'a T;
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // splitmix64
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
+impl Draw for Rng {
     fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+        self.next_u64() % 100 < percent
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    fn one_of<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        // Every list this test picks from is non-empty.
+        self.pick(items).expect("a non-empty list")
     }
 }
 
@@ -374,11 +369,11 @@ const OWN_SEEDS: &[&str] = &[
 
 fn edge_value(rng: &mut Rng) -> String {
     if rng.chance(85) {
-        rng.pick(EDGE_VALUES).to_string()
+        rng.one_of(EDGE_VALUES).to_string()
     } else {
         let len = rng.below(12);
         (0..len)
-            .map(|_| *rng.pick(&['a', 'f', '0', '9', ':', '.', '/', '-', '_', ' ']))
+            .map(|_| *rng.one_of(&['a', 'f', '0', '9', ':', '.', '/', '-', '_', ' ']))
             .collect()
     }
 }
@@ -386,7 +381,7 @@ fn edge_value(rng: &mut Rng) -> String {
 fn mutate(doc: &mut El, rng: &mut Rng) {
     let mut paths = Vec::new();
     doc.paths(&mut Vec::new(), &mut paths);
-    let path = rng.pick(&paths).clone();
+    let path = rng.one_of(&paths).clone();
     let is_root = path.is_empty();
     // The parent and index of the chosen element, for the operations that need them.
     let (parent_path, index) = match path.split_last() {
@@ -400,7 +395,7 @@ fn mutate(doc: &mut El, rng: &mut Rng) {
             e.attrs.remove(i);
         }
         1 => {
-            let name = rng.pick(ATTRIBUTES);
+            let name = rng.one_of(ATTRIBUTES);
             let value = edge_value(rng);
             e.set_attr(name, &value);
         }
@@ -408,7 +403,7 @@ fn mutate(doc: &mut El, rng: &mut Rng) {
             // rename an attribute
             let i = rng.below(e.attrs.len());
             let (_, v) = e.attrs.remove(i);
-            let name = rng.pick(ATTRIBUTES);
+            let name = rng.one_of(ATTRIBUTES);
             e.set_attr(name, &v);
         }
         3 if e.attrs.len() >= 2 => {
@@ -429,13 +424,13 @@ fn mutate(doc: &mut El, rng: &mut Rng) {
             let at = if rng.chance(50) { index } else { index + 1 };
             doc.at(&parent_path).kids.insert(at, Kid::El(copy));
         }
-        7 if !is_root => e.name = rng.pick(ELEMENTS).to_string(),
+        7 if !is_root => e.name = rng.one_of(ELEMENTS).to_string(),
         8 if !is_root => {
             // move the element under another one (not into itself)
             let moved = doc.at(&parent_path).kids.remove(index);
             let mut targets = Vec::new();
             doc.paths(&mut Vec::new(), &mut targets);
-            let target = rng.pick(&targets).clone();
+            let target = rng.one_of(&targets).clone();
             doc.at(&target).kids.push(moved);
         }
         9 => {
@@ -464,29 +459,29 @@ fn mutate(doc: &mut El, rng: &mut Rng) {
         11 => match rng.below(6) {
             0 | 1 => {
                 e.set_attr("xmlns:x", "urn:x");
-                let name = format!("x:{}", rng.pick(ATTRIBUTES));
+                let name = format!("x:{}", rng.one_of(ATTRIBUTES));
                 let value = edge_value(rng);
                 e.set_attr(&name, &value);
             }
             2 => {
-                let name = *rng.pick(&["xml:lang", "xml:space", "xml:base"]);
+                let name = *rng.one_of(&["xml:lang", "xml:space", "xml:base"]);
                 e.set_attr(name, "en");
             }
             3 => e.set_attr("xmlns:y", "urn:y"),
             4 if !is_root => {
-                let ns = *rng.pick(&["urn:z", ""]);
+                let ns = *rng.one_of(&["urn:z", ""]);
                 e.set_attr("xmlns", ns);
             }
             _ => {
-                let mut child = El::new(&format!("x:{}", rng.pick(ELEMENTS)));
+                let mut child = El::new(&format!("x:{}", rng.one_of(ELEMENTS)));
                 child.set_attr("xmlns:x", "urn:x");
                 e.kids.push(Kid::El(child));
             }
         },
         12 => {
-            let mut child = El::new(rng.pick::<&str>(ELEMENTS));
+            let mut child = El::new(rng.one_of::<&str>(ELEMENTS));
             for _ in 0..rng.below(4) {
-                let name = rng.pick(ATTRIBUTES);
+                let name = rng.one_of(ATTRIBUTES);
                 let value = edge_value(rng);
                 child.set_attr(name, &value);
             }
@@ -502,23 +497,23 @@ fn mutate(doc: &mut El, rng: &mut Rng) {
                 .map(|(i, _)| i)
                 .collect();
             if elements.len() >= 2 {
-                let a = *rng.pick(&elements);
-                let b = *rng.pick(&elements);
+                let a = *rng.one_of(&elements);
+                let b = *rng.one_of(&elements);
                 e.kids.swap(a, b);
             }
         }
         14 => {
-            let fragment = rng.pick(FRAGMENTS);
+            let fragment = rng.one_of(FRAGMENTS);
             let tree = read::read(fragment.as_bytes()).expect("fragments are well-formed");
             e.kids.push(Kid::El(El::from_tree(&tree.root)));
         }
         _ => {
             if e.name == "domainbackup" {
-                let mode = *rng.pick(&["push", "pull", "", " pull ", "default"]);
+                let mode = *rng.one_of(&["push", "pull", "", " pull ", "default"]);
                 e.set_attr("mode", mode);
             } else if e.name == "disk" {
-                let name = *rng.pick(&["backup", "type", "backupmode", "incremental"]);
-                let value = *rng.pick(&["yes", "no", "file", "block", "full", "incremental", ""]);
+                let name = *rng.one_of(&["backup", "type", "backupmode", "incremental"]);
+                let value = *rng.one_of(&["yes", "no", "file", "block", "full", "incremental", ""]);
                 e.set_attr(name, value);
             } else {
                 e.kids.retain(|k| !matches!(k, Kid::Text(_)));
@@ -554,7 +549,7 @@ fn upstream_seeds() -> Vec<String> {
 fn value_documents(rng: &mut Rng) -> Vec<String> {
     let hex = |rng: &mut Rng, n: usize| -> String {
         (0..n)
-            .map(|_| *rng.pick(&['0', '7', '9', 'a', 'F', 'e', 'B']))
+            .map(|_| *rng.one_of(&['0', '7', '9', 'a', 'F', 'e', 'B']))
             .collect()
     };
     let mut out = Vec::new();
@@ -566,16 +561,16 @@ fn value_documents(rng: &mut Rng) -> Vec<String> {
                 for _ in 0..=rng.below(10) {
                     match rng.below(10) {
                         0..=5 => {
-                            let n = *rng.pick(&[1, 1, 2, 3, 4, 4, 4, 5, 5, 6, 7, 9, 12]);
+                            let n = *rng.one_of(&[1, 1, 2, 3, 4, 4, 4, 5, 5, 6, 7, 9, 12]);
                             v.push_str(&hex(rng, n));
                         }
                         6 | 7 => v.push(':'),
                         8 => v.push_str("::"),
                         _ => {
-                            let parts = *rng.pick(&[3, 4, 4, 5]);
+                            let parts = *rng.one_of(&[3, 4, 4, 5]);
                             let octets: Vec<String> = (0..parts)
                                 .map(|_| {
-                                    rng.pick(&[
+                                    rng.one_of(&[
                                         "0", "1", "9", "10", "25", "99", "100", "199", "249",
                                         "255", "256",
                                     ])
@@ -596,7 +591,7 @@ fn value_documents(rng: &mut Rng) -> Vec<String> {
             2 => {
                 let v = match rng.below(3) {
                     0 => {
-                        let n = *rng.pick(&[31, 32, 32, 33]);
+                        let n = *rng.one_of(&[31, 32, 32, 33]);
                         hex(rng, n)
                     }
                     1 => {
@@ -608,7 +603,7 @@ fn value_documents(rng: &mut Rng) -> Vec<String> {
                                 hex(rng, n)
                             })
                             .collect();
-                        parts.join(*rng.pick(&["-", "-", "-", "", "_"]))
+                        parts.join(*rng.one_of(&["-", "-", "-", "", "_"]))
                     }
                     _ => edge_value(rng),
                 };
@@ -623,13 +618,13 @@ fn value_documents(rng: &mut Rng) -> Vec<String> {
             3 => {
                 let v: String = match rng.below(3) {
                     0 => (0..rng.below(12))
-                        .map(|_| *rng.pick(&['0', '1', '4', '9', '5', '2']))
+                        .map(|_| *rng.one_of(&['0', '1', '4', '9', '5', '2']))
                         .collect(),
                     1 => edge_value(rng),
                     _ => format!(
                         "{}{}",
                         "0".repeat(rng.below(30)),
-                        rng.pick(&["4294967295", "4294967296", "42949672950", "1", ""])
+                        rng.one_of(&["4294967295", "4294967296", "42949672950", "1", ""])
                     ),
                 };
                 let mut e = El::new("server");
@@ -638,16 +633,16 @@ fn value_documents(rng: &mut Rng) -> Vec<String> {
                 format!("<domainbackup mode='pull'>{}</domainbackup>", e.to_xml())
             }
             _ => {
-                let prefix = *rng.pick(&["", "", "ioemu:", "IOEMU:", "ioemu"]);
-                let dev = *rng.pick(&["fd", "hd", "sd", "vd", "xvd", "ubd", "x", "ub", ""]);
+                let prefix = *rng.one_of(&["", "", "ioemu:", "IOEMU:", "ioemu"]);
+                let dev = *rng.one_of(&["fd", "hd", "sd", "vd", "xvd", "ubd", "x", "ub", ""]);
                 let tail: String = (0..rng.below(4))
-                    .map(|_| *rng.pick(&['a', 'Z', '0', '_', ':', '-', 'é']))
+                    .map(|_| *rng.one_of(&['a', 'Z', '0', '_', ':', '-', 'é']))
                     .collect();
                 let path = format!(
                     "{}{}",
-                    rng.pick(&["", "/", "C:\\", "c:", "C:/", "a:\\\\", "\\", "//", "1:\\"]),
+                    rng.one_of(&["", "/", "C:\\", "c:", "C:/", "a:\\\\", "\\", "//", "1:\\"]),
                     (0..rng.below(4))
-                        .map(|_| *rng.pick(&['a', '/', '\\', ':', '\n', '\r', '\t', ' ', 'é']))
+                        .map(|_| *rng.one_of(&['a', '/', '\\', ':', '\n', '\r', '\t', ' ', 'é']))
                         .collect::<String>()
                 );
                 let mut d = El::new("disk");
@@ -670,7 +665,7 @@ fn generate() -> Vec<String> {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(0x5EED_0FD0_A1BA_C0DE);
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let seeds: Vec<String> = upstream_seeds()
         .into_iter()
         .chain(OWN_SEEDS.iter().map(|s| s.to_string()))
@@ -687,7 +682,7 @@ fn generate() -> Vec<String> {
         .collect();
     let mut docs = seeds.clone();
     for _ in 0..MUTANTS {
-        let mut d = rng.pick(&pool).clone();
+        let mut d = rng.one_of(&pool).clone();
         let rounds = if rng.chance(70) { 1 } else { 1 + rng.below(3) };
         for _ in 0..rounds {
             mutate(&mut d, &mut rng);

@@ -111,7 +111,9 @@ pub fn known_divergence(
 /// (`corpus/fuzz/crashes/libvirt_diff/libvirt-11.3-segfault-only-line-ends`).
 pub fn crashes_libvirt(input: &[u8], profile: Profile) -> bool {
     let seen = input.split(|&b| b == 0).next().unwrap_or(&[]);
-    profile == Profile::V11_3 && seen.len() >= 2 && seen.iter().all(|&b| b == b'\r' || b == b'\n')
+    profile.crashes_on_line_ends_only()
+        && seen.len() >= 2
+        && seen.iter().all(|&b| b == b'\r' || b == b'\n')
 }
 
 /// What [`check_libvirt`] did with an input.

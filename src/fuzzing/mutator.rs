@@ -9,27 +9,13 @@ use crate::xml::tree::{Attribute, Element, Node, Text};
 
 use super::vocabulary::{ATTRIBUTE_NAMES, ELEMENT_NAMES, snippets, values};
 use super::write_tree;
+use crate::generator::Rng;
 
-/// SplitMix64: small, fast, and enough to pick mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number below `n` (`n` > 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
+/// One of `items`, which the mutator's tables never leave empty.
+fn pick<'a, T>(rng: &mut Rng, items: &'a [T]) -> &'a T {
+    // Every table the mutator picks from is a non-empty constant (or a tree's non-empty
+    // list of paths, which always holds the root's).
+    rng.pick(items).expect("a non-empty table")
 }
 
 /// Paths (child indices from the root) of every element, the root's being empty.
@@ -100,7 +86,7 @@ fn text(value: &str) -> Node {
 /// One grammar-aware edit of the tree. Returns whether something changed.
 fn edit(root: &mut Element, rng: &mut Rng) -> bool {
     let paths = element_paths(root);
-    let path = rng.pick(&paths).clone();
+    let path = pick(rng, &paths).clone();
     match rng.below(12) {
         // Swap two children.
         0 => {
@@ -141,7 +127,7 @@ fn edit(root: &mut Element, rng: &mut Rng) -> bool {
         }
         // Splice a grammar subtree in.
         3 | 4 => {
-            let snippet = rng.pick(snippets()).clone();
+            let snippet = pick(rng, snippets()).clone();
             let Some(e) = element_at_mut(root, &path) else {
                 return false;
             };
@@ -151,7 +137,7 @@ fn edit(root: &mut Element, rng: &mut Rng) -> bool {
         }
         // Splice a copy of one of the document's own subtrees somewhere else.
         5 => {
-            let from = rng.pick(&paths).clone();
+            let from = pick(rng, &paths).clone();
             let Some(copy) = element_at(root, &from).cloned() else {
                 return false;
             };
@@ -164,12 +150,12 @@ fn edit(root: &mut Element, rng: &mut Rng) -> bool {
         }
         // Give an attribute a grammar value.
         6 | 7 => {
-            let value = *rng.pick(values());
+            let value = *pick(rng, values());
             let Some(e) = element_at_mut(root, &path) else {
                 return false;
             };
             if e.attributes.is_empty() {
-                let name = *rng.pick(ATTRIBUTE_NAMES);
+                let name = *pick(rng, ATTRIBUTE_NAMES);
                 e.attributes.push(attribute(name, value));
             } else {
                 let at = rng.below(e.attributes.len());
@@ -179,7 +165,7 @@ fn edit(root: &mut Element, rng: &mut Rng) -> bool {
         }
         // Add a grammar attribute (or replace the one of that name).
         8 => {
-            let (name, value) = (*rng.pick(ATTRIBUTE_NAMES), *rng.pick(values()));
+            let (name, value) = (*pick(rng, ATTRIBUTE_NAMES), *pick(rng, values()));
             let Some(e) = element_at_mut(root, &path) else {
                 return false;
             };
@@ -211,7 +197,7 @@ fn edit(root: &mut Element, rng: &mut Rng) -> bool {
         }
         // Rename an element.
         10 => {
-            let name = *rng.pick(ELEMENT_NAMES);
+            let name = *pick(rng, ELEMENT_NAMES);
             let Some(e) = element_at_mut(root, &path) else {
                 return false;
             };
@@ -222,7 +208,7 @@ fn edit(root: &mut Element, rng: &mut Rng) -> bool {
         }
         // Set or add text.
         _ => {
-            let value = *rng.pick(values());
+            let value = *pick(rng, values());
             let Some(e) = element_at_mut(root, &path) else {
                 return false;
             };
@@ -243,7 +229,7 @@ fn edit(root: &mut Element, rng: &mut Rng) -> bool {
 /// caller then falls back to byte-level mutation.
 pub fn mutate(input: &[u8], max_size: usize, seed: u64) -> Option<Vec<u8>> {
     let mut root = read::read(input).ok()?.root;
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let edits = 1 + rng.below(4);
     let mut changed = false;
     for _ in 0..edits {

@@ -4,6 +4,7 @@
 //! It writes what the reader keeps and nothing more (comments and processing instructions
 //! as empty ones, entity references as their text); it must not change the tree.
 
+use crate::xml::escape;
 use crate::xml::tree::{Element, Node};
 
 /// Writes an element tree as XML that reads back to the same tree (comments and processing
@@ -77,37 +78,20 @@ pub fn write_tree(root: &Element) -> String {
     out
 }
 
+/// An attribute value that reads back as itself.
 fn escape_attribute(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '\'' => out.push_str("&apos;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
-        }
-    }
+    escape::attribute_value(s, &mut out);
     out
 }
 
+/// Text that reads back as itself: a CDATA section where one was written (and can be).
 fn escape_text(s: &str, cdata: bool) -> String {
     if cdata && !s.contains("]]>") {
         return format!("<![CDATA[{s}]]>");
     }
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
-        }
-    }
+    escape::text(s, &mut out);
     out
 }
 

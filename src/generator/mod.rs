@@ -25,6 +25,9 @@ pub mod coverage;
 pub mod invalid;
 pub mod model;
 pub mod render;
+mod rng;
+
+pub use rng::Rng;
 
 use proptest::prelude::*;
 

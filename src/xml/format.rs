@@ -7,6 +7,8 @@
 
 use std::fmt::Write as _;
 
+use super::escape;
+
 use crate::model::{
     BackupDisk, BackupMode, BackupStore, DomainBackup, Encryption, EncryptionFormat, Seclabel,
     SecretLookup, StorageAuth, StoreType,
@@ -311,7 +313,7 @@ fn escaped_attr(out: &mut String, name: &str, value: Option<&str>) {
 
 /// ` name='value'`, the value escaped.
 fn escaped(out: &mut String, name: &str, value: &str) {
-    raw_attr(out, name, &escape(value));
+    raw_attr(out, name, &escape::libvirt(value));
 }
 
 /// The `uuid` or `usage` attribute that names a secret.
@@ -320,30 +322,6 @@ fn secret_lookup_attr(out: &mut String, secret: &SecretLookup) {
         SecretLookup::Uuid(uuid) => raw_attr(out, "uuid", &format_uuid(uuid)),
         SecretLookup::Usage(usage) => escaped(out, "usage", usage),
     }
-}
-
-/// libvirt's XML escaping: `< > & " '` become references; the control characters
-/// 0x01–0x08, 0x0B, 0x0C and 0x0E–0x19 are dropped; everything else is copied.
-pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
-    let special = |c: char| matches!(c, '<' | '>' | '&' | '"' | '\'' | '\u{01}'..='\u{08}' | '\u{0B}' | '\u{0C}' | '\u{0E}'..='\u{19}');
-    // Every special character is ASCII: a byte scan finds them.
-    let special_byte = |b: u8| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'' | 0x01..=0x08 | 0x0B | 0x0C | 0x0E..=0x19);
-    if !s.bytes().any(special_byte) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if special(c) => {}
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 /// Appends `n` spaces.
@@ -367,7 +345,7 @@ fn start_line(out: &mut String, indent: usize, s: &str) {
 fn escaped_line(out: &mut String, indent: usize, open: &str, value: Option<&str>, close: &str) {
     if let Some(value) = value {
         start_line(out, indent, open);
-        out.push_str(&escape(value));
+        out.push_str(&escape::libvirt(value));
         out.push_str(close);
         out.push('\n');
     }

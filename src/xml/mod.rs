@@ -4,6 +4,7 @@
 
 mod dtd;
 mod encodings;
+pub mod escape;
 pub mod format;
 pub mod read;
 pub mod schema;

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use crate::conform::compare::Outcome;
 
-use super::{CaseResult, RunReport, xml_escape};
+use super::{CaseResult, RunReport, escape_for_display};
 
 fn outcome_color(outcome: Outcome) -> &'static str {
     match outcome {
@@ -43,10 +43,10 @@ pub fn html_page(reports: &[RunReport]) -> String {
         let _ = write!(
             out,
             "<th>{}<br><small>{} cases, seed {}, {}</small></th>",
-            xml_escape(&r.implementation.name),
+            escape_for_display(&r.implementation.name),
             r.results.len(),
             r.seed,
-            xml_escape(&r.compare)
+            escape_for_display(&r.compare)
         );
     }
     out.push_str("</tr>\n");
@@ -79,7 +79,11 @@ pub fn html_page(reports: &[RunReport]) -> String {
         }
         out.push_str("</tr>\n");
         for &rule in &rules {
-            let _ = write!(out, "<tr><td class=\"rule\">{}</td>", xml_escape(rule));
+            let _ = write!(
+                out,
+                "<tr><td class=\"rule\">{}</td>",
+                escape_for_display(rule)
+            );
             for o in Outcome::ALL {
                 let n = per_rule
                     .get(rule)
@@ -102,11 +106,19 @@ pub fn html_page(reports: &[RunReport]) -> String {
     } else {
         out.push_str("<h2>Rules × implementations</h2>\n<table><tr><th class=\"rule\">rule</th>");
         for r in reports {
-            let _ = write!(out, "<th>{}</th>", xml_escape(&r.implementation.name));
+            let _ = write!(
+                out,
+                "<th>{}</th>",
+                escape_for_display(&r.implementation.name)
+            );
         }
         out.push_str("</tr>\n");
         for &rule in &rules {
-            let _ = write!(out, "<tr><td class=\"rule\">{}</td>", xml_escape(rule));
+            let _ = write!(
+                out,
+                "<tr><td class=\"rule\">{}</td>",
+                escape_for_display(rule)
+            );
             for c in &per {
                 match c.get(rule) {
                     None => out.push_str("<td></td>"),
@@ -129,7 +141,7 @@ pub fn html_page(reports: &[RunReport]) -> String {
                             out,
                             "<td style=\"background:{}\" title=\"{}\">{agree}/{total}</td>",
                             outcome_color(worst),
-                            xml_escape(&title.join(", "))
+                            escape_for_display(&title.join(", "))
                         );
                     }
                 }
@@ -140,15 +152,15 @@ pub fn html_page(reports: &[RunReport]) -> String {
     }
 
     for report in reports {
-        let name = xml_escape(&report.implementation.name);
+        let name = escape_for_display(&report.implementation.name);
         if !report.fixed.is_empty() {
             let _ = writeln!(out, "<h2>{name}: known failures that now agree</h2>\n<ul>");
             for f in &report.fixed {
                 let _ = writeln!(
                     out,
                     "<li><code>{}</code> {}</li>",
-                    xml_escape(&f.key),
-                    xml_escape(&f.reason)
+                    escape_for_display(&f.key),
+                    escape_for_display(&f.reason)
                 );
             }
             out.push_str("</ul>\n");
@@ -161,20 +173,20 @@ pub fn html_page(reports: &[RunReport]) -> String {
                     "<h3 class=\"bad\">{} — <code>{}</code></h3>\n<p>{}</p>\n<pre>{}</pre>\n\
                      <p>libvirt: {}</p><p>implementation: {}</p><p>replay: <code>{}</code></p>",
                     c.outcome.name(),
-                    xml_escape(&c.id),
-                    xml_escape(&c.detail),
-                    xml_escape(&String::from_utf8_lossy(&c.document_bytes())),
+                    escape_for_display(&c.id),
+                    escape_for_display(&c.detail),
+                    escape_for_display(&String::from_utf8_lossy(&c.document_bytes())),
                     if c.expected.accepted {
                         "accepted".to_string()
                     } else {
-                        xml_escape(&format!(
+                        escape_for_display(&format!(
                             "rejected stage={} code={}",
                             c.expected.stage.as_deref().unwrap_or("?"),
                             c.expected.code.unwrap_or(0)
                         ))
                     },
-                    xml_escape(&c.observed.summary()),
-                    xml_escape(&c.replay)
+                    escape_for_display(&c.observed.summary()),
+                    escape_for_display(&c.replay)
                 );
             }
         }
@@ -195,11 +207,11 @@ pub fn html_page(reports: &[RunReport]) -> String {
                 let _ = writeln!(
                     out,
                     "<tr><td class=\"rule\">{}</td><td class=\"rule\" style=\"background:{}\">{}{}</td><td class=\"rule\">{}</td></tr>",
-                    xml_escape(&r.id),
+                    escape_for_display(&r.id),
                     outcome_color(r.outcome),
                     r.outcome.name(),
                     if r.known.is_some() { " (known)" } else { "" },
-                    xml_escape(&r.detail)
+                    escape_for_display(&r.detail)
                 );
             }
             out.push_str("</table>\n");

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::conform::compare::Outcome;
 
-use super::{RunReport, xml_escape};
+use super::{RunReport, escape_for_display};
 
 /// `junit.xml`: one test suite per implementation, one test case per case; disagreements
 /// are failures, known failures and skipped cases are skipped.
@@ -22,7 +22,7 @@ pub fn junit_xml(reports: &[RunReport]) -> String {
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{:.3}\">",
-            xml_escape(&report.implementation.name),
+            escape_for_display(&report.implementation.name),
             report.results.len(),
             report.elapsed_ms as f64 / 1000.0
         );
@@ -30,20 +30,20 @@ pub fn junit_xml(reports: &[RunReport]) -> String {
             let _ = write!(
                 out,
                 "    <testcase classname=\"{}\" name=\"{}\"",
-                xml_escape(&r.rule),
-                xml_escape(&r.id)
+                escape_for_display(&r.rule),
+                escape_for_display(&r.id)
             );
             if let Some(reason) = &r.known {
                 let _ = writeln!(
                     out,
                     "><skipped message=\"known failure: {}\"/></testcase>",
-                    xml_escape(reason)
+                    escape_for_display(reason)
                 );
             } else if r.outcome == Outcome::Skipped {
                 let _ = writeln!(
                     out,
                     "><skipped message=\"{}\"/></testcase>",
-                    xml_escape(&r.detail)
+                    escape_for_display(&r.detail)
                 );
             } else if r.outcome.is_disagreement() {
                 let mut body = format!("expected: {}\ngot: {}\n", r.expected, r.observed);
@@ -55,8 +55,8 @@ pub fn junit_xml(reports: &[RunReport]) -> String {
                     out,
                     "><failure type=\"{}\" message=\"{}\">{}</failure></testcase>",
                     r.outcome.key(),
-                    xml_escape(&r.detail),
-                    xml_escape(&body)
+                    escape_for_display(&r.detail),
+                    escape_for_display(&body)
                 );
             } else {
                 out.push_str("/>\n");
