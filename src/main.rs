@@ -24,7 +24,8 @@ enum Command {
     /// Parse, check, optionally align, and format a document exactly as libvirt does.
     ///
     /// Accepted: the canonical XML on stdout, exit 0. Rejected: one line on stderr,
-    /// `error: stage=.. code=.. domain=.. message=..`, exit 1. Usage or I/O problem: exit 2.
+    /// `error: stage=.. code=.. domain=.. rule=.. message=..`, exit 1. Usage or I/O
+    /// problem: exit 2.
     Parse {
         /// libvirt version to follow: 9.0 or 11.3.
         #[arg(long, default_value = "11.3")]
@@ -53,6 +54,12 @@ enum Command {
     /// The same seed gives the same bytes. The first cases of each stream cover every
     /// production of the grammar (valid) and every rule id (invalid).
     Generate(GenerateArgs),
+    /// List libvirt's rules as the harness names them (every rejection names one), or
+    /// describe one: what it asks, its stage, code and domain, and each version's wording.
+    Rules {
+        /// A rule id (`parse.server.socket-not-absolute`) or a specification code (`B11`).
+        rule: Option<String>,
+    },
     /// Merge report folders written by `check --report` into one page (one column per
     /// implementation; shards of one implementation become one run).
     Report {
@@ -508,5 +515,39 @@ fn main() -> ExitCode {
         Command::Check(args) => check_command(&args),
         Command::Generate(args) => generate_command(&args),
         Command::Report { dirs, out } => report_command(&dirs, &out),
+        Command::Rules { rule } => rules_command(rule.as_deref()),
     }
+}
+
+fn rules_command(rule: Option<&str>) -> ExitCode {
+    use domainbackup_harness::rules;
+    let Some(wanted) = rule else {
+        print!("{}", rules::listing());
+        return ExitCode::SUCCESS;
+    };
+    let found: Vec<&rules::Rule> = match rules::by_id(wanted) {
+        Some(rule) => vec![rule],
+        None => rules::by_spec(wanted).collect(),
+    };
+    if found.is_empty() {
+        let near: Vec<&str> = rules::ALL
+            .iter()
+            .map(|r| r.id)
+            .filter(|id| {
+                wanted
+                    .split(['.', '-'])
+                    .any(|w| w.len() > 2 && id.contains(w))
+            })
+            .collect();
+        eprintln!("domainbackup-harness rules: no rule '{wanted}'");
+        if !near.is_empty() {
+            eprintln!("rules with a word of it: {}", near.join(", "));
+        }
+        eprintln!("`domainbackup-harness rules` lists them all");
+        return ExitCode::from(2);
+    }
+    for rule in found {
+        print!("{}", rule.describe());
+    }
+    ExitCode::SUCCESS
 }

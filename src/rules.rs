@@ -146,6 +146,57 @@ fn fill(out: &mut String, template: &str, values: &[&dyn fmt::Display]) {
     out.push_str(rest);
 }
 
+/// The catalogue as text, one rule a line: id, spec code, stage, and what the rule asks.
+pub fn listing() -> String {
+    let width = ALL.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for rule in ALL {
+        out.push_str(&format!(
+            "{:<width$}  {:<4} {:<11} {}\n",
+            rule.id,
+            rule.spec.unwrap_or("-"),
+            rule.stage.as_str(),
+            rule.summary
+        ));
+    }
+    out
+}
+
+impl Rule {
+    /// The rule for a reader: what it asks, where it holds, and how each modelled libvirt
+    /// words it.
+    pub fn describe(&self) -> String {
+        let mut out = self.id.to_string();
+        if let Some(spec) = self.spec {
+            out.push_str(&format!(" ({spec})"));
+        }
+        out.push_str(&format!("\n  {}\n  stage {}", self.summary, self.stage));
+        let versions: Vec<&str> = Profile::ALL
+            .iter()
+            .filter(|p| self.holds_in(**p))
+            .map(|p| p.release())
+            .collect();
+        out.push_str(&format!("; holds in libvirt {}\n", versions.join(", ")));
+        let line = |out: &mut String, who: &str, wording: &Wording| {
+            out.push_str(&format!(
+                "  {who}: code {}, domain {}: {}{}\n",
+                wording.code.number(),
+                wording.domain.number(),
+                wording.code.prefix(),
+                wording.template.replace('\n', "\\n")
+            ));
+        };
+        if self.has_one_wording() {
+            line(&mut out, "libvirt says", &self.wording);
+        } else {
+            for profile in Profile::ALL.iter().filter(|p| self.holds_in(**p)) {
+                line(&mut out, profile.release(), self.wording_in(*profile));
+            }
+        }
+        out
+    }
+}
+
 /// The entry with `id`, if there is one.
 pub fn by_id(id: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|r| r.id == id)
@@ -617,6 +668,30 @@ mod tests {
         assert_eq!(
             PARSE_MODE_UNKNOWN.reject(&[]).message,
             "unsupported configuration: unknown backup mode ''"
+        );
+    }
+
+    #[test]
+    fn a_rule_describes_itself_for_readers() {
+        let text = PARSE_SERVER_SOCKET_NOT_ABSOLUTE.describe();
+        assert!(
+            text.starts_with("parse.server.socket-not-absolute (B11)\n"),
+            "{text}"
+        );
+        assert!(text.contains("libvirt says: code 27, domain 20: XML error: backup socket path '{}' must be absolute"), "{text}");
+        let text = PARSE_SERVER_TRANSPORT_UNKNOWN.describe();
+        assert!(text.contains("  9.0.0: code 67, domain 20: unsupported configuration: unknown protocol transport type '{}'"), "{text}");
+        assert!(
+            PARSE_SERVER_FD_WITHOUT_FDGROUP
+                .describe()
+                .contains("holds in libvirt 11.3.0\n")
+        );
+        let listing = listing();
+        assert_eq!(listing.lines().count(), ALL.len());
+        assert!(
+            listing
+                .lines()
+                .any(|l| l.starts_with("align.no-disk-named ") && l.contains(" A2 "))
         );
     }
 

@@ -172,3 +172,24 @@ fn generate_writes_cases_and_a_manifest_deterministically() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown mode 'sideways'"));
     let _ = std::fs::remove_dir_all(&base);
 }
+
+#[test]
+fn rules_are_listed_and_described() {
+    let all = harness(&["rules"], b"");
+    assert_eq!(all.status.code(), Some(0));
+    let listing = String::from_utf8_lossy(&all.stdout).into_owned();
+    assert!(listing.lines().count() > 150, "{listing}");
+    let one = harness(&["rules", "B11"], b"");
+    assert_eq!(one.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&one.stdout)
+            .starts_with("parse.server.socket-not-absolute (B11)\n")
+    );
+    let unknown = harness(&["rules", "socket"], b"");
+    assert_eq!(unknown.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        err.contains("no rule 'socket'") && err.contains("parse.server.socket-not-absolute"),
+        "{err}"
+    );
+}

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use crate::conform::compare::Outcome;
 
-use super::{CaseResult, RunReport, escape_for_display};
+use super::{CaseResult, RunReport, escape_for_display, rule_summary};
 
 fn outcome_color(outcome: Outcome) -> &'static str {
     match outcome {
@@ -32,7 +32,7 @@ pub fn html_page(reports: &[RunReport]) -> String {
          body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n\
          table{border-collapse:collapse;margin:1em 0}\n\
          th,td{border:1px solid #bbb;padding:.25em .6em;text-align:right}\n\
-         th{background:#f4f4f4}td.rule,th.rule{text-align:left;font-family:monospace}\n\
+         th{background:#f4f4f4}td.rule,th.rule{text-align:left;font-family:monospace}span.summary{font-family:sans-serif;font-size:85%;color:#555}\n\
          pre{background:#f7f7f7;padding:.6em;overflow:auto;border:1px solid #ddd}\n\
          .bad{color:#a00}.ok{color:#070}\n</style></head><body>\n\
          <h1>domainbackup-harness conformance</h1>\n",
@@ -79,11 +79,7 @@ pub fn html_page(reports: &[RunReport]) -> String {
         }
         out.push_str("</tr>\n");
         for &rule in &rules {
-            let _ = write!(
-                out,
-                "<tr><td class=\"rule\">{}</td>",
-                escape_for_display(rule)
-            );
+            rule_cell(&mut out, rule);
             for o in Outcome::ALL {
                 let n = per_rule
                     .get(rule)
@@ -114,11 +110,7 @@ pub fn html_page(reports: &[RunReport]) -> String {
         }
         out.push_str("</tr>\n");
         for &rule in &rules {
-            let _ = write!(
-                out,
-                "<tr><td class=\"rule\">{}</td>",
-                escape_for_display(rule)
-            );
+            rule_cell(&mut out, rule);
             for c in &per {
                 match c.get(rule) {
                     None => out.push_str("<td></td>"),
@@ -219,4 +211,18 @@ pub fn html_page(reports: &[RunReport]) -> String {
     }
     out.push_str("</body></html>\n");
     out
+}
+
+/// A table's first cell: the rule's id, and beneath it what the rule asks when the id is
+/// the catalogue's.
+fn rule_cell(out: &mut String, rule: &str) {
+    let _ = write!(out, "<tr><td class=\"rule\">{}", escape_for_display(rule));
+    if let Some(summary) = rule_summary(rule) {
+        let _ = write!(
+            out,
+            "<br><span class=\"summary\">{}</span>",
+            escape_for_display(summary)
+        );
+    }
+    out.push_str("</td>");
 }

@@ -33,6 +33,12 @@ pub use records::{
 };
 pub use summary::{replay_summary, terminal_summary};
 
+/// What the rule named `rule` asks of a document, in the catalogue's words (nothing for a
+/// case label that is no catalogue rule, such as `grammar.push`).
+fn rule_summary(rule: &str) -> Option<&'static str> {
+    crate::rules::by_id(rule).map(|r| r.summary)
+}
+
 /// Text escaped for XML and HTML alike (element text and quoted attribute values), with
 /// control characters other than TAB and LF shown as `\xNN`: a report shows a reader what
 /// a document held, where [`crate::xml::escape`] keeps it (or drops it, as libvirt does).

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use crate::conform::compare::Outcome;
 use crate::conform::implementation::Observed;
 
-use super::{Counterexample, Replay, RunReport};
+use super::{Counterexample, Replay, RunReport, rule_summary};
 
 /// The terminal summary: counts per outcome, per rule for the rules with disagreements (the
 /// HTML report has every rule), known failures fixed, then the first `max_examples`
@@ -77,7 +77,13 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
             .iter()
             .filter_map(|o| c.get(o).map(|n| format!("{} {n}", o.name())))
             .collect();
-        let _ = writeln!(out, "  {rule:<24} {}", cells.join(", "));
+        let _ = write!(out, "  {rule:<24} {}", cells.join(", "));
+        match rule_summary(rule) {
+            Some(summary) => {
+                let _ = writeln!(out, "  ({summary})");
+            }
+            None => out.push('\n'),
+        }
     }
     if !report.fixed.is_empty() {
         let _ = writeln!(out, "\nknown failures that now agree (fixed):");
