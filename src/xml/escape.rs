@@ -4,7 +4,7 @@
 //! which attribute normalization would otherwise turn into spaces).
 //!
 //! Only escaping lives here; the generator's deliberately varied spellings of references
-//! (`crate::generator`) are spellings, not escaping, and stay with the generator.
+//! are spellings, not escaping, and stay with the generator.
 
 /// libvirt's own escaping (`virBufferEscapeString`), what its formatter writes: `< > & " '` become references; the control characters
 /// 0x01–0x08, 0x0B, 0x0C and 0x0E–0x19 are dropped; everything else is copied.
