@@ -6,8 +6,9 @@
 //! Only escaping lives here; the generator's deliberately varied spellings of references
 //! are spellings, not escaping, and stay with the generator.
 
-/// libvirt's own escaping (`virBufferEscapeString`), what its formatter writes: `< > & " '` become references; the control characters
-/// 0x01–0x08, 0x0B, 0x0C and 0x0E–0x19 are dropped; everything else is copied.
+/// libvirt's own escaping (`virBufferEscapeString`), what its formatter writes: `< > & " '`
+/// become references; the control characters 0x01–0x08, 0x0B, 0x0C and 0x0E–0x19 are
+/// dropped; everything else is copied.
 pub fn libvirt(s: &str) -> std::borrow::Cow<'_, str> {
     let special = |c: char| matches!(c, '<' | '>' | '&' | '"' | '\'' | '\u{01}'..='\u{08}' | '\u{0B}' | '\u{0C}' | '\u{0E}'..='\u{19}');
     // Every special character is ASCII: a byte scan finds them.
