@@ -1,0 +1,70 @@
+//! One difference between the expected and the implementation's output, named by path
+//! ([`Difference`]), and the exact comparison of canonical bytes, which names the first
+//! differing line.
+//!
+//! Nothing here reads a document: reading output back and comparing the models is
+//! [`super::semantic`]'s job.
+
+use std::fmt;
+
+/// One difference between the expected and the implementation's output, by path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Difference {
+    /// Where, e.g. `/domainbackup/disks/disk[2]/@exportbitmap` (1-based indexes).
+    pub path: String,
+    /// The expected value, quoted, or `absent`.
+    pub expected: String,
+    /// The implementation's value, quoted, or `absent`.
+    pub got: String,
+}
+
+impl Difference {
+    /// The path with indexes dropped (`disk[2]` → `disk`): what stays the same while a
+    /// counterexample is shrunk.
+    pub fn shape(&self) -> String {
+        let mut out = String::with_capacity(self.path.len());
+        let mut in_index = false;
+        for c in self.path.chars() {
+            match c {
+                '[' => in_index = true,
+                ']' => in_index = false,
+                c if !in_index => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: expected {}, got {}",
+            self.path, self.expected, self.got
+        )
+    }
+}
+
+/// Exact comparison: the first differing line, as a difference at `/` with the line number.
+pub fn exact_differences(expected: &str, got: &str) -> Vec<Difference> {
+    if expected == got {
+        return Vec::new();
+    }
+    let mut e = expected.split_inclusive('\n');
+    let mut g = got.split_inclusive('\n');
+    let mut line = 1;
+    loop {
+        match (e.next(), g.next()) {
+            (Some(a), Some(b)) if a == b => line += 1,
+            (a, b) => {
+                let show = |s: Option<&str>| s.map_or("absent".to_string(), |s| format!("{s:?}"));
+                return vec![Difference {
+                    path: format!("/ (line {line})"),
+                    expected: show(a),
+                    got: show(b),
+                }];
+            }
+        }
+    }
+}

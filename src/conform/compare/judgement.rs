@@ -1,0 +1,119 @@
+//! One case's verdict: [`judge`] puts the reference's expectation beside what the
+//! implementation did and gives a [`Judgement`] (its [`super::Outcome`], the differences,
+//! and one line for reports), at the chosen [`super::Comparison`] level.
+//!
+//! It decides, it does not compare output itself: the exact and semantic comparisons are
+//! [`super::difference`]'s and [`super::semantic`]'s.
+
+use crate::conform::implementation::Observed;
+use crate::{Profile, Rejection};
+
+use super::difference::{Difference, exact_differences};
+use super::message::one_line;
+use super::outcome::{Comparison, Outcome, OutputComparison};
+use super::semantic::semantic_differences;
+
+/// The verdict of one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement {
+    /// The outcome class.
+    pub outcome: Outcome,
+    /// For wrong output: each difference.
+    pub differences: Vec<Difference>,
+    /// One line saying what happened, for reports.
+    pub detail: String,
+}
+
+impl Judgement {
+    /// What must stay the same while shrinking: the outcome and, for wrong output, the
+    /// shape of the first differing path.
+    pub fn signature(&self) -> (Outcome, Option<String>) {
+        (
+            self.outcome,
+            if self.outcome == Outcome::WrongOutput {
+                self.differences.first().map(Difference::shape)
+            } else {
+                None
+            },
+        )
+    }
+}
+
+/// Compares one observed behaviour with the reference's outcome under `comparison`.
+/// `profile` is the case's, used to read accepted output back.
+pub fn judge(
+    expected: &Result<String, Rejection>,
+    observed: &Observed,
+    comparison: Comparison,
+    profile: Profile,
+) -> Judgement {
+    let simple = |outcome: Outcome, detail: String| Judgement {
+        outcome,
+        differences: Vec::new(),
+        detail,
+    };
+    match (expected, observed) {
+        (_, Observed::Skipped { reason }) => simple(Outcome::Skipped, reason.clone()),
+        (_, Observed::Crashed { detail }) => simple(Outcome::Crash, detail.clone()),
+        (_, Observed::TimedOut { after_ms }) => {
+            simple(Outcome::Timeout, format!("no answer within {after_ms} ms"))
+        }
+        (_, Observed::ProtocolError { detail }) => simple(Outcome::ProtocolError, detail.clone()),
+        (Err(r), Observed::Accepted { .. }) => simple(
+            Outcome::FalseAccept,
+            format!(
+                "libvirt rejects (stage={} code={}: {}), the implementation accepted",
+                r.stage,
+                r.code,
+                r.message.replace('\n', "\\n")
+            ),
+        ),
+        (Ok(_), Observed::Rejected { message, .. }) => simple(
+            Outcome::FalseReject,
+            format!(
+                "libvirt accepts, the implementation rejected: {}",
+                one_line(message)
+            ),
+        ),
+        (Err(r), Observed::Rejected { code, stage, .. }) => {
+            if !comparison.codes {
+                return simple(Outcome::Agree, String::new());
+            }
+            let code_ok = *code == Some(r.code);
+            let stage_ok = stage.is_none_or(|s| s == r.stage);
+            if code_ok && stage_ok {
+                simple(Outcome::Agree, String::new())
+            } else {
+                let got_code = code.map_or("no code".to_string(), |c| format!("code={c}"));
+                let got_stage = stage.map_or(String::new(), |s| format!("stage={s} "));
+                simple(
+                    Outcome::WrongError,
+                    format!(
+                        "expected stage={} code={}, got {got_stage}{got_code}",
+                        r.stage, r.code
+                    ),
+                )
+            }
+        }
+        (Ok(canonical), Observed::Accepted { output }) => {
+            let differences = match comparison.output {
+                OutputComparison::Verdict => Vec::new(),
+                OutputComparison::Exact => exact_differences(canonical, output),
+                OutputComparison::Semantic => semantic_differences(canonical, output, profile),
+            };
+            if differences.is_empty() {
+                simple(Outcome::Agree, String::new())
+            } else {
+                let detail = match differences.len() {
+                    1 => differences[0].to_string(),
+                    n => format!("{} (and {} more)", differences[0], n - 1),
+                };
+                Judgement {
+                    outcome: Outcome::WrongOutput,
+                    differences,
+                    detail,
+                }
+            }
+        }
+    }
+}
