@@ -50,7 +50,7 @@ pub(super) fn to_push(def: &mut DomainBackup, _: Profile) {
 
 /// A backed-up first disk with a file store that has a path (so `<target>`/`<scratch>`
 /// exists), in front of whatever disks there are.
-pub(super) fn first_disk_with_store(def: &mut DomainBackup, profile: Profile) {
+pub(super) fn first_disk_with_store(def: &mut DomainBackup, _: Profile) {
     let store = BackupStore {
         kind: StoreType::File,
         path: Some("/backup/vdzz.img".into()),
@@ -65,7 +65,6 @@ pub(super) fn first_disk_with_store(def: &mut DomainBackup, profile: Profile) {
     };
     def.disks.retain(|d| d.name != "vdzz");
     def.disks.insert(0, disk);
-    let _ = profile;
 }
 
 pub(super) fn push_with_store(def: &mut DomainBackup, profile: Profile) {
@@ -105,14 +104,13 @@ pub(super) fn with_store<'a>(root: &mut Node<'a>, f: impl FnOnce(&mut Node<'a>))
     }
 }
 
-pub(super) fn encryption_node(luks_children: bool) -> Node<'static> {
+pub(super) fn encryption_node() -> Node<'static> {
     let mut enc = Node::element("encryption");
     enc.set("format", "luks");
     let mut secret = Node::element("secret");
     secret.set("type", "passphrase");
     secret.set("usage", "/secret/backup");
     enc.push_child(secret);
-    let _ = luks_children;
     enc
 }
 

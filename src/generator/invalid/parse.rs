@@ -360,7 +360,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
             prepare: first_disk_with_store,
             edit: |root, _| {
                 with_store(root, |s| {
-                    let mut e = encryption_node(false);
+                    let mut e = encryption_node();
                     e.remove("format");
                     s.push_child(e);
                 });
@@ -376,7 +376,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
             prepare: first_disk_with_store,
             edit: |root, _| {
                 with_store(root, |s| {
-                    let mut e = encryption_node(false);
+                    let mut e = encryption_node();
                     e.set("format", "aes");
                     s.push_child(e);
                 });
@@ -392,7 +392,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
             prepare: first_disk_with_store,
             edit: |root, _| {
                 with_store(root, |s| {
-                    let mut e = encryption_node(false);
+                    let mut e = encryption_node();
                     e.set("engine", "default");
                     s.push_child(e);
                 });
@@ -427,7 +427,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
             prepare: first_disk_with_store,
             edit: |root, _| {
                 with_store(root, |s| {
-                    let mut e = encryption_node(false);
+                    let mut e = encryption_node();
                     let mut ivgen = Node::element("ivgen");
                     ivgen.set("name", "plain64");
                     e.push_child(ivgen);

@@ -216,7 +216,7 @@ pub(super) fn first_breaches() -> Vec<Breach> {
     ]
 }
 
-/// One rule per schema rule id of [`crate::xml::schema::RULES`] not covered by
+/// One breach per schema rule of the catalogue ([`crate::rules`]) not covered by
 /// [`first_breaches`], up to the `<disk>` element (its store's follow, from
 /// [`super::schema_store`]). Each edit is the only violation of an otherwise valid
 /// document, and the first one the schema checker meets: the checker reads attributes

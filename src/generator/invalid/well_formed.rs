@@ -7,7 +7,7 @@
 //! them or hold edits other stages use (those live in [`super::edits`]).
 
 use super::edits::nothing;
-use super::{Breach, Expect, Scope};
+use super::{Breach, Expect, Scope, values};
 use crate::generator::render::Node;
 use crate::rules;
 
@@ -147,7 +147,7 @@ pub(super) fn breaches() -> Vec<Breach> {
             only: None,
             prepare: nothing,
             edit: |_, _| {
-                Expect::Bytes(|doc| {
+                Expect::Rewritten(Box::new(values(&["domainsnapshot"])), |doc| {
                     let text = String::from_utf8_lossy(doc).into_owned();
                     *doc = text
                         .replace("<domainbackup", "<domainsnapshot")
