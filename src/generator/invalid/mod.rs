@@ -319,7 +319,7 @@ mod tests {
     use proptest::test_runner::TestRunner;
 
     use super::*;
-    use crate::Stage;
+    use crate::{Stage, rules};
     use crate::xml::{read, schema};
 
     #[test]
