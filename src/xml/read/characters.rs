@@ -28,6 +28,7 @@ pub(in crate::xml) fn is_name_char(c: char) -> bool {
         || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
+#[inline]
 pub(in crate::xml) fn is_name(s: &str) -> bool {
     // ASCII names (all of the grammar's) without decoding characters.
     let bytes = s.as_bytes();

@@ -63,6 +63,7 @@ const NAME_TABLE: [&str; 256] = {
 
 /// The name `name`: shared when it is one of [`KNOWN_NAMES`] (one table look-up and one
 /// comparison), owned otherwise.
+#[inline]
 pub(super) fn intern(name: &str) -> Name {
     let known = NAME_TABLE[name_slot(name.as_bytes())];
     if !known.is_empty() && known == name {
@@ -75,6 +76,7 @@ pub(super) fn intern(name: &str) -> Name {
 /// Splits a qualified name as libxml2's `xmlParseQName` does: the prefix is the part before
 /// the first colon when a name character that may start a name follows it; whatever follows
 /// a second colon stays in the local name (`b:x:y` is `x:y` with prefix `b`).
+#[inline]
 pub(super) fn split_qname(qname: &str) -> (Option<&str>, &str) {
     // Names are short: a plain loop finds the colon faster than a vectorised search.
     let Some(colon) = qname.bytes().position(|b| b == b':') else {
@@ -93,6 +95,7 @@ pub(super) fn split_qname(qname: &str) -> (Option<&str>, &str) {
 
 /// Whether libxml2 can read `qname` as one QName: `p:l:` followed by something that cannot
 /// start a name leaves characters in the tag that nothing reads.
+#[inline]
 pub(super) fn qname_is_complete(qname: &str) -> bool {
     if !qname.bytes().any(|b| b == b':') {
         return true;

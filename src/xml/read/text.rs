@@ -135,6 +135,7 @@ impl<'t> Reader<'t> {
 ///
 /// `declared` is the element's declaration in the internal DTD subset, if any: whether its
 /// content is mixed (`#PCDATA`, `ANY`, `EMPTY`: blanks kept) or elements only (dropped).
+#[inline]
 fn are_blanks(
     open: &Open,
     declared: Option<bool>,
@@ -176,6 +177,7 @@ struct Chunk<'a> {
 /// Splits a run of character data the way `xmlParseCharData` does: an ASCII fast path that
 /// cuts at CR LF and hands over to the slow path at the first other character, whose
 /// chunks are at most 300 bytes.
+#[inline]
 fn char_data_chunks(raw: &str) -> Vec<Chunk<'_>> {
     const BIG_BUFFER: usize = 300;
     let b = raw.as_bytes();
@@ -284,6 +286,7 @@ fn char_data_chunks(raw: &str) -> Vec<Chunk<'_>> {
 }
 
 /// CR LF and lone CR become LF, as libxml2 reads them.
+#[inline]
 pub(super) fn normalize_line_ends(s: &str) -> String {
     if !s.contains('\r') {
         return s.to_string();
