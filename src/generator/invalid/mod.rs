@@ -319,8 +319,8 @@ mod tests {
     use proptest::test_runner::TestRunner;
 
     use super::*;
-    use crate::{Stage, rules};
     use crate::xml::{read, schema};
+    use crate::{Stage, rules};
 
     #[test]
     fn every_schema_rule_has_a_generated_case() {
