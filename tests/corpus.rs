@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use domainbackup_harness::corpus::{self, CorpusCase};
+use domainbackup_harness::xml::read;
 use libtest_mimic::{Arguments, Failed, Trial};
 
 fn root() -> PathBuf {
@@ -66,6 +67,35 @@ fn unreferenced_snapshots(cases: &[CorpusCase]) -> Result<(), Failed> {
     }
 }
 
+/// Every file under `corpus/` (the documents and the fuzz inputs) reads to the same tree
+/// with the same positions, or the same error, with the reader's own scan and with
+/// quick-xml's events throughout.
+fn fast_path_reads_as_general_path() -> Result<(), Failed> {
+    let mut dirs = vec![root().join("corpus")];
+    let mut files = 0;
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let input = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            files += 1;
+            if read::read_tags(&input, true) != read::read_tags(&input, false) {
+                return Err(
+                    format!("{}: the two paths read it differently", path.display()).into(),
+                );
+            }
+        }
+    }
+    if files < 1000 {
+        return Err(format!("only {files} files under corpus/").into());
+    }
+    Ok(())
+}
+
 fn main() {
     let args = Arguments::from_args();
     let cases = corpus::load_dir(&root().join("corpus"))
@@ -82,6 +112,9 @@ fn main() {
     let all = cases.clone();
     trials.push(Trial::test("no-unreferenced-snapshots", move || {
         unreferenced_snapshots(&all)
+    }));
+    trials.push(Trial::test("fast-path-reads-as-general-path", || {
+        fast_path_reads_as_general_path()
     }));
     for case in cases {
         let name = format!("corpus::{}", case.name);

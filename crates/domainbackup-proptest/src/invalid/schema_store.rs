@@ -12,8 +12,8 @@ use super::edits::{
     pull_with_store, push_with_store, secret, with_store,
 };
 use super::{Breach, public, schema};
-use crate::generator::render::Node;
-use crate::rules;
+use crate::render::Node;
+use domainbackup_model::rules;
 
 /// The schema rules of a disk's store, after [`super::schema::breaches`]. Each edit is the
 /// only violation of an otherwise valid document, and the first one the schema checker

@@ -10,10 +10,12 @@ use std::fmt;
 use crate::rules::Rule;
 
 /// The pipeline stage that refused a document, in pipeline order.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
 )]
-#[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Stage {
     /// libxml2 refused the text: not well-formed XML.
@@ -141,19 +143,8 @@ impl ErrorDomain {
 }
 
 /// A place in the input text: 1-based line and column (in characters).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Position {
     /// 1-based line number.
     pub line: u32,

@@ -8,11 +8,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{
+use domainbackup_model::model::{
     BackupMode, DomainBackup, EncryptionEngine, EncryptionFormat, SecretLookup, StoreType,
     Transport,
 };
-use crate::{Mode, Profile};
+use domainbackup_model::{Mode, Profile};
 
 /// Productions reached, with how often.
 #[derive(Debug, Clone, Default)]
@@ -317,7 +317,7 @@ pub fn productions(profile: Profile, mode: Mode) -> Vec<String> {
     ] {
         add(s);
     }
-    for f in crate::model::StorageFormat::ALL {
+    for f in domainbackup_model::model::StorageFormat::ALL {
         add(&format!("driver.type={}", f.as_str()));
     }
     for s in ["target.file", "target.dev", "scratch.file", "scratch.dev"] {
@@ -344,7 +344,7 @@ pub fn productions(profile: Profile, mode: Mode) -> Vec<String> {
     }
     add("encryption.format=luks");
     if internal {
-        for state in crate::model::DiskState::ALL.iter().skip(1) {
+        for state in domainbackup_model::model::DiskState::ALL.iter().skip(1) {
             add(&format!("disk.state={}", state.as_str()));
         }
         for s in [

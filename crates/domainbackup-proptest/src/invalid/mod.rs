@@ -1,6 +1,6 @@
 //! Invalid documents: a valid case with exactly one of libvirt's rules broken, carrying the
 //! rejection libvirt gives for it. Each breach names its rule by the catalogue's entry
-//! ([`crate::rules`]), and that id is what reports count; a rule broken in several ways has
+//! ([`domainbackup_model::rules`]), and that id is what reports count; a rule broken in several ways has
 //! one breach per way, told apart by a variant name (`parse.disk.format-unknown/luks`).
 //!
 //! The rejection is derived from the rule and the values the breach puts in the document,
@@ -26,10 +26,10 @@ use proptest::prelude::*;
 
 use super::model::{self, Target};
 use super::render::{self, Node};
-use crate::error::Rejection;
-use crate::model::{DiskState, DomainBackup};
-use crate::rules::Rule;
-use crate::{Mode, Profile};
+use domainbackup_model::error::Rejection;
+use domainbackup_model::model::{DiskState, DomainBackup};
+use domainbackup_model::rules::Rule;
+use domainbackup_model::{Mode, Profile};
 
 /// An invalid document and the rejection libvirt gives for it.
 #[derive(Debug, Clone)]
@@ -319,8 +319,8 @@ mod tests {
     use proptest::test_runner::TestRunner;
 
     use super::*;
-    use crate::xml::{read, schema};
-    use crate::{Stage, rules};
+    use domainbackup_model::xml::{read, schema};
+    use domainbackup_model::{Stage, rules};
 
     #[test]
     fn every_schema_rule_has_a_generated_case() {
@@ -359,7 +359,7 @@ mod tests {
                         let seed = runner.rng().next_u64();
                         let case = break_rule(id, &def, seed, profile, mode).expect("in scope");
                         let text = String::from_utf8_lossy(&case.document).into_owned();
-                        let actual = crate::process(&case.document, options)
+                        let actual = domainbackup_model::process(&case.document, options)
                             .expect_err(&format!("{profile} {mode} {id}: accepted\n{text}"));
                         let e = &case.expected;
                         assert_eq!(

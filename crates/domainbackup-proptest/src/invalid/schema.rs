@@ -13,9 +13,9 @@ use super::edits::{
     seclabel, to_pull, to_push, with_disk, with_incremental, with_server, with_store,
 };
 use super::{Breach, Expect, Scope, by, public, schema};
-use crate::Profile;
-use crate::generator::render::{Content, Node};
-use crate::rules;
+use crate::render::{Content, Node};
+use domainbackup_model::Profile;
+use domainbackup_model::rules;
 
 /// The schema rules listed first, after the root rule and before the parse errors that
 /// pass the schema.
@@ -216,7 +216,7 @@ pub(super) fn first_breaches() -> Vec<Breach> {
     ]
 }
 
-/// One breach per schema rule of the catalogue ([`crate::rules`]) not covered by
+/// One breach per schema rule of the catalogue ([`domainbackup_model::rules`]) not covered by
 /// [`first_breaches`], up to the `<disk>` element (its store's follow, from
 /// [`super::schema_store`]). Each edit is the only violation of an otherwise valid
 /// document, and the first one the schema checker meets: the checker reads attributes

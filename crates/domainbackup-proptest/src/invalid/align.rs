@@ -8,8 +8,8 @@
 
 use super::edits::first_disk_with_store;
 use super::{Breach, Scope, values};
-use crate::model::{BackupDisk, DiskBackupMode};
-use crate::rules;
+use domainbackup_model::model::{BackupDisk, DiskBackupMode};
+use domainbackup_model::rules;
 
 /// The alignment breaches, after the internal parse errors.
 pub(super) fn breaches() -> Vec<Breach> {

@@ -8,8 +8,8 @@
 
 use super::edits::nothing;
 use super::{Breach, Expect, Scope, values};
-use crate::generator::render::Node;
-use crate::rules;
+use crate::render::Node;
+use domainbackup_model::rules;
 
 /// The well-formedness and root breaches, the first of all breaches.
 pub(super) fn breaches() -> Vec<Breach> {

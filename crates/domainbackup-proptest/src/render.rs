@@ -10,10 +10,10 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::model::{
+use domainbackup_model::model::{
     BackupDisk, BackupMode, DomainBackup, Encryption, Seclabel, SecretLookup, StoreType, Transport,
 };
-use crate::xml::format::format_uuid;
+use domainbackup_model::xml::format::format_uuid;
 
 use super::model::Target;
 
@@ -616,5 +616,5 @@ fn write_text(out: &mut String, text: &str, c: &mut Choices) {
 /// Writes `def` in libvirt's own canonical spelling (no alignment): the text
 /// `virDomainBackupDefFormat` prints for it.
 pub fn canonical(def: &DomainBackup, target: Target) -> String {
-    crate::xml::format::format(def, target.internal)
+    domainbackup_model::xml::format::format(def, target.internal)
 }

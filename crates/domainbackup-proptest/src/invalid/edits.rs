@@ -7,9 +7,9 @@
 //! Helpers only: nothing here names a rule or says what libvirt reports, which is each
 //! breach's job in the stage files beside this one.
 
-use crate::Profile;
-use crate::generator::render::{Content, Node};
-use crate::model::{
+use crate::render::{Content, Node};
+use domainbackup_model::Profile;
+use domainbackup_model::model::{
     BackupDisk, BackupMode, BackupStore, DiskState, DomainBackup, PullServer, StorageFormat,
     StoreType, Transport,
 };

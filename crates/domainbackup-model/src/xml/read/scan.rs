@@ -454,21 +454,9 @@ mod tests {
         // Too deep, by simple tags and by tags that are not.
         inputs.push("<a>".repeat(MAX_DEPTH + 2).into_bytes());
         inputs.push("<a:a xmlns:a='u'>".repeat(MAX_DEPTH + 2).into_bytes());
-        let mut dirs = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/corpus"
-        ))];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if let Ok(bytes) = std::fs::read(&path) {
-                    inputs.push(bytes);
-                }
-            }
-        }
-        assert!(inputs.len() > 1000, "{} inputs", inputs.len());
+        // The corpus's documents and fuzz inputs are compared the same way by the harness's
+        // corpus suite (`tests/corpus.rs`) and fuzz replay (`fuzzing::check_parse`).
+        assert!(inputs.len() > 50, "{} inputs", inputs.len());
         for input in &inputs {
             assert_eq!(
                 read_tags(input, true),

@@ -14,8 +14,8 @@ use super::edits::{
     with_store,
 };
 use super::{Breach, Scope, by, internal, values};
-use crate::generator::render::Node;
-use crate::rules;
+use crate::render::Node;
+use domainbackup_model::rules;
 
 /// Parse errors that pass the schema, after the schema rules listed first.
 pub(super) fn public_breaches() -> Vec<Breach> {
