@@ -76,7 +76,7 @@ const EDGE_VALUES: &[&str] = &[
 ];
 
 /// Attribute and text values: every enumerated value of the vocabulary, then
-/// [`EDGE_VALUES`].
+/// the edge values of fuzzing (numbers, names, paths, text that needs escaping).
 pub fn values() -> &'static [&'static str] {
     static VALUES: OnceLock<Vec<&'static str>> = OnceLock::new();
     VALUES.get_or_init(|| {

@@ -4,7 +4,7 @@
 //! Model first, text second: a valid case is a [`DomainBackup`] drawn from the grammar
 //! ([`model`]), written in one of many equivalent spellings ([`render`]); its expected output
 //! comes from the model through alignment and the formatter, never from parsing the text.
-//! An invalid case is a valid one with exactly one named rule broken ([`invalid`]), and
+//! An invalid case is a valid one with exactly one named rule broken ([`invalid`](mod@invalid)), and
 //! carries the rejection libvirt gives for it.
 //!
 //! ```no_run
@@ -123,7 +123,7 @@ pub fn valid(profile: Profile, mode: Mode) -> BoxedStrategy<ValidCase> {
         .boxed()
 }
 
-/// Valid definitions for `profile` processed in `mode`, as [`valid`] and [`invalid`] draw
+/// Valid definitions for `profile` processed in `mode`, as [`valid`] and [`invalid()`] draw
 /// them (before [`valid_document`] or [`invalid::break_rule`] writes them).
 pub fn definitions(profile: Profile, mode: Mode) -> BoxedStrategy<DomainBackup> {
     model::definition(target(profile, mode))

@@ -26,7 +26,7 @@ pub fn format(def: &DomainBackup, internal: bool) -> String {
 ///
 /// Everything is written straight into `out`. libvirt formats an element's children into a
 /// buffer of their own first, to leave out an element with nothing in it; here the element
-/// is written and, when nothing came of it, taken back ([`element`]).
+/// is written and, when nothing came of it, taken back (`element`).
 pub fn format_into(out: &mut String, def: &DomainBackup, internal: bool, indent: usize) {
     let mode = def.mode.as_str();
     element(

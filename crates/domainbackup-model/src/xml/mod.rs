@@ -1,6 +1,6 @@
 //! The XML side of the pipeline: reading text into a tree ([`read`]), the RELAX NG rules of
 //! `domainbackup.rng` ([`schema`]), libvirt's C parser ([`semantic`]) and its formatter
-//! ([`format`]).
+//! ([`format`](mod@format)).
 
 mod dtd;
 mod encodings;

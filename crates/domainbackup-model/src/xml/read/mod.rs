@@ -9,7 +9,7 @@
 //! libxml2 enforces on top of the split (names, characters, references, attribute syntax,
 //! duplicate attributes, namespaces, the prolog, depth and size limits) and reproduces
 //! libxml2's `NOBLANKS` heuristic, which decides which whitespace-only text survives. It
-//! never looks at what the elements mean; every failure is a [`Stage::WellFormed`]
+//! never looks at what the elements mean; every failure is a [`Stage::WellFormed`](crate::Stage::WellFormed)
 //! rejection with a position.
 //!
 //! The `Reader` here holds the state and the top-level loop; `scan` splits the text (the
