@@ -18,6 +18,7 @@ use std::process::Command;
 
 use domainbackup_harness::Profile;
 use domainbackup_harness::generator::Rng;
+use domainbackup_harness::xml::escape;
 use domainbackup_harness::xml::{Element, Node, read, schema};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/libvirt");
@@ -116,17 +117,7 @@ impl El {
             out.push(' ');
             out.push_str(n);
             out.push_str("='");
-            for c in v.chars() {
-                match c {
-                    '&' => out.push_str("&amp;"),
-                    '<' => out.push_str("&lt;"),
-                    '\'' => out.push_str("&apos;"),
-                    '\n' => out.push_str("&#10;"),
-                    '\r' => out.push_str("&#13;"),
-                    '\t' => out.push_str("&#9;"),
-                    c => out.push(c),
-                }
-            }
+            escape::attribute_value(v, out);
             out.push('\'');
         }
         if self.kids.is_empty() {
@@ -137,17 +128,7 @@ impl El {
         for k in &self.kids {
             match k {
                 Kid::El(e) => e.write(out),
-                Kid::Text(t) => {
-                    for c in t.chars() {
-                        match c {
-                            '&' => out.push_str("&amp;"),
-                            '<' => out.push_str("&lt;"),
-                            '>' => out.push_str("&gt;"),
-                            '\r' => out.push_str("&#13;"),
-                            c => out.push(c),
-                        }
-                    }
-                }
+                Kid::Text(t) => escape::text(t, out),
                 Kid::Cdata(t) => {
                     out.push_str("<![CDATA[");
                     out.push_str(t);
