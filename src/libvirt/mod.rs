@@ -14,11 +14,20 @@
 //! (libvirt's own error printing is switched off), panic, or read libvirt's structures
 //! beyond the public `virError` layout and the two-field `virBuffer`. The library is never
 //! unloaded: libvirt and GLib register thread-exit destructors that would run unmapped code.
+//!
+//! This file holds [`Libvirt`] (loading, and the parse, align and format calls), the public
+//! constants and the error types; `ffi` holds libvirt's C side (constants, the `virError` and
+//! `virBuffer` layouts, the symbol table and the owners of what libvirt hands over);
+//! `errors` tells which stage a libvirt error belongs to; `domain` builds the xml2xml test's
+//! fake domain. Every `unsafe` block is in this file or `ffi`; `errors` and `domain` deny it.
 
 #![allow(unsafe_code)]
 
-use std::collections::HashSet;
-use std::ffi::{CStr, CString, OsString, c_char, c_int, c_uint, c_ulong, c_void};
+mod domain;
+mod errors;
+mod ffi;
+
+use std::ffi::{CStr, OsString, c_uint, c_ulong, c_void};
 use std::fmt;
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
@@ -26,9 +35,15 @@ use std::ptr::{self, NonNull};
 
 use libloading::Library;
 
+use self::domain::{disk_names, fake_domain_xml};
+use self::errors::{fake_domain_mismatch, parse_stage};
+use self::ffi::{
+    Api, FreeFn, GetVersionFn, InitializeFn, Owned, PARSE_INTERNAL, SKIP_VALIDATE, SetErrorFuncFn,
+    VirBuffer, XmlOption, XmlOptionNewFn, c_string_cut_at_nul, ignore_error, last_error,
+    loader_message, symbol,
+};
 use crate::error::{Rejection, Stage};
 use crate::profile::Profile;
-use crate::xml::escape;
 
 /// The environment variable naming the library to load when [`Libvirt::load`] is given no
 /// path.
@@ -44,113 +59,6 @@ const ALIGN_SUFFIX_C: &CStr = c"SUFFIX";
 
 /// The name of the extra disk the xml2xml test appends to its fake domain.
 pub const EXTRA_DISK: &str = "vdextradisk";
-
-/// `VIR_DOMAIN_BACKUP_PARSE_INTERNAL`.
-const PARSE_INTERNAL: c_uint = 1;
-
-/// `VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE` in libvirt 9.0.0 and 11.3.0 (a private flag whose
-/// value has moved in the past). The xml2xml test builds its fake domain in C without any
-/// validation, so the fake domain is parsed without it too; otherwise libvirt refuses disk
-/// targets that do not start with `hd`, `sd`, `vd`, `xvd` or `ubd`. [`Libvirt::load`] checks
-/// that the flag has that effect and leaves it off if not.
-const SKIP_VALIDATE: c_uint = 1 << 8;
-
-/// `VIR_ERR_XML_ERROR`.
-const ERR_XML_ERROR: c_int = 27;
-/// `VIR_ERR_XML_DETAIL`.
-const ERR_XML_DETAIL: c_int = 35;
-/// `VIR_ERR_XML_INVALID_SCHEMA`.
-const ERR_XML_INVALID_SCHEMA: c_int = 92;
-
-/// The public `struct _virError` of `<libvirt/virterror.h>` (unchanged since libvirt 0.1).
-#[repr(C)]
-struct VirError {
-    code: c_int,
-    domain: c_int,
-    message: *mut c_char,
-    level: c_int,
-    conn: *mut c_void,
-    dom: *mut c_void,
-    str1: *mut c_char,
-    str2: *mut c_char,
-    str3: *mut c_char,
-    int1: c_int,
-    int2: c_int,
-    net: *mut c_void,
-}
-
-/// libvirt's `virBuffer` (`{ GString *str; int indent; }`), followed by zeroed spare room so
-/// that a version which grew the struct still writes into memory we own.
-#[repr(C)]
-struct VirBuffer {
-    str: *mut c_void,
-    indent: c_int,
-    spare: [usize; 8],
-}
-
-impl VirBuffer {
-    fn new() -> Self {
-        VirBuffer {
-            str: ptr::null_mut(),
-            indent: 0,
-            spare: [0; 8],
-        }
-    }
-}
-
-type ErrorFunc = unsafe extern "C" fn(*mut c_void, *mut VirError);
-type InitializeFn = unsafe extern "C" fn() -> c_int;
-type GetVersionFn = unsafe extern "C" fn(*mut c_ulong, *const c_char, *mut c_ulong) -> c_int;
-type GetLastErrorFn = unsafe extern "C" fn() -> *mut VirError;
-type ResetLastErrorFn = unsafe extern "C" fn();
-type SetErrorFuncFn = unsafe extern "C" fn(*mut c_void, Option<ErrorFunc>);
-type XmlOptionNewFn = unsafe extern "C" fn(
-    *mut c_void,
-    *mut c_void,
-    *mut c_void,
-    *mut c_void,
-    *mut c_void,
-    *mut c_void,
-) -> *mut c_void;
-type BackupParseFn = unsafe extern "C" fn(*const c_char, *mut c_void, c_uint) -> *mut c_void;
-type BackupFormatFn = unsafe extern "C" fn(*mut VirBuffer, *mut c_void, bool, *mut c_void) -> c_int;
-type BackupAlignFn = unsafe extern "C" fn(*mut c_void, *mut c_void, *const c_char) -> c_int;
-type DomainParseFn =
-    unsafe extern "C" fn(*const c_char, *mut c_void, *mut c_void, c_uint) -> *mut c_void;
-type FreeFn = unsafe extern "C" fn(*mut c_void);
-type BufferContentFn = unsafe extern "C" fn(*mut VirBuffer) -> *mut c_char;
-type BufferResetFn = unsafe extern "C" fn(*mut VirBuffer);
-
-/// The no-op error handler installed with `virSetErrorFunc`, so that libvirt prints nothing.
-unsafe extern "C" fn ignore_error(_user_data: *mut c_void, _error: *mut VirError) {}
-
-/// The resolved entry points. Plain function pointers: they stay valid because the library
-/// is never unloaded.
-#[derive(Clone, Copy)]
-struct Api {
-    get_last_error: GetLastErrorFn,
-    reset_last_error: ResetLastErrorFn,
-    backup_parse: BackupParseFn,
-    backup_format: BackupFormatFn,
-    backup_align: BackupAlignFn,
-    backup_free: FreeFn,
-    domain_parse: DomainParseFn,
-    domain_free: FreeFn,
-    buffer_content: BufferContentFn,
-    buffer_reset: BufferResetFn,
-    /// GLib's `g_free` (or libc `free`), for the strings libvirt hands over.
-    free: FreeFn,
-}
-
-/// The `virDomainXMLOption` shared by every call.
-struct XmlOption(NonNull<c_void>);
-
-// SAFETY: the pointer is a libvirt object (atomically reference-counted, never freed here)
-// that is not tied to the thread that created it; libvirt only reads it after creation,
-// and its daemon shares one xml option between all of its worker threads the same way.
-unsafe impl Send for XmlOption {}
-// SAFETY: as above: concurrent use is read-only.
-unsafe impl Sync for XmlOption {}
 
 /// Why libvirt could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -225,28 +133,6 @@ pub enum OracleError {
     NoErrorReported(&'static str),
 }
 
-/// libvirt's last error, copied out.
-struct LastError {
-    code: c_int,
-    domain: c_int,
-    message: String,
-}
-
-/// Frees a libvirt object when dropped.
-struct Owned {
-    ptr: NonNull<c_void>,
-    free: FreeFn,
-}
-
-impl Drop for Owned {
-    fn drop(&mut self) {
-        // SAFETY: `ptr` was returned by the libvirt constructor matching `free`
-        // (virDomainBackupDefParseString / virDomainBackupDefFree, virDomainDefParseString /
-        // virDomainDefFree) and is freed exactly once, here.
-        unsafe { (self.free)(self.ptr.as_ptr()) }
-    }
-}
-
 /// libvirt, loaded at run time, with one `virDomainXMLOption` for its whole lifetime.
 ///
 /// A `Libvirt` may be shared between threads and used from several at once: libvirt's XML
@@ -271,33 +157,6 @@ impl fmt::Debug for Libvirt {
             .field("version", &self.version)
             .finish_non_exhaustive()
     }
-}
-
-/// Resolves `name` in `lib` as a value of type `T`.
-///
-/// # Safety
-/// `T` must be the exact type of the symbol (a function pointer with the C signature).
-unsafe fn symbol<T: Copy>(lib: &Library, path: &str, name: &'static str) -> Result<T, LoadError> {
-    // SAFETY: the caller guarantees `T` matches the symbol's type.
-    let sym = unsafe { lib.get::<T>(name.as_bytes()) }.map_err(|e| LoadError::MissingSymbol {
-        path: path.to_string(),
-        symbol: name,
-        reason: loader_message(&e),
-    })?;
-    Ok(*sym)
-}
-
-/// The loader's error with its cause (`dlerror`'s text), which libloading keeps as the
-/// error's source.
-fn loader_message(e: &libloading::Error) -> String {
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
 }
 
 impl Libvirt {
@@ -642,247 +501,4 @@ enum AlignWith<'a> {
     Fake,
     /// Against this domain XML.
     Domain(&'a [u8]),
-}
-
-/// `bytes` as C sees them: up to the first NUL byte.
-fn c_string_cut_at_nul(bytes: &[u8]) -> CString {
-    let text = bytes.split(|&b| b == 0).next().unwrap_or_default();
-    // Never the fallback: `text` holds no NUL byte.
-    CString::new(text).unwrap_or_default()
-}
-
-/// libvirt's last error on this thread, if one is set.
-fn last_error(api: &Api) -> Option<LastError> {
-    // SAFETY: virGetLastError takes no arguments and returns this thread's error or NULL.
-    let err = unsafe { (api.get_last_error)() };
-    if err.is_null() {
-        return None;
-    }
-    // SAFETY: non-NULL: it points at libvirt's thread-local virError, valid until the next
-    // libvirt call on this thread; we copy the fields out now.
-    let err = unsafe { &*err };
-    if err.code == 0 {
-        return None;
-    }
-    let message = if err.message.is_null() {
-        String::new()
-    } else {
-        // SAFETY: a non-NULL message is a NUL-terminated string owned by the error.
-        unsafe { CStr::from_ptr(err.message) }
-            .to_string_lossy()
-            .into_owned()
-    };
-    Some(LastError {
-        code: err.code,
-        domain: err.domain,
-        message,
-    })
-}
-
-/// The stage of a failed `virDomainBackupDefParseString`, from libvirt's code and message.
-fn parse_stage(code: c_int, message: &str) -> Stage {
-    match code {
-        // libxml2's well-formedness errors are reported as "at line N: ..." (no file name
-        // is given to the parser); other XML_DETAIL errors come from the C parser (for
-        // example a duplicate seclabel model).
-        ERR_XML_DETAIL if is_libxml2_message(message) => Stage::WellFormed,
-        ERR_XML_ERROR if message.starts_with("XML error: failed to parse xml document") => {
-            Stage::WellFormed
-        }
-        ERR_XML_ERROR
-            if message.contains("expecting root element")
-                || message == "XML error: domainbackup" =>
-        {
-            Stage::Root
-        }
-        ERR_XML_INVALID_SCHEMA => Stage::Schema,
-        _ => Stage::Parse,
-    }
-}
-
-fn is_libxml2_message(message: &str) -> bool {
-    message.starts_with("at line ") || message.starts_with("(domain_backup):")
-}
-
-/// True when an alignment error can only come from a fake domain that does not match the
-/// xml2xml test's (every listed name has a file-backed disk there, and there is always one).
-fn fake_domain_mismatch(message: &str) -> bool {
-    let detail = message
-        .strip_prefix("unsupported configuration: ")
-        .unwrap_or(message);
-    detail.starts_with("no disk named ")
-        || detail.starts_with("domain must have at least one disk")
-        || detail.starts_with("refusing to generate file name")
-        || (detail.starts_with("disk '") && detail.ends_with("' has no media"))
-}
-
-/// The `name` of every `<disk>` in `<domainbackup><disks>` of libvirt's formatted text, in
-/// order. Attribute values are unescaped but not whitespace-normalised, since libvirt
-/// prints tabs and newlines raw.
-fn disk_names(text: &str) -> Result<Vec<String>, OracleError> {
-    use quick_xml::events::Event;
-
-    let bad = |what: String| OracleError::BadOutput(format!("reading disk names back: {what}"));
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut path: Vec<String> = Vec::new();
-    let mut names = Vec::new();
-    loop {
-        let event = reader.read_event().map_err(|e| bad(e.to_string()))?;
-        let (element, empty) = match &event {
-            Event::Start(e) => (e, false),
-            Event::Empty(e) => (e, true),
-            Event::End(_) => {
-                path.pop();
-                continue;
-            }
-            Event::Eof => break,
-            _ => continue,
-        };
-        let local = element.name().as_ref().to_string();
-        if local == "disk" && path.as_slice() == ["domainbackup", "disks"] {
-            let mut name = None;
-            for attr in element.attributes().with_checks(false) {
-                let attr = attr.map_err(|e| bad(e.to_string()))?;
-                if attr.key.as_ref() == "name" {
-                    let value =
-                        quick_xml::escape::unescape(&attr.value).map_err(|e| bad(e.to_string()))?;
-                    name = Some(value.into_owned());
-                }
-            }
-            names.push(name.ok_or_else(|| bad("a <disk> has no name".to_string()))?);
-        }
-        if !empty {
-            path.push(local);
-        }
-    }
-    Ok(names)
-}
-
-/// The prefix libvirt's domain parser strips from a disk target.
-const IOEMU_PREFIX: &str = "ioemu:";
-
-/// The fake domain of the xml2xml test as domain XML: one qcow2 file disk per distinct name
-/// in `names` (in order), then [`EXTRA_DISK`] (appended to `names` here, unless present),
-/// each with its own PCI address.
-fn fake_domain_xml(names: &mut Vec<String>) -> String {
-    let mut seen = HashSet::with_capacity(names.len() + 1);
-    let mut distinct: Vec<&str> = Vec::with_capacity(names.len() + 1);
-    for name in names.iter() {
-        if seen.insert(name.as_str()) {
-            distinct.push(name);
-        }
-    }
-    let extra_listed = seen.contains(EXTRA_DISK);
-    if !extra_listed {
-        distinct.push(EXTRA_DISK);
-    }
-    let mut xml = String::from(
-        "<domain type='qemu'>\n  <name>domainbackup-fake</name>\n  <memory unit='KiB'>1048576</memory>\n  \
-         <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n",
-    );
-    for (i, name) in distinct.iter().enumerate() {
-        // Buses 1..=255, slots 0..=31, functions 0..=7: 8160 * 8 distinct addresses.
-        let bus = 1 + i / 32 % 255;
-        let slot = i % 32;
-        let function = i / (32 * 255);
-        xml.push_str(
-            "    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n",
-        );
-        xml.push_str("      <source file='/fake/");
-        escape::attribute_value(name, &mut xml);
-        xml.push_str(".qcow2'/>\n      <target dev='");
-        // libvirt drops one leading `ioemu:` from a target (an old Xen spelling).
-        if name.starts_with(IOEMU_PREFIX) {
-            xml.push_str(IOEMU_PREFIX);
-        }
-        escape::attribute_value(name, &mut xml);
-        xml.push_str("' bus='virtio'/>\n");
-        xml.push_str(&format!(
-            "      <address type='pci' domain='0x0000' bus='{bus:#04x}' slot='{slot:#04x}' function='{function:#x}'/>\n"
-        ));
-        xml.push_str("    </disk>\n");
-    }
-    xml.push_str("  </devices>\n</domain>\n");
-    if !extra_listed {
-        names.push(EXTRA_DISK.to_string());
-    }
-    xml
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stages_of_parse_errors() {
-        assert_eq!(
-            parse_stage(35, "at line 1: Premature end of data"),
-            Stage::WellFormed
-        );
-        assert_eq!(
-            parse_stage(35, "seclabel for model dac is already provided"),
-            Stage::Parse
-        );
-        assert_eq!(
-            parse_stage(
-                27,
-                "XML error: expecting root element of 'domainbackup', not 'x'"
-            ),
-            Stage::Root
-        );
-        assert_eq!(parse_stage(27, "XML error: domainbackup"), Stage::Root);
-        assert_eq!(
-            parse_stage(92, "XML document failed to validate against schema: x"),
-            Stage::Schema
-        );
-        assert_eq!(
-            parse_stage(27, "XML error: missing name for host"),
-            Stage::Parse
-        );
-        assert_eq!(
-            parse_stage(67, "unsupported configuration: unknown backup mode 'x'"),
-            Stage::Parse
-        );
-    }
-
-    #[test]
-    fn disk_names_are_read_raw() {
-        let text = "<domainbackup mode='push'>\n  <disks>\n    <disk name='a&amp;b&apos;' backup='no'/>\n    \
-                    <disk name='x\ny' backup='yes' type='file'>\n      <target file='/p'/>\n    </disk>\n  \
-                    </disks>\n</domainbackup>\n";
-        assert_eq!(
-            disk_names(text),
-            Ok(vec!["a&b'".to_string(), "x\ny".to_string()])
-        );
-        assert_eq!(disk_names("<domainbackup mode='push'/>\n"), Ok(vec![]));
-    }
-
-    #[test]
-    fn fake_domain_escapes_and_dedups() {
-        let mut names = vec![
-            "v'<&\"\t".to_string(),
-            "vda".to_string(),
-            "vda".to_string(),
-            "ioemu:hda".to_string(),
-        ];
-        let xml = fake_domain_xml(&mut names);
-        assert!(xml.contains("<target dev='v&apos;&lt;&amp;&quot;&#9;' bus='virtio'/>"));
-        assert_eq!(xml.matches("<target dev='vda' ").count(), 1);
-        assert!(xml.contains("<target dev='ioemu:ioemu:hda' "));
-        assert_eq!(xml.matches("<disk ").count(), 4);
-        assert_eq!(names.last().map(String::as_str), Some(EXTRA_DISK));
-    }
-
-    #[test]
-    fn mismatch_messages() {
-        assert!(fake_domain_mismatch(
-            "unsupported configuration: no disk named 'x'"
-        ));
-        assert!(fake_domain_mismatch(
-            "unsupported configuration: disk 'x' has no media"
-        ));
-        assert!(!fake_domain_mismatch(
-            "unsupported configuration: disk 'vda' specified twice"
-        ));
-    }
 }
