@@ -20,5 +20,5 @@ pub mod libvirt;
 
 pub use domainbackup_model::{
     DomainBackup, ErrorCode, ErrorDomain, Mode, Options, Position, Profile, Rejection, Rule, Stage,
-    align, error, model, parse, process, profile, rules, vocabulary, xml,
+    UnknownProfile, align, model, parse, process, rules, vocabulary, xml,
 };

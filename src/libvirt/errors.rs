@@ -10,7 +10,7 @@
 use std::ffi::c_int;
 
 use super::ffi::{ERR_XML_DETAIL, ERR_XML_ERROR, ERR_XML_INVALID_SCHEMA};
-use crate::error::Stage;
+use crate::Stage;
 
 /// The stage of a failed `virDomainBackupDefParseString`, from libvirt's code and message.
 pub(super) fn parse_stage(code: c_int, message: &str) -> Stage {

@@ -42,8 +42,7 @@ use self::ffi::{
     VirBuffer, XmlOption, XmlOptionNewFn, c_string_cut_at_nul, ignore_error, last_error,
     loader_message, symbol,
 };
-use crate::error::{Rejection, Stage};
-use crate::profile::Profile;
+use crate::{Profile, Rejection, Stage};
 
 /// The environment variable naming the library to load when [`Libvirt::load`] is given no
 /// path.

@@ -19,16 +19,16 @@
 #![deny(missing_docs)]
 
 pub mod align;
-pub mod error;
+mod error;
 pub mod model;
-pub mod profile;
+mod profile;
 pub mod rules;
 pub mod vocabulary;
 pub mod xml;
 
 pub use error::{ErrorCode, ErrorDomain, Position, Rejection, Stage};
 pub use model::DomainBackup;
-pub use profile::Profile;
+pub use profile::{Profile, UnknownProfile};
 pub use rules::Rule;
 
 /// How a document is processed: which libvirt version to follow, whether the parse is

@@ -9,13 +9,13 @@ use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
 
+use domainbackup_model::Profile;
 use domainbackup_model::align::{Domain, DomainDisk, SourceType};
 use domainbackup_model::model::{
     BackupDisk, BackupMode, BackupStore, Cipher, DiskBackupMode, DiskState, DomainBackup,
     Encryption, EncryptionEngine, EncryptionFormat, Ivgen, PullServer, Seclabel, SecretLookup,
     StorageFormat, StoreType, Transport,
 };
-use domainbackup_model::profile::Profile;
 
 /// What kind of parse the values must survive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -26,7 +26,7 @@ use proptest::prelude::*;
 
 use super::model::{self, Target};
 use super::render::{self, Node};
-use domainbackup_model::error::Rejection;
+use domainbackup_model::Rejection;
 use domainbackup_model::model::{DiskState, DomainBackup};
 use domainbackup_model::rules::Rule;
 use domainbackup_model::{Mode, Profile};
