@@ -56,8 +56,8 @@ pub fn compare_with_libvirt(
 
 /// The storage-source elements libvirt parses inside a target or scratch, in an internal
 /// parse only (the schema refuses them), that the reference does not model (see
-/// `src/xml/semantic.rs`): `<dataStore>`, which libvirt 11.x parses (9.0 ignores it, as the
-/// reference does).
+/// [`crate::xml::semantic`]): `<dataStore>`, which libvirt 11.x parses (9.0 ignores it, as
+/// the reference does).
 pub const UNMODELLED_STORAGE_ELEMENTS: [&str; 1] = ["dataStore"];
 
 /// Where the reference is known to differ from libvirt on `input` (parsed internally or
