@@ -535,3 +535,71 @@ fn ndjson_requests_are_pipelined() {
         "requests waiting while the first was unanswered"
     );
 }
+
+/// A binding that validates nothing accepts every invalid case; each class of those false
+/// accepts gets a counterexample, and every counterexample is still refused by libvirt by
+/// the rule its case was refused by (shrinking keeps the reason), with no document twice.
+#[test]
+fn false_accepts_shrink_within_their_rule() {
+    let imp = example("wrong/accepts-anything.sh");
+    let (run, _tmp) = check(&["--cases", "400", "--compare", "verdict", "--", &imp], &[]);
+    let report = run.report.as_ref().expect("a report");
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    let false_accepts: Vec<_> = report
+        .counterexamples
+        .iter()
+        .filter(|c| c.outcome == Outcome::FalseAccept)
+        .collect();
+    assert!(false_accepts.len() >= 5, "{}", run.stdout);
+    let mut documents = std::collections::HashSet::new();
+    for c in &report.counterexamples {
+        assert!(documents.insert(c.document_bytes()), "{} twice", c.id);
+    }
+    // Every class of false accept (libvirt's rule) has a counterexample, as long as the
+    // shrink budget (20 by default) covers the classes (each class comes first).
+    let rule_of = |expected: &str| {
+        let start = expected.find(" rule=")? + " rule=".len();
+        let end = expected[start..].find(':')? + start;
+        Some(expected[start..end].to_string())
+    };
+    let classes: std::collections::BTreeSet<String> = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::FalseAccept)
+        .filter_map(|r| rule_of(&r.expected))
+        .collect();
+    let shown: std::collections::BTreeSet<String> = false_accepts
+        .iter()
+        .filter_map(|c| c.expected.rule.clone())
+        .collect();
+    if classes.len() <= 20 {
+        assert_eq!(shown, classes, "classes without a counterexample");
+    } else {
+        assert_eq!(
+            shown.len(),
+            false_accepts.len(),
+            "a class shown twice before all"
+        );
+    }
+    for c in false_accepts {
+        let rule = c.expected.rule.as_deref().expect("libvirt's rule");
+        // The case it came from was refused by the same rule.
+        let original = report
+            .results
+            .iter()
+            .find(|r| r.id == c.id)
+            .expect("the case's result");
+        assert!(
+            original.expected.contains(&format!(" rule={rule}:")),
+            "{}: shrunk to a document refused by {rule}, the case by: {}",
+            c.id,
+            original.expected
+        );
+        // And the reference still refuses the shrunk document by it.
+        let profile: domainbackup_harness::Profile = c.profile.parse().expect("a profile");
+        let mode = domainbackup_harness::Mode::from_name(&c.mode).expect("a mode");
+        let again = domainbackup_harness::process(&c.document_bytes(), mode.options(profile))
+            .expect_err("still refused");
+        assert_eq!(again.rule_id(), Some(rule), "{}", c.id);
+    }
+}

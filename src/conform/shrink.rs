@@ -17,13 +17,11 @@ use crate::Rejection;
 
 use super::ShrinkLimits;
 use super::case::{Case, fnv1a};
-use super::compare::{Comparison, Judgement, Outcome, judge};
+use super::compare::{Comparison, Judgement, judge};
 use super::implementation::{Implementation, Observed};
 use super::xmltree::{XDocument, XElement, XNode};
 
-/// What must stay the same: the outcome and, for wrong output, the shape of the first
-/// differing path.
-pub type Signature = (Outcome, Option<String>);
+pub use super::compare::Signature;
 
 /// The smallest disagreeing document found.
 #[derive(Debug, Clone)]
@@ -435,10 +433,11 @@ mod tests {
             document: document.into_bytes(),
         };
         let mut implementation = DropsExportbitmap { runs: 0 };
-        let target = (
-            Outcome::WrongOutput,
-            Some("/domainbackup/disks/disk/@exportbitmap".to_string()),
-        );
+        let target = Signature {
+            outcome: crate::conform::compare::Outcome::WrongOutput,
+            rule: None,
+            path: Some("/domainbackup/disks/disk/@exportbitmap".to_string()),
+        };
         let limits = ShrinkLimits {
             steps: 400,
             ..ShrinkLimits::default()

@@ -22,20 +22,43 @@ pub struct Judgement {
     pub differences: Vec<Difference>,
     /// One line saying what happened, for reports.
     pub detail: String,
+    /// The catalogue id of the rule libvirt refuses the document by, when it does.
+    pub rule: Option<&'static str>,
+}
+
+/// The class of a disagreement, which shrinking keeps: the outcome, the libvirt rule a
+/// refused document breaks (for false accepts and wrong errors), and for wrong output the
+/// shape of the first differing path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Signature {
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The rule libvirt refuses the document by (false accepts, wrong errors, ...).
+    pub rule: Option<&'static str>,
+    /// For wrong output: the first differing path, indexes aside.
+    pub path: Option<String>,
 }
 
 impl Judgement {
-    /// What must stay the same while shrinking: the outcome and, for wrong output, the
-    /// shape of the first differing path.
-    pub fn signature(&self) -> (Outcome, Option<String>) {
-        (
-            self.outcome,
-            if self.outcome == Outcome::WrongOutput {
+    /// What must stay the same while shrinking: the outcome, the rule libvirt refuses the
+    /// document by (a false accept of a case made to break one rule must not shrink to a
+    /// document that breaks another), and for wrong output the shape of the first differing
+    /// path.
+    pub fn signature(&self) -> Signature {
+        Signature {
+            outcome: self.outcome,
+            // Only where libvirt's refusal is what the implementation got wrong: a crash or a
+            // timeout keeps its class whatever libvirt thinks of the document.
+            rule: match self.outcome {
+                Outcome::FalseAccept | Outcome::WrongError => self.rule,
+                _ => None,
+            },
+            path: if self.outcome == Outcome::WrongOutput {
                 self.differences.first().map(Difference::shape)
             } else {
                 None
             },
-        )
+        }
     }
 }
 
@@ -47,10 +70,12 @@ pub fn judge(
     comparison: Comparison,
     profile: Profile,
 ) -> Judgement {
+    let rule = expected.as_ref().err().and_then(Rejection::rule_id);
     let simple = |outcome: Outcome, detail: String| Judgement {
         outcome,
         differences: Vec::new(),
         detail,
+        rule,
     };
     match (expected, observed) {
         (_, Observed::Skipped { reason }) => simple(Outcome::Skipped, reason.clone()),
@@ -112,6 +137,7 @@ pub fn judge(
                     outcome: Outcome::WrongOutput,
                     differences,
                     detail,
+                    rule,
                 }
             }
         }

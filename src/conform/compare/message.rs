@@ -5,7 +5,8 @@
 
 use crate::Rejection;
 
-/// The expectation in one line: `accepted` or `rejected stage=.. code=.. domain=..: message`.
+/// The expectation in one line: `accepted` or
+/// `rejected stage=.. code=.. domain=.. rule=..: message`.
 pub fn describe_expectation(expected: &Result<String, Rejection>) -> String {
     match expected {
         Ok(_) => "accepted".to_string(),
@@ -18,6 +19,10 @@ pub fn describe_expectation(expected: &Result<String, Rejection>) -> String {
             push_number(&mut s, r.code);
             s.push_str(" domain=");
             push_number(&mut s, r.domain);
+            if let Some(rule) = r.rule_id() {
+                s.push_str(" rule=");
+                s.push_str(rule);
+            }
             s.push_str(": ");
             let mut lines = r.message.split('\n');
             s.push_str(lines.next().unwrap_or(""));

@@ -23,7 +23,7 @@ mod outcome;
 mod semantic;
 
 pub use difference::{Difference, exact_differences};
-pub use judgement::{Judgement, judge};
+pub use judgement::{Judgement, Signature, judge};
 pub use message::describe_expectation;
 pub(crate) use message::push_number;
 pub use outcome::{Comparison, Outcome, OutputComparison};

@@ -172,7 +172,11 @@ pub fn html_page(reports: &[RunReport]) -> String {
                         "accepted".to_string()
                     } else {
                         escape_for_display(&format!(
-                            "rejected stage={} code={}",
+                            "rejected{} (stage={} code={})",
+                            c.expected
+                                .rule
+                                .as_deref()
+                                .map_or(String::new(), |rule| format!(" by {rule}")),
                             c.expected.stage.as_deref().unwrap_or("?"),
                             c.expected.code.unwrap_or(0)
                         ))

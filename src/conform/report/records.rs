@@ -73,6 +73,9 @@ pub struct ExpectedRecord {
     /// libvirt's message, when rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The catalogue id of the rule libvirt refuses the document by, when rejected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 impl From<&Result<String, Rejection>> for ExpectedRecord {
@@ -85,6 +88,7 @@ impl From<&Result<String, Rejection>> for ExpectedRecord {
                 code: None,
                 domain: None,
                 message: None,
+                rule: None,
             },
             Err(r) => ExpectedRecord {
                 accepted: false,
@@ -93,6 +97,7 @@ impl From<&Result<String, Rejection>> for ExpectedRecord {
                 code: Some(r.code),
                 domain: Some(r.domain),
                 message: Some(r.message.clone()),
+                rule: r.rule_id().map(str::to_string),
             },
         }
     }

@@ -127,9 +127,14 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
                 }
             }
             _ => {
+                let by = c
+                    .expected
+                    .rule
+                    .as_deref()
+                    .map_or(String::new(), |rule| format!(" by {rule}"));
                 let _ = writeln!(
                     out,
-                    "   libvirt: rejected stage={} code={}: {}",
+                    "   libvirt: rejected{by} (stage={} code={}): {}",
                     c.expected.stage.as_deref().unwrap_or("?"),
                     c.expected.code.unwrap_or(0),
                     c.expected

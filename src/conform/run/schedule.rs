@@ -158,24 +158,40 @@ pub fn check(
     // Slots that never ran count as planned (a filter might have left some out).
     let planned = slots.iter().filter(|s| !matches!(s, Slot::Absent)).count();
 
-    // Shrink: the first disagreement of each (outcome, rule, differing path), in campaign
-    // order, up to the limit.
-    let mut chosen: Vec<(usize, Signature)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (i, slot) in slots.iter().enumerate() {
-        if let Slot::Done(result, signature) = slot {
-            if result.outcome.is_disagreement()
-                && config
-                    .known_failures
-                    .lookup(&result.id, &result.rule)
-                    .is_none()
-                && chosen.len() < config.shrink.max_cases
-                && seen.insert((signature.clone(), result.rule.clone()))
+    // Shrink, up to the limit: first the first disagreement of each class (outcome,
+    // libvirt's rule, differing path), so that no class goes without a counterexample; then,
+    // while the budget lasts, the first of each class and case rule. Campaign order.
+    let unlisted: Vec<(usize, &Signature, &str)> = slots
+        .iter()
+        .enumerate()
+        .filter_map(|(i, slot)| match slot {
+            Slot::Done(result, signature)
+                if result.outcome.is_disagreement()
+                    && config
+                        .known_failures
+                        .lookup(&result.id, &result.rule)
+                        .is_none() =>
             {
-                chosen.push((i, signature.clone()));
+                Some((i, signature, result.rule.as_str()))
             }
+            _ => None,
+        })
+        .collect();
+    let mut chosen: Vec<(usize, Signature)> = Vec::new();
+    let mut classes = std::collections::HashSet::new();
+    let mut pairs = std::collections::HashSet::new();
+    for &(i, signature, rule) in &unlisted {
+        if chosen.len() < config.shrink.max_cases && classes.insert(signature) {
+            pairs.insert((signature, rule));
+            chosen.push((i, signature.clone()));
         }
     }
+    for &(i, signature, rule) in &unlisted {
+        if chosen.len() < config.shrink.max_cases && pairs.insert((signature, rule)) {
+            chosen.push((i, signature.clone()));
+        }
+    }
+    chosen.sort_by_key(|(i, _)| *i);
     let mut counterexamples = Vec::new();
     if !chosen.is_empty() && !cancel.load(Ordering::Relaxed) {
         progress.shrinking(chosen.len());

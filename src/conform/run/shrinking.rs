@@ -71,7 +71,7 @@ pub(super) fn shrink_all(
                         profile: case.profile.name().into(),
                         mode: case.mode.name().into(),
                         outcome: shrunk.judgement.outcome,
-                        signature: signature.1.clone(),
+                        signature: signature.path.clone(),
                         detail: shrunk.judgement.detail.clone(),
                         differences: shrunk
                             .judgement
@@ -107,7 +107,18 @@ pub(super) fn shrink_all(
     }
     let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
     done.sort_by_key(|(k, _)| *k);
-    Ok(done.into_iter().map(|(_, c)| c).collect())
+    // Two cases that shrink to the same document are one counterexample: the first is kept,
+    // the file of the other removed.
+    let mut documents = std::collections::HashSet::new();
+    let mut kept = Vec::with_capacity(done.len());
+    for (_, counterexample) in done {
+        if documents.insert(counterexample.document_bytes()) {
+            kept.push(counterexample);
+        } else {
+            let _ = std::fs::remove_file(&counterexample.file);
+        }
+    }
+    Ok(kept)
 }
 
 /// A file name for a case id: every character but letters, digits, `.`, `-` and `_`
