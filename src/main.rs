@@ -115,7 +115,7 @@ struct CheckArgs {
     /// Profiles to run (comma-separated).
     #[arg(long, value_delimiter = ',', default_value = "9.0,11.3")]
     profiles: Vec<Profile>,
-    /// Only cases whose id contains this text (repeatable).
+    /// Only cases whose id contains this text (repeatable); selected before `--cases` counts.
     #[arg(long)]
     filter: Vec<String>,
     /// Corpus folder (default: this crate's corpus/).

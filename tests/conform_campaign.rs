@@ -595,3 +595,39 @@ fn generated_cases_extend_the_campaign_deterministically() {
     let report = check(&reference, &cases, &cfg, &Quiet, &AtomicBool::new(false)).expect("run");
     assert_eq!(report.new_failures(), 0);
 }
+
+#[test]
+fn the_filter_selects_before_the_count() {
+    // `--cases 600 --filter generated/valid` runs 600 valid generated cases, not the valid
+    // half of 600 generated ones; listed and made by the jobs alike.
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let reference = ReferenceLauncher::new();
+    let caps = reference.capabilities();
+    let cfg = CheckConfig {
+        cases: Some(600),
+        filter: vec!["generated/valid".into()],
+        ..config(tmp.path())
+    };
+    let listed = build_campaign(&cfg, caps, &[]).expect("campaign");
+    assert_eq!(listed.len(), 600);
+    assert!(listed.iter().all(|c| c.id.starts_with("generated/valid")));
+    let made = build_feed(&cfg, caps, &[]).expect("feed").into_cases();
+    assert!(
+        made == listed,
+        "the jobs make other cases than the campaign lists"
+    );
+    // A filter nothing generated matches finds what there is and stops.
+    let cfg = CheckConfig {
+        cases: Some(50),
+        filter: vec!["upstream/empty@11.3/parse".into()],
+        ..config(tmp.path())
+    };
+    let listed = build_campaign(&cfg, caps, &[]).expect("campaign");
+    assert_eq!(
+        listed.len(),
+        1,
+        "{:?}",
+        listed.iter().map(|c| &c.id).collect::<Vec<_>>()
+    );
+    assert!(build_feed(&cfg, caps, &[]).expect("feed").into_cases() == listed);
+}

@@ -362,6 +362,41 @@ impl CampaignPlan {
     }
 }
 
+/// How far past the number of cases it wants a filtered campaign asks a source: a filter
+/// selects among up to this many times as many cases, then takes what it found.
+pub const FILTER_REACH: usize = 64;
+
+/// The first `wanted` cases of `source` that `plan`'s filter keeps: the filter selects
+/// before the count, so `--cases 3000 --filter generated/valid` runs 3,000 valid cases. The
+/// source is asked for `wanted`, twice as many, and so on up to [`FILTER_REACH`] times as
+/// many (its case `i` depends only on the seed and `i`, so each answer extends the last).
+pub fn kept_cases(
+    source: &dyn CaseSource,
+    request: &CaseRequest,
+    plan: &CampaignPlan,
+    wanted: usize,
+) -> Result<Vec<Case>, SourceError> {
+    let mut count = wanted;
+    loop {
+        let asked = CaseRequest {
+            count,
+            ..request.clone()
+        };
+        let cases = source.cases(&asked)?;
+        let made = cases.len();
+        let kept: Vec<Case> = cases
+            .into_iter()
+            .filter(|c| plan.keeps(&c.id))
+            .take(wanted)
+            .collect();
+        let reach = wanted.saturating_mul(FILTER_REACH);
+        if kept.len() == wanted || made < count || count >= reach {
+            return Ok(kept);
+        }
+        count = count.saturating_mul(2).min(reach);
+    }
+}
+
 /// The cases of a run: the fixed sources' cases, filtered, then sampled down or extended
 /// with `extra` sources (variants of the fixed cases when `extra` is empty) up to
 /// `plan.cases`, then cut to the shard. Deterministic in `plan`.
@@ -412,11 +447,7 @@ pub fn campaign(
                     if remaining == 0 {
                         break;
                     }
-                    let r = CaseRequest {
-                        count: remaining,
-                        ..request.clone()
-                    };
-                    added.extend(source.cases(&r)?.into_iter().filter(keep).take(remaining));
+                    added.extend(kept_cases(*source, &request, plan, remaining)?);
                 }
             }
             cases.extend(added);

@@ -97,18 +97,52 @@ pub fn build_feed(
         // A sample of the fixed cases: nothing to generate.
         return eager();
     }
-    let request = CaseRequest {
+    let mut request = CaseRequest {
         seed: plan.seed,
         count: wanted - fixed_cases.len(),
         modes: plan.modes.clone(),
         profiles: plan.profiles.clone(),
     };
+    if !plan.filter.is_empty() {
+        request.count = slots_for_kept(&request, &plan, request.count);
+    }
     let mut cases = stored_counterexamples(config, &plan)?;
     cases.extend(fixed_cases.into_iter().filter(|c| plan.in_shard(&c.id)));
     Ok(Campaign {
         eager: cases,
         generated: Some(Generated { request, plan }),
     })
+}
+
+/// How many generated slots hold the first `wanted` cases the filter keeps (as
+/// [`case::kept_cases`] finds them, up to its reach): a counting pass over the generator,
+/// which keeps no document.
+fn slots_for_kept(request: &CaseRequest, plan: &CampaignPlan, wanted: usize) -> usize {
+    let reach = wanted.saturating_mul(case::FILTER_REACH);
+    let worker = GeneratorWorker::new(&CaseRequest {
+        count: reach,
+        ..request.clone()
+    });
+    // The slots end just after the `wanted`-th kept case: the cases in them that the filter
+    // keeps are the ones `kept_cases` takes.
+    let mut kept = 0;
+    let mut count = wanted.min(reach);
+    let mut from = 0;
+    loop {
+        for (n, case) in worker.cases(from..count) {
+            if plan.keeps(&case.id) {
+                kept += 1;
+                if kept == wanted {
+                    return n + 1;
+                }
+            }
+        }
+        if count >= reach {
+            return reach;
+        }
+        from = count;
+        count = count.saturating_mul(2).min(reach);
+    }
 }
 
 /// The fixed sources and the plan of a run.
