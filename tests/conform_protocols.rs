@@ -603,3 +603,53 @@ fn false_accepts_shrink_within_their_rule() {
         assert_eq!(again.rule_id(), Some(rule), "{}", c.id);
     }
 }
+
+/// Modes and profiles a handshake leaves out are named on the terminal and in the report,
+/// not dropped without a word.
+#[test]
+fn what_the_handshake_leaves_out_is_said() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let script = tmp.path().join("parse-only.py");
+    std::fs::write(
+        &script,
+        "import json, sys\n\
+         for line in sys.stdin:\n\
+         \x20   r = json.loads(line)\n\
+         \x20   if r['cmd'] == 'start':\n\
+         \x20       print(json.dumps({'ok': True, 'name': 'parse-only', 'modes': ['parse'], 'profiles': ['11.3']}), flush=True)\n\
+         \x20   elif r['cmd'] == 'run':\n\
+         \x20       print(json.dumps({'seq': r['seq'], 'skipped': 'not an implementation'}), flush=True)\n\
+         \x20   else:\n\
+         \x20       break\n",
+    )
+    .expect("write the script");
+    let script = script.display().to_string();
+    let py = python();
+    let (run, _tmp) = check(
+        &[
+            "--protocol",
+            "ndjson",
+            "--filter",
+            "upstream/",
+            "--",
+            &py,
+            &script,
+        ],
+        &[],
+    );
+    assert!(
+        run.stdout.contains(
+            "not run (its handshake does not declare them): mode align, mode internal, profile 9.0"
+        ),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    let report = run.report.expect("a report");
+    assert_eq!(
+        report.left_out,
+        ["mode align", "mode internal", "profile 9.0"]
+    );
+    let html = std::fs::read_to_string(run.dir.join("index.html")).expect("index.html");
+    assert!(html.contains("not run, as its handshake does not declare them"));
+}

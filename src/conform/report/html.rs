@@ -37,6 +37,14 @@ pub fn html_page(reports: &[RunReport]) -> String {
          .bad{color:#a00}.ok{color:#070}\n</style></head><body>\n\
          <h1>domainbackup-harness conformance</h1>\n",
     );
+    for r in reports.iter().filter(|r| !r.left_out.is_empty()) {
+        let _ = writeln!(
+            out,
+            "<p>{}: not run, as its handshake does not declare them: {}.</p>",
+            escape_for_display(&r.implementation.name),
+            escape_for_display(&r.left_out.join(", "))
+        );
+    }
     // Totals: outcomes × implementations.
     out.push_str("<h2>Outcomes</h2>\n<table><tr><th class=\"rule\">outcome</th>");
     for r in reports {

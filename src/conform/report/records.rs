@@ -219,6 +219,10 @@ pub struct RunReport {
     pub cancelled: bool,
     /// Wall time, in milliseconds.
     pub elapsed_ms: u64,
+    /// What was asked for and not run because the implementation does not declare it: one
+    /// line each (`mode internal-align`, `profile 9.0`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
 }
 
 /// The result of replaying one counterexample file.

@@ -44,6 +44,13 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
             report.planned
         );
     }
+    if !report.left_out.is_empty() {
+        let _ = writeln!(
+            out,
+            "not run (its handshake does not declare them): {}",
+            report.left_out.join(", ")
+        );
+    }
     let counts = report.counts();
     for outcome in Outcome::ALL {
         if let Some(n) = counts.get(&outcome) {

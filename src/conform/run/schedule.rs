@@ -220,7 +220,26 @@ pub fn check(
         fixed,
         cancelled,
         elapsed_ms: started.elapsed().as_millis() as u64,
+        left_out: left_out(launcher.capabilities(), config),
     })
+}
+
+/// The modes and profiles asked for that the implementation's handshake leaves out.
+fn left_out(
+    capabilities: &crate::conform::implementation::Capabilities,
+    config: &CheckConfig,
+) -> Vec<String> {
+    let modes = config
+        .modes
+        .iter()
+        .filter(|m| !capabilities.modes.contains(m))
+        .map(|m| format!("mode {m}"));
+    let profiles = config
+        .profiles
+        .iter()
+        .filter(|p| !capabilities.profiles.contains(p))
+        .map(|p| format!("profile {p}"));
+    modes.chain(profiles).collect()
 }
 
 /// How many slots a job takes next, when `next` is the first slot not yet taken: a share
