@@ -555,6 +555,30 @@ fn false_accepts_shrink_within_their_rule() {
     for c in &report.counterexamples {
         assert!(documents.insert(c.document_bytes()), "{} twice", c.id);
     }
+    // The classes lead the terminal and summary.json; each names its counterexample.
+    assert!(run.stdout.contains("\nclasses: "), "{}", run.stdout);
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run.dir.join("summary.json")).expect("summary.json"),
+    )
+    .expect("JSON");
+    let classes = summary[0]["classes"].as_array().expect("a classes array");
+    assert_eq!(classes.len(), report.classes().len());
+    let with_example = classes
+        .iter()
+        .filter_map(|c| c["counterexample"].as_str().map(|f| (c, f)))
+        .count();
+    assert_eq!(with_example, report.counterexamples.len());
+    for class in report.classes() {
+        assert!(class.count > 0 && !class.rules.is_empty(), "{class:?}");
+        if let Some(file) = &class.counterexample {
+            let c = report
+                .counterexamples
+                .iter()
+                .find(|c| &c.file == file)
+                .expect("the counterexample");
+            assert_eq!(c.class, class.class);
+        }
+    }
     // Every class of false accept (libvirt's rule) has a counterexample, as long as the
     // shrink budget (20 by default) covers the classes (each class comes first).
     let rule_of = |expected: &str| {

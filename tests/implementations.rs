@@ -119,6 +119,18 @@ fn libvirtxml_loses_luks_ciphers_and_needs_a_disk_type() {
                 .any(|d| d.contains("/@incremental: expected '', got absent"))
     });
     assert!(drops_empty, "no dropped empty attribute found:\n{stdout}");
+    // The classes say the same, each with a count, largest first.
+    let classes = run.classes();
+    for wanted in [
+        "false reject",
+        "wrong output: /domainbackup/disks/disk/target/encryption/cipher dropped",
+    ] {
+        assert!(
+            classes.iter().any(|c| c.class == wanted),
+            "no class {wanted}:\n{stdout}"
+        );
+    }
+    assert!(classes.windows(2).all(|w| w[0].count >= w[1].count));
     // Every false accept's counterexample is still refused by libvirt by its rule.
     for c in run
         .counterexamples

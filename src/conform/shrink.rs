@@ -437,6 +437,7 @@ mod tests {
             outcome: crate::conform::compare::Outcome::WrongOutput,
             rule: None,
             path: Some("/domainbackup/disks/disk/@exportbitmap".to_string()),
+            kind: Some("dropped"),
         };
         let limits = ShrinkLimits {
             steps: 400,

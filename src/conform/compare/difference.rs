@@ -36,6 +36,19 @@ impl Difference {
     }
 }
 
+impl Difference {
+    /// What kind of difference: `dropped` (libvirt keeps a value the implementation lost),
+    /// `invented` (the implementation wrote one libvirt does not), `changed` (both have
+    /// it, with other values).
+    pub fn kind(&self) -> &'static str {
+        match (self.expected.as_str(), self.got.as_str()) {
+            (e, "absent") if e != "absent" => "dropped",
+            ("absent", _) => "invented",
+            _ => "changed",
+        }
+    }
+}
+
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

@@ -37,6 +37,30 @@ pub struct Signature {
     pub rule: Option<&'static str>,
     /// For wrong output: the first differing path, indexes aside.
     pub path: Option<String>,
+    /// For wrong output: what kind of difference is there (`dropped`, `invented`,
+    /// `changed`).
+    pub kind: Option<&'static str>,
+}
+
+impl Signature {
+    /// The class as reports name it: `false accept: parse.mode.unknown`, `wrong output:
+    /// /domainbackup/disks/disk/@exportbitmap dropped`, `crash`.
+    pub fn class_name(&self) -> String {
+        let mut name = self.outcome.name().to_string();
+        if let Some(rule) = self.rule {
+            name.push_str(": ");
+            name.push_str(rule);
+        }
+        if let Some(path) = &self.path {
+            name.push_str(": ");
+            name.push_str(path);
+            if let Some(kind) = self.kind {
+                name.push(' ');
+                name.push_str(kind);
+            }
+        }
+        name
+    }
 }
 
 impl Judgement {
@@ -55,6 +79,11 @@ impl Judgement {
             },
             path: if self.outcome == Outcome::WrongOutput {
                 self.differences.first().map(Difference::shape)
+            } else {
+                None
+            },
+            kind: if self.outcome == Outcome::WrongOutput {
+                self.differences.first().map(Difference::kind)
             } else {
                 None
             },

@@ -63,8 +63,19 @@ pub fn write_report_dir(dir: &Path, reports: &[RunReport]) -> Result<(), Environ
         std::fs::write(&path, text).map_err(|e| EnvironmentError::io(&path, e))
     };
     write("results.jsonl", results_jsonl(reports))?;
-    let summary =
-        serde_json::to_string_pretty(reports).map_err(|e| EnvironmentError::io(dir, e))?;
+    // Each run with its divergence classes (derived from the results, so not read back).
+    let runs: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|r| {
+            let mut value = serde_json::to_value(r)?;
+            if let serde_json::Value::Object(fields) = &mut value {
+                fields.insert("classes".into(), serde_json::to_value(r.classes())?);
+            }
+            Ok(value)
+        })
+        .collect::<Result<_, serde_json::Error>>()
+        .map_err(|e| EnvironmentError::io(dir, e))?;
+    let summary = serde_json::to_string_pretty(&runs).map_err(|e| EnvironmentError::io(dir, e))?;
     write("summary.json", summary + "\n")?;
     write("junit.xml", junit_xml(reports))?;
     write("index.html", html_page(reports))?;

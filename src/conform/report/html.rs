@@ -45,6 +45,40 @@ pub fn html_page(reports: &[RunReport]) -> String {
             escape_for_display(&r.left_out.join(", "))
         );
     }
+    // Divergence classes first: what is wrong, by kind, with a counterexample each.
+    for r in reports {
+        let classes = r.classes();
+        if classes.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "<h2>Classes: {}</h2>\n<table><tr><th class=\"rule\">class</th><th>cases</th>\
+             <th class=\"rule\">case rules</th><th class=\"rule\">counterexample</th></tr>\n",
+            escape_for_display(&r.implementation.name)
+        );
+        for class in &classes {
+            let file = class.counterexample.as_deref().map_or(String::new(), |f| {
+                let name = std::path::Path::new(f)
+                    .file_name()
+                    .map_or(f.to_string(), |n| n.to_string_lossy().into_owned());
+                format!(
+                    "<a href=\"counterexamples/{0}\">{0}</a>",
+                    escape_for_display(&name)
+                )
+            });
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"rule\">{}</td><td style=\"background:{}\">{}</td>\
+                 <td class=\"rule\">{}</td><td class=\"rule\">{file}</td></tr>",
+                escape_for_display(&class.class),
+                outcome_color(class.outcome),
+                class.count,
+                escape_for_display(&class.rules.join(", ")),
+            );
+        }
+        out.push_str("</table>\n");
+    }
     // Totals: outcomes × implementations.
     out.push_str("<h2>Outcomes</h2>\n<table><tr><th class=\"rule\">outcome</th>");
     for r in reports {

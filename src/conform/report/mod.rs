@@ -28,8 +28,8 @@ pub use html::html_page;
 pub use junit::junit_xml;
 pub use merge::{merge, merge_dirs};
 pub use records::{
-    CaseResult, Counterexample, EXIT_AGREE, EXIT_DISAGREE, EXIT_ENVIRONMENT, EXIT_INTERRUPTED,
-    ExpectedRecord, Replay, RunReport,
+    CaseResult, Counterexample, DivergenceClass, EXIT_AGREE, EXIT_DISAGREE, EXIT_ENVIRONMENT,
+    EXIT_INTERRUPTED, ExpectedRecord, Replay, RunReport,
 };
 pub use summary::{replay_summary, terminal_summary};
 

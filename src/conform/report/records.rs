@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::Rejection;
 use crate::conform::case::Case;
-use crate::conform::compare::Outcome;
+use crate::conform::compare::{Judgement, Outcome, describe_expectation};
 use crate::conform::environment::EnvironmentError;
 use crate::conform::implementation::{Capabilities, Observed};
 use crate::conform::known::KnownFailure;
@@ -44,9 +44,47 @@ pub struct CaseResult {
     /// The known-failure reason, when the disagreement is listed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub known: Option<String>,
+    /// The disagreement's class (see [`crate::conform::compare::Signature::class_name`]);
+    /// empty when the case agrees.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub class: String,
 }
 
 impl CaseResult {
+    /// The record of `case`, judged: what libvirt does (`expected`), what `implementation`
+    /// did (`observed`) and the verdict.
+    pub fn judged(
+        case: &Case,
+        implementation: &str,
+        expected: &Result<String, Rejection>,
+        observed: &Observed,
+        judgement: &Judgement,
+    ) -> CaseResult {
+        CaseResult {
+            implementation: implementation.to_string(),
+            id: case.id.clone(),
+            rule: case.rule.clone(),
+            source: case.source.clone(),
+            profile: case.profile.name().to_string(),
+            mode: case.mode.name().to_string(),
+            outcome: judgement.outcome,
+            expected: describe_expectation(expected),
+            observed: observed.summary(),
+            detail: judgement.detail.clone(),
+            differences: judgement
+                .differences
+                .iter()
+                .map(|d| d.to_string())
+                .collect(),
+            known: None,
+            class: if judgement.outcome.is_disagreement() {
+                judgement.signature().class_name()
+            } else {
+                String::new()
+            },
+        }
+    }
+
     /// A disagreement that is not a listed known failure.
     pub fn is_new_failure(&self) -> bool {
         self.outcome.is_disagreement() && self.known.is_none()
@@ -123,6 +161,9 @@ pub struct Counterexample {
     pub mode: String,
     /// The outcome (the same as the original case's).
     pub outcome: Outcome,
+    /// The class it stands for (the original case's, which shrinking keeps).
+    #[serde(default)]
+    pub class: String,
     /// For wrong output, the differing path (indexes dropped) kept while shrinking.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
@@ -253,7 +294,55 @@ pub const EXIT_ENVIRONMENT: u8 = 2;
 /// Interrupted (Ctrl-C) with no disagreement among the cases that ran.
 pub const EXIT_INTERRUPTED: u8 = 130;
 
+/// One divergence class of a run: every new disagreement of one outcome, libvirt rule
+/// and differing path, with its count and minimal counterexample.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DivergenceClass {
+    /// The class's name (`false accept: parse.mode.unknown`).
+    pub class: String,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// How many cases fall in it.
+    pub count: usize,
+    /// The case rules involved (corpus labels and catalogue ids), sorted.
+    pub rules: Vec<String>,
+    /// Its minimal counterexample's file, when one was shrunk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterexample: Option<String>,
+}
+
 impl RunReport {
+    /// The run's divergence classes (listed known failures left out), the largest first,
+    /// then by name.
+    pub fn classes(&self) -> Vec<DivergenceClass> {
+        let mut by_class: BTreeMap<&str, (Outcome, usize, std::collections::BTreeSet<&str>)> =
+            BTreeMap::new();
+        for r in self.results.iter().filter(|r| r.is_new_failure()) {
+            let entry =
+                by_class
+                    .entry(r.class.as_str())
+                    .or_insert((r.outcome, 0, Default::default()));
+            entry.1 += 1;
+            entry.2.insert(r.rule.as_str());
+        }
+        let mut classes: Vec<DivergenceClass> = by_class
+            .into_iter()
+            .map(|(class, (outcome, count, rules))| DivergenceClass {
+                class: class.to_string(),
+                outcome,
+                count,
+                rules: rules.into_iter().map(str::to_string).collect(),
+                counterexample: self
+                    .counterexamples
+                    .iter()
+                    .find(|c| c.class == class)
+                    .map(|c| c.file.clone()),
+            })
+            .collect();
+        classes.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.class.cmp(&b.class)));
+        classes
+    }
+
     /// Cases per outcome.
     pub fn counts(&self) -> BTreeMap<Outcome, usize> {
         let mut counts = BTreeMap::new();

@@ -67,6 +67,26 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
             let _ = writeln!(out, "  {:<15} {n:>6}{note}", outcome.name());
         }
     }
+    let classes = report.classes();
+    if !classes.is_empty() {
+        const SHOWN: usize = 25;
+        let _ = writeln!(out, "\nclasses: {} (largest first)", classes.len());
+        for class in classes.iter().take(SHOWN) {
+            let example = class
+                .counterexample
+                .as_deref()
+                .and_then(|f| std::path::Path::new(f).file_name())
+                .map_or(String::new(), |f| format!("  [{}]", f.to_string_lossy()));
+            let _ = writeln!(out, "  {:>6}  {}{example}", class.count, class.class);
+        }
+        if classes.len() > SHOWN {
+            let _ = writeln!(
+                out,
+                "  (and {} more: summary.json and index.html list them all)",
+                classes.len() - SHOWN
+            );
+        }
+    }
     let rules = report.rule_counts();
     let disagreeing: Vec<_> = rules
         .iter()

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use crate::conform::CheckConfig;
-use crate::conform::compare::{describe_expectation, judge};
+use crate::conform::compare::judge;
 use crate::conform::implementation::{Launcher, Observed};
 use crate::conform::report::{CaseResult, Counterexample};
 
@@ -53,24 +53,7 @@ pub fn replay(
         }
     };
     let judgement = judge(&expected, &observed, config.compare, case.profile);
-    let mut result = CaseResult {
-        implementation: caps.name.clone(),
-        id: case.id.clone(),
-        rule: case.rule.clone(),
-        source: case.source.clone(),
-        profile: case.profile.name().into(),
-        mode: case.mode.name().into(),
-        outcome: judgement.outcome,
-        expected: describe_expectation(&expected),
-        observed: observed.summary(),
-        detail: judgement.detail.clone(),
-        differences: judgement
-            .differences
-            .iter()
-            .map(|d| d.to_string())
-            .collect(),
-        known: None,
-    };
+    let mut result = CaseResult::judged(&case, &caps.name, &expected, &observed, &judgement);
     config
         .known_failures
         .apply(std::slice::from_mut(&mut result));

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use crate::conform::CheckConfig;
 use crate::conform::case::Case;
-use crate::conform::compare::{Judgement, describe_expectation, judge};
+use crate::conform::compare::{Judgement, judge};
 use crate::conform::generated::GROUP;
 use crate::conform::implementation::{Implementation, Launcher, Observed};
 use crate::conform::report::{CaseResult, RunReport};
@@ -42,24 +42,7 @@ pub fn judge_case(
 ) -> (CaseResult, Judgement) {
     let expected = case.expectation();
     let judgement = judge(&expected, &observed, config.compare, case.profile);
-    let result = CaseResult {
-        implementation: name.to_string(),
-        id: case.id.clone(),
-        rule: case.rule.clone(),
-        source: case.source.clone(),
-        profile: case.profile.name().to_string(),
-        mode: case.mode.name().to_string(),
-        outcome: judgement.outcome,
-        expected: describe_expectation(&expected),
-        observed: observed.summary(),
-        detail: judgement.detail.clone(),
-        differences: judgement
-            .differences
-            .iter()
-            .map(|d| d.to_string())
-            .collect(),
-        known: None,
-    };
+    let result = CaseResult::judged(case, name, &expected, &observed, &judgement);
     (result, judgement)
 }
 
@@ -336,6 +319,7 @@ mod tests {
                         detail: i.to_string(),
                         differences: Vec::new(),
                         known: None,
+                        class: String::new(),
                     })
                 })
                 .collect();

@@ -71,6 +71,7 @@ pub(super) fn shrink_all(
                         profile: case.profile.name().into(),
                         mode: case.mode.name().into(),
                         outcome: shrunk.judgement.outcome,
+                        class: signature.class_name(),
                         signature: signature.path.clone(),
                         detail: shrunk.judgement.detail.clone(),
                         differences: shrunk
