@@ -142,8 +142,9 @@ pub fn check(
     let planned = slots.iter().filter(|s| !matches!(s, Slot::Absent)).count();
 
     // Shrink, up to the limit: first the first disagreement of each class (outcome,
-    // libvirt's rule, differing path), so that no class goes without a counterexample; then,
-    // while the budget lasts, the first of each class and case rule. Campaign order.
+    // libvirt's rule, differing path), the largest classes first, so that what is most
+    // often wrong has a counterexample; then, while the budget lasts, the first of each
+    // class and case rule. Counterexamples come out in campaign order.
     let unlisted: Vec<(usize, &Signature, &str)> = slots
         .iter()
         .enumerate()
@@ -160,14 +161,24 @@ pub fn check(
             _ => None,
         })
         .collect();
-    let mut chosen: Vec<(usize, Signature)> = Vec::new();
+    let mut sizes: std::collections::HashMap<&Signature, usize> = std::collections::HashMap::new();
+    for &(_, signature, _) in &unlisted {
+        *sizes.entry(signature).or_insert(0) += 1;
+    }
+    let mut firsts: Vec<(usize, &Signature, &str)> = Vec::new();
     let mut classes = std::collections::HashSet::new();
-    let mut pairs = std::collections::HashSet::new();
     for &(i, signature, rule) in &unlisted {
-        if chosen.len() < config.shrink.max_cases && classes.insert(signature) {
-            pairs.insert((signature, rule));
-            chosen.push((i, signature.clone()));
+        if classes.insert(signature) {
+            firsts.push((i, signature, rule));
         }
+    }
+    // Largest class first; among equals, campaign order (the sort is stable).
+    firsts.sort_by_key(|&(_, signature, _)| std::cmp::Reverse(sizes[signature]));
+    let mut chosen: Vec<(usize, Signature)> = Vec::new();
+    let mut pairs = std::collections::HashSet::new();
+    for &(i, signature, rule) in firsts.iter().take(config.shrink.max_cases) {
+        pairs.insert((signature, rule));
+        chosen.push((i, signature.clone()));
     }
     for &(i, signature, rule) in &unlisted {
         if chosen.len() < config.shrink.max_cases && pairs.insert((signature, rule)) {
