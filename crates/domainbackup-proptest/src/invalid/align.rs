@@ -7,7 +7,7 @@
 //! them or hold edits other stages use (those live in [`super::edits`]).
 
 use super::edits::first_disk_with_store;
-use super::{Breach, Scope, values};
+use super::{Breach, Scope, breach, values};
 use domainbackup_model::model::{BackupDisk, DiskBackupMode};
 use domainbackup_model::rules;
 
@@ -15,13 +15,10 @@ use domainbackup_model::rules;
 pub(super) fn breaches() -> Vec<Breach> {
     vec![
         // ---- alignment (fake domain) ----
-        Breach {
-            rule: &rules::ALIGN_DISK_SPECIFIED_TWICE,
-            variant: None,
-            name: "",
-            scope: Scope::Aligned,
-            only: None,
-            prepare: |def, profile| {
+        breach(
+            Scope::Aligned,
+            &rules::ALIGN_DISK_SPECIFIED_TWICE,
+            |def, profile| {
                 first_disk_with_store(def, profile);
                 let again = BackupDisk {
                     name: "vdzz".into(),
@@ -30,15 +27,12 @@ pub(super) fn breaches() -> Vec<Breach> {
                 };
                 def.disks.insert(1, again);
             },
-            edit: |_, _| values(&["vdzz"]),
-        },
-        Breach {
-            rule: &rules::ALIGN_INCREMENTAL_WITHOUT_CHECKPOINT,
-            variant: None,
-            name: "",
-            scope: Scope::Aligned,
-            only: None,
-            prepare: |def, profile| {
+            |_, _| values(&["vdzz"]),
+        ),
+        breach(
+            Scope::Aligned,
+            &rules::ALIGN_INCREMENTAL_WITHOUT_CHECKPOINT,
+            |def, profile| {
                 first_disk_with_store(def, profile);
                 def.incremental = None;
                 if let Some(d) = def.disks.first_mut() {
@@ -46,7 +40,7 @@ pub(super) fn breaches() -> Vec<Breach> {
                     d.incremental = None;
                 }
             },
-            edit: |_, _| values(&["vdzz"]),
-        },
+            |_, _| values(&["vdzz"]),
+        ),
     ]
 }

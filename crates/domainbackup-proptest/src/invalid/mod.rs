@@ -137,8 +137,9 @@ fn breaches() -> &'static [Breach] {
 
 // ---- building blocks of the schema rules and the internal parse rules ----
 
-/// A rule of the schema: broken in public parses, in every profile unless narrowed.
-fn public(
+/// A breach of `rule` in the modes of `scope`, in every profile the catalogue gives it.
+fn breach(
+    scope: Scope,
     rule: &'static Rule,
     prepare: fn(&mut DomainBackup, Profile),
     edit: fn(&mut Node, Profile) -> Expect,
@@ -147,11 +148,20 @@ fn public(
         rule,
         variant: None,
         name: "",
-        scope: Scope::Public,
+        scope,
         only: None,
         prepare,
         edit,
     }
+}
+
+/// A rule of the schema: broken in public parses.
+fn public(
+    rule: &'static Rule,
+    prepare: fn(&mut DomainBackup, Profile),
+    edit: fn(&mut Node, Profile) -> Expect,
+) -> Breach {
+    breach(Scope::Public, rule, prepare, edit)
 }
 
 /// A rule of libvirt's C parser that only an internal parse reaches (the schema refuses
@@ -161,15 +171,7 @@ fn internal(
     prepare: fn(&mut DomainBackup, Profile),
     edit: fn(&mut Node, Profile) -> Expect,
 ) -> Breach {
-    Breach {
-        rule,
-        variant: None,
-        name: "",
-        scope: Scope::Internal,
-        only: None,
-        prepare,
-        edit,
-    }
+    breach(Scope::Internal, rule, prepare, edit)
 }
 
 impl Breach {

@@ -13,7 +13,7 @@ use super::edits::{
     luks, nothing, push_with_store, seclabel, secret, to_pull, to_push, with_disk, with_server,
     with_store,
 };
-use super::{Breach, Scope, by, internal, values};
+use super::{Breach, Scope, breach, by, internal, values};
 use crate::render::Node;
 use domainbackup_model::rules;
 
@@ -21,26 +21,20 @@ use domainbackup_model::rules;
 pub(super) fn public_breaches() -> Vec<Breach> {
     vec![
         // ---- parse errors that pass the schema ----
-        Breach {
-            rule: &rules::PARSE_SERVER_PORT_OUT_OF_RANGE,
-            variant: None,
-            name: "",
-            scope: Scope::Any,
-            only: None,
-            prepare: to_pull,
-            edit: |root, _| {
+        breach(
+            Scope::Any,
+            &rules::PARSE_SERVER_PORT_OUT_OF_RANGE,
+            to_pull,
+            |root, _| {
                 with_server(root, |s| s.set("port", "65536"));
                 values(&["65536"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_SERVER_SOCKET_NOT_ABSOLUTE,
-            variant: None,
-            name: "",
-            scope: Scope::Any,
-            only: None,
-            prepare: to_pull,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Any,
+            &rules::PARSE_SERVER_SOCKET_NOT_ABSOLUTE,
+            to_pull,
+            |root, _| {
                 with_server(root, |s| {
                     s.remove("name");
                     s.remove("port");
@@ -49,7 +43,7 @@ pub(super) fn public_breaches() -> Vec<Breach> {
                 });
                 values(&["C:\\nbd"])
             },
-        },
+        ),
         Breach {
             rule: &rules::PARSE_DISK_FORMAT_UNKNOWN,
             variant: Some("luks"),
@@ -66,21 +60,18 @@ pub(super) fn public_breaches() -> Vec<Breach> {
                 values(&["luks"])
             },
         },
-        Breach {
-            rule: &rules::PARSE_SECLABEL_DUPLICATE_MODEL,
-            variant: None,
-            name: "",
-            scope: Scope::Any,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        breach(
+            Scope::Any,
+            &rules::PARSE_SECLABEL_DUPLICATE_MODEL,
+            first_disk_with_store,
+            |root, _| {
                 with_store(root, |s| {
                     s.push_child(seclabel("twice", "no"));
                     s.push_child(seclabel("twice", "no"));
                 });
                 values(&["twice"])
             },
-        },
+        ),
     ]
 }
 
@@ -88,64 +79,49 @@ pub(super) fn public_breaches() -> Vec<Breach> {
 pub(super) fn internal_breaches() -> Vec<Breach> {
     vec![
         // ---- parse errors reached by an internal parse ----
-        Breach {
-            rule: &rules::PARSE_MODE_UNKNOWN,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: nothing,
-            edit: |root, _| {
+        breach(
+            Scope::Internal,
+            &rules::PARSE_MODE_UNKNOWN,
+            nothing,
+            |root, _| {
                 root.set("mode", "default");
                 values(&["default"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_SERVER_REQUIRES_PULL,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: to_push,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_SERVER_REQUIRES_PULL,
+            to_push,
+            |root, _| {
                 let mut s = Node::element("server");
                 s.set("name", "h");
                 root.push_child(s);
                 values(&[])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_SERVER_TRANSPORT_UNKNOWN,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: to_pull,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_SERVER_TRANSPORT_UNKNOWN,
+            to_pull,
+            |root, _| {
                 with_server(root, |s| s.set("transport", "sctp"));
                 values(&["sctp"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_SERVER_UNIX_WITHOUT_SOCKET,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: to_pull,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_SERVER_UNIX_WITHOUT_SOCKET,
+            to_pull,
+            |root, _| {
                 with_server(root, |s| s.set("transport", "unix"));
                 values(&[])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_SERVER_SOCKET_NOT_SUPPORTED,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: to_pull,
-            edit: |root, profile| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_SERVER_SOCKET_NOT_SUPPORTED,
+            to_pull,
+            |root, profile| {
                 with_server(root, |s| {
                     s.remove("transport");
                     s.set("socket", "/run/s");
@@ -156,41 +132,32 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                     "tcp"
                 }])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_SERVER_PORT_NOT_A_NUMBER,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: to_pull,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_SERVER_PORT_NOT_A_NUMBER,
+            to_pull,
+            |root, _| {
                 with_server(root, |s| s.set("port", "nbd"));
                 values(&["nbd"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_SERVER_MISSING_NAME,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: to_pull,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_SERVER_MISSING_NAME,
+            to_pull,
+            |root, _| {
                 with_server(root, |s| {
                     s.remove("name");
                 });
                 values(&[])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_SERVER_FD_WITHOUT_FDGROUP,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: to_pull,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_SERVER_FD_WITHOUT_FDGROUP,
+            to_pull,
+            |root, _| {
                 with_server(root, |s| {
                     s.remove("name");
                     s.remove("port");
@@ -198,151 +165,115 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 });
                 values(&[])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_SERVER_RDMA,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: to_pull,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_SERVER_RDMA,
+            to_pull,
+            |root, _| {
                 with_server(root, |s| s.set("transport", "rdma"));
                 values(&[])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_SERVER_TLS_VALUE,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: to_pull,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_SERVER_TLS_VALUE,
+            to_pull,
+            |root, _| {
                 with_server(root, |s| s.set("tls", "on"));
                 values(&["on"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_DISK_MISSING_NAME,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_DISK_MISSING_NAME,
+            first_disk_with_store,
+            |root, _| {
                 with_disk(root, |d| {
                     d.remove("name");
                 });
                 values(&[])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_DISK_BACKUP_VALUE,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_DISK_BACKUP_VALUE,
+            first_disk_with_store,
+            |root, _| {
                 with_disk(root, |d| d.set("backup", ""));
                 values(&["disk", ""])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_DISK_BACKUPMODE_VALUE,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_DISK_BACKUPMODE_VALUE,
+            first_disk_with_store,
+            |root, _| {
                 with_disk(root, |d| d.set("backupmode", "differential"));
                 values(&["disk", "differential"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_DISK_STATE_MISSING,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_DISK_STATE_MISSING,
+            first_disk_with_store,
+            |root, _| {
                 with_disk(root, |d| {
                     d.remove("state");
                 });
                 values(&["disk"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_DISK_STATE_VALUE,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_DISK_STATE_VALUE,
+            first_disk_with_store,
+            |root, _| {
                 with_disk(root, |d| d.set("state", "paused"));
                 values(&["disk", "paused"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_DISK_TYPE_UNKNOWN,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_DISK_TYPE_UNKNOWN,
+            first_disk_with_store,
+            |root, _| {
                 with_disk(root, |d| d.set("type", "floppy"));
                 values(&["floppy"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_DISK_INDEX_VALUE,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_DISK_INDEX_VALUE,
+            first_disk_with_store,
+            |root, _| {
                 with_disk(root, |d| d.set("index", "-1"));
                 values(&["-1"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_DISK_TYPE_UNSUPPORTED,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_DISK_TYPE_UNSUPPORTED,
+            first_disk_with_store,
+            |root, _| {
                 with_disk(root, |d| d.set("type", "dir"));
                 values(&["dir"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_SECLABEL_RELABEL_VALUE,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_SECLABEL_RELABEL_VALUE,
+            first_disk_with_store,
+            |root, _| {
                 with_store(root, |s| s.push_child(seclabel("m", "maybe")));
                 values(&["maybe"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_SECLABEL_LABEL_WITH_RELABEL_NO,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_SECLABEL_LABEL_WITH_RELABEL_NO,
+            first_disk_with_store,
+            |root, _| {
                 with_store(root, |s| {
                     let mut l = seclabel("m", "no");
                     l.push_child(Node::with_text("label", "x"));
@@ -350,15 +281,12 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 });
                 values(&["m"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_ENCRYPTION_FORMAT_MISSING,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_ENCRYPTION_FORMAT_MISSING,
+            first_disk_with_store,
+            |root, _| {
                 with_store(root, |s| {
                     let mut e = encryption_node();
                     e.remove("format");
@@ -366,15 +294,12 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 });
                 values(&[])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_ENCRYPTION_FORMAT_UNKNOWN,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_ENCRYPTION_FORMAT_UNKNOWN,
+            first_disk_with_store,
+            |root, _| {
                 with_store(root, |s| {
                     let mut e = encryption_node();
                     e.set("format", "aes");
@@ -382,15 +307,12 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 });
                 values(&["aes"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_ENCRYPTION_ENGINE_VALUE,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_ENCRYPTION_ENGINE_VALUE,
+            first_disk_with_store,
+            |root, _| {
                 with_store(root, |s| {
                     let mut e = encryption_node();
                     e.set("engine", "default");
@@ -398,15 +320,12 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 });
                 values(&["default"])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_SECRET_UUID_OR_USAGE_MISSING,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_SECRET_UUID_OR_USAGE_MISSING,
+            first_disk_with_store,
+            |root, _| {
                 with_store(root, |s| {
                     let mut e = Node::element("encryption");
                     e.set("format", "luks");
@@ -417,15 +336,12 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 });
                 values(&[])
             },
-        },
-        Breach {
-            rule: &rules::PARSE_ENCRYPTION_IVGEN_WITHOUT_CIPHER,
-            variant: None,
-            name: "",
-            scope: Scope::Internal,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Internal,
+            &rules::PARSE_ENCRYPTION_IVGEN_WITHOUT_CIPHER,
+            first_disk_with_store,
+            |root, _| {
                 with_store(root, |s| {
                     let mut e = encryption_node();
                     let mut ivgen = Node::element("ivgen");
@@ -435,7 +351,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 });
                 values(&[])
             },
-        },
+        ),
     ]
 }
 

@@ -12,7 +12,7 @@ use super::edits::{
     pull_with_store, push_with_store, remove_children, rename_root, replace_marker, root_content,
     seclabel, to_pull, to_push, with_disk, with_incremental, with_server, with_store,
 };
-use super::{Breach, Expect, Scope, by, public, schema};
+use super::{Breach, Expect, Scope, breach, by, public, schema};
 use crate::render::{Content, Node};
 use domainbackup_model::Profile;
 use domainbackup_model::rules;
@@ -22,189 +22,144 @@ use domainbackup_model::rules;
 pub(super) fn first_breaches() -> Vec<Breach> {
     vec![
         // ---- schema (public parses) ----
-        Breach {
-            rule: &rules::SCHEMA_MODE_VALUE,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: nothing,
-            edit: |root, _| {
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_MODE_VALUE,
+            nothing,
+            |root, _| {
                 root.set("mode", "backup");
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_ROOT_UNKNOWN_ATTRIBUTE,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: nothing,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_ROOT_UNKNOWN_ATTRIBUTE,
+            nothing,
+            |root, _| {
                 root.set("id", "1");
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_ELEMENT_NOT_ALLOWED,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: nothing,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_ELEMENT_NOT_ALLOWED,
+            nothing,
+            |root, _| {
                 root.push_child(Node::element("checkpoint"));
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_PULL_SERVER_REQUIRED,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: to_pull,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_PULL_SERVER_REQUIRED,
+            to_pull,
+            |root, _| {
                 if let Content::Elements { groups, .. } = root_content(root) {
                     groups.retain(|g| g.first().is_none_or(|n| n.name != "server"));
                 }
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_PUSH_SERVER_FORBIDDEN,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: to_push,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_PUSH_SERVER_FORBIDDEN,
+            to_push,
+            |root, _| {
                 let mut s = Node::element("server");
                 s.set("name", "localhost");
                 root.push_child(s);
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_SERVER_NAME_PATTERN,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: to_pull,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_SERVER_NAME_PATTERN,
+            to_pull,
+            |root, _| {
                 with_server(root, |s| s.set("name", "bad_host"));
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_SERVER_PORT_UNSIGNED_INT,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: to_pull,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_SERVER_PORT_UNSIGNED_INT,
+            to_pull,
+            |root, _| {
                 with_server(root, |s| s.set("port", "+10809"));
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_SERVER_TLS_VALUE,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: to_pull,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_SERVER_TLS_VALUE,
+            to_pull,
+            |root, _| {
                 with_server(root, |s| s.set("tls", "default"));
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_DISK_NAME_PATTERN,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_DISK_NAME_PATTERN,
+            first_disk_with_store,
+            |root, _| {
                 with_disk(root, |d| d.set("name", "disk0"));
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_DISK_BACKUP_VALUE,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_DISK_BACKUP_VALUE,
+            first_disk_with_store,
+            |root, _| {
                 with_disk(root, |d| d.set("backup", "maybe"));
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_DISK_BACKUPMODE_FULL_WITH_INCREMENTAL,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_DISK_BACKUPMODE_FULL_WITH_INCREMENTAL,
+            first_disk_with_store,
+            |root, _| {
                 with_disk(root, |d| {
                     d.set("backupmode", "full");
                     d.set("incremental", "cp");
                 });
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_PUSH_DISK_EXPORT_FORBIDDEN,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: push_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_PUSH_DISK_EXPORT_FORBIDDEN,
+            push_with_store,
+            |root, _| {
                 with_disk(root, |d| d.set("exportname", "e"));
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_TARGET_PATH_PATTERN,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: push_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_TARGET_PATH_PATTERN,
+            push_with_store,
+            |root, _| {
                 with_store(root, |s| s.set("file", "relative.img"));
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_SECLABEL_RELABEL_YES_NEEDS_LABEL,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_SECLABEL_RELABEL_YES_NEEDS_LABEL,
+            first_disk_with_store,
+            |root, _| {
                 with_store(root, |s| s.push_child(seclabel("dac", "yes")));
                 schema()
             },
-        },
-        Breach {
-            rule: &rules::SCHEMA_ENCRYPTION_SECRET_REQUIRED,
-            variant: None,
-            name: "",
-            scope: Scope::Public,
-            only: None,
-            prepare: first_disk_with_store,
-            edit: |root, _| {
+        ),
+        breach(
+            Scope::Public,
+            &rules::SCHEMA_ENCRYPTION_SECRET_REQUIRED,
+            first_disk_with_store,
+            |root, _| {
                 with_store(root, |s| {
                     let mut e = Node::element("encryption");
                     e.set("format", "luks");
@@ -212,7 +167,7 @@ pub(super) fn first_breaches() -> Vec<Breach> {
                 });
                 schema()
             },
-        },
+        ),
     ]
 }
 

@@ -7,7 +7,7 @@
 //! them or hold edits other stages use (those live in [`super::edits`]).
 
 use super::edits::nothing;
-use super::{Breach, Expect, Scope, values};
+use super::{Breach, Expect, Scope, breach, values};
 use crate::render::Node;
 use domainbackup_model::rules;
 
@@ -15,70 +15,48 @@ use domainbackup_model::rules;
 pub(super) fn breaches() -> Vec<Breach> {
     vec![
         // ---- not well-formed (any mode) ----
-        Breach {
-            rule: &rules::WF_TAG_MISMATCH,
-            variant: None,
-            name: "",
-            scope: Scope::Any,
-            only: None,
-            prepare: nothing,
-            edit: |root, _| {
-                root.push_child(Node::element("unclosed"));
-                Expect::Bytes(|doc| {
-                    // Whatever spelling `<unclosed .../>` or `<unclosed ...></unclosed>` got,
-                    // leave only its start tag.
-                    let text = String::from_utf8_lossy(doc).into_owned();
-                    if let Some(start) = text.find("<unclosed") {
-                        let end = text[start..]
-                            .find('>')
-                            .map_or(text.len(), |e| start + e + 1);
-                        let rest = text[end..]
-                            .strip_prefix("</unclosed>")
-                            .unwrap_or(&text[end..]);
-                        *doc = format!("{}<unclosed>{rest}", &text[..start]).into_bytes();
-                    }
-                })
-            },
-        },
-        Breach {
-            rule: &rules::WF_TRUNCATED,
-            variant: None,
-            name: "",
-            scope: Scope::Any,
-            only: None,
-            prepare: nothing,
-            edit: |_, _| {
-                Expect::Bytes(|doc| {
-                    // Cut inside the root's start tag: never well-formed.
-                    if let Some(p) = doc.windows(13).position(|w| w == b"<domainbackup") {
-                        doc.truncate(p + 5);
-                    }
-                })
-            },
-        },
-        Breach {
-            rule: &rules::WF_UNDEFINED_ENTITY,
-            variant: None,
-            name: "",
-            scope: Scope::Any,
-            only: None,
-            prepare: nothing,
-            edit: |root, _| {
+        breach(Scope::Any, &rules::WF_TAG_MISMATCH, nothing, |root, _| {
+            root.push_child(Node::element("unclosed"));
+            Expect::Bytes(|doc| {
+                // Whatever spelling `<unclosed .../>` or `<unclosed ...></unclosed>` got,
+                // leave only its start tag.
+                let text = String::from_utf8_lossy(doc).into_owned();
+                if let Some(start) = text.find("<unclosed") {
+                    let end = text[start..]
+                        .find('>')
+                        .map_or(text.len(), |e| start + e + 1);
+                    let rest = text[end..]
+                        .strip_prefix("</unclosed>")
+                        .unwrap_or(&text[end..]);
+                    *doc = format!("{}<unclosed>{rest}", &text[..start]).into_bytes();
+                }
+            })
+        }),
+        breach(Scope::Any, &rules::WF_TRUNCATED, nothing, |_, _| {
+            Expect::Bytes(|doc| {
+                // Cut inside the root's start tag: never well-formed.
+                if let Some(p) = doc.windows(13).position(|w| w == b"<domainbackup") {
+                    doc.truncate(p + 5);
+                }
+            })
+        }),
+        breach(
+            Scope::Any,
+            &rules::WF_UNDEFINED_ENTITY,
+            nothing,
+            |root, _| {
                 root.set("x", "MARKER");
                 Expect::Bytes(|doc| {
                     let text = String::from_utf8_lossy(doc).into_owned();
                     *doc = text.replacen("MARKER", "&undefined;", 1).into_bytes();
                 })
             },
-        },
-        Breach {
-            rule: &rules::WF_DUPLICATE_ATTRIBUTE,
-            variant: None,
-            name: "",
-            scope: Scope::Any,
-            only: None,
-            prepare: nothing,
-            edit: |_, _| {
+        ),
+        breach(
+            Scope::Any,
+            &rules::WF_DUPLICATE_ATTRIBUTE,
+            nothing,
+            |_, _| {
                 Expect::Bytes(|doc| {
                     let text = String::from_utf8_lossy(doc).into_owned();
                     *doc = text
@@ -86,34 +64,23 @@ pub(super) fn breaches() -> Vec<Breach> {
                         .into_bytes();
                 })
             },
-        },
-        Breach {
-            rule: &rules::WF_INVALID_UTF8,
-            variant: None,
-            name: "",
-            scope: Scope::Any,
-            only: None,
-            prepare: nothing,
-            edit: |_, _| {
-                Expect::Bytes(|doc| {
-                    let text = String::from_utf8_lossy(doc).into_owned();
-                    *doc = text
-                        .replacen("<domainbackup", "<domainbackup x='\u{1}'", 1)
-                        .into_bytes();
-                    if let Some(p) = doc.iter().position(|&b| b == 1) {
-                        doc[p] = 0xFF;
-                    }
-                })
-            },
-        },
-        Breach {
-            rule: &rules::WF_INVALID_CHARACTER_REFERENCE,
-            variant: None,
-            name: "",
-            scope: Scope::Any,
-            only: None,
-            prepare: nothing,
-            edit: |_, _| {
+        ),
+        breach(Scope::Any, &rules::WF_INVALID_UTF8, nothing, |_, _| {
+            Expect::Bytes(|doc| {
+                let text = String::from_utf8_lossy(doc).into_owned();
+                *doc = text
+                    .replacen("<domainbackup", "<domainbackup x='\u{1}'", 1)
+                    .into_bytes();
+                if let Some(p) = doc.iter().position(|&b| b == 1) {
+                    doc[p] = 0xFF;
+                }
+            })
+        }),
+        breach(
+            Scope::Any,
+            &rules::WF_INVALID_CHARACTER_REFERENCE,
+            nothing,
+            |_, _| {
                 Expect::Bytes(|doc| {
                     let text = String::from_utf8_lossy(doc).into_owned();
                     *doc = text
@@ -121,40 +88,24 @@ pub(super) fn breaches() -> Vec<Breach> {
                         .into_bytes();
                 })
             },
-        },
-        Breach {
-            rule: &rules::WF_LT_IN_ATTRIBUTE,
-            variant: None,
-            name: "",
-            scope: Scope::Any,
-            only: None,
-            prepare: nothing,
-            edit: |_, _| {
-                Expect::Bytes(|doc| {
-                    let text = String::from_utf8_lossy(doc).into_owned();
-                    *doc = text
-                        .replacen("<domainbackup", "<domainbackup x='<'", 1)
-                        .into_bytes();
-                })
-            },
-        },
+        ),
+        breach(Scope::Any, &rules::WF_LT_IN_ATTRIBUTE, nothing, |_, _| {
+            Expect::Bytes(|doc| {
+                let text = String::from_utf8_lossy(doc).into_owned();
+                *doc = text
+                    .replacen("<domainbackup", "<domainbackup x='<'", 1)
+                    .into_bytes();
+            })
+        }),
         // ---- root ----
-        Breach {
-            rule: &rules::ROOT_WRONG_NAME,
-            variant: None,
-            name: "",
-            scope: Scope::Any,
-            only: None,
-            prepare: nothing,
-            edit: |_, _| {
-                Expect::Rewritten(Box::new(values(&["domainsnapshot"])), |doc| {
-                    let text = String::from_utf8_lossy(doc).into_owned();
-                    *doc = text
-                        .replace("<domainbackup", "<domainsnapshot")
-                        .replace("</domainbackup>", "</domainsnapshot>")
-                        .into_bytes();
-                })
-            },
-        },
+        breach(Scope::Any, &rules::ROOT_WRONG_NAME, nothing, |_, _| {
+            Expect::Rewritten(Box::new(values(&["domainsnapshot"])), |doc| {
+                let text = String::from_utf8_lossy(doc).into_owned();
+                *doc = text
+                    .replace("<domainbackup", "<domainsnapshot")
+                    .replace("</domainbackup>", "</domainsnapshot>")
+                    .into_bytes();
+            })
+        }),
     ]
 }
