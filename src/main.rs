@@ -109,6 +109,11 @@ struct CheckArgs {
     /// Comparison: verdict, semantic (default), exact; add `codes` to compare error codes.
     #[arg(long, default_value = "semantic")]
     compare: conform::Comparison,
+    /// What the implementation checks: none (a binding: what libvirt refuses beyond
+    /// malformed XML is counted as accepted invalid, not a failure), schema, or full.
+    /// Default: what its handshake declares (full for a per-case implementation).
+    #[arg(long)]
+    validates: Option<conform::compare::Validation>,
     /// Modes to run (comma-separated).
     #[arg(long, value_delimiter = ',', default_value = "parse,align,internal")]
     modes: Vec<String>,
@@ -202,6 +207,7 @@ fn check_request(args: &CheckArgs) -> Result<conform::run::CheckRequest, String>
         shard: args.shard,
         timeout: seconds(args.timeout, "timeout")?,
         compare: args.compare,
+        validates: args.validates,
         profiles: args.profiles.clone(),
         filter: args.filter.clone(),
         strict: args.strict,

@@ -397,6 +397,7 @@ fn every_outcome_is_reachable() {
     let codes = Comparison {
         output: OutputComparison::Semantic,
         codes: true,
+        ..Comparison::default()
     };
     let plain = Comparison::default();
     let accept = |s: &str| Observed::Accepted { output: s.into() };
@@ -440,6 +441,7 @@ fn every_outcome_is_reachable() {
             Comparison {
                 output: OutputComparison::Exact,
                 codes: false,
+                ..Comparison::default()
             },
             Outcome::WrongOutput,
         ),
@@ -449,6 +451,7 @@ fn every_outcome_is_reachable() {
             Comparison {
                 output: OutputComparison::Verdict,
                 codes: false,
+                ..Comparison::default()
             },
             Outcome::Agree,
         ),
@@ -490,14 +493,16 @@ fn comparison_levels_parse() {
         "codes".parse::<Comparison>(),
         Ok(Comparison {
             output: OutputComparison::Semantic,
-            codes: true
+            codes: true,
+            ..Comparison::default()
         })
     );
     assert_eq!(
         "codes,exact".parse::<Comparison>(),
         Ok(Comparison {
             output: OutputComparison::Exact,
-            codes: true
+            codes: true,
+            ..Comparison::default()
         })
     );
     assert!("bytes".parse::<Comparison>().is_err());

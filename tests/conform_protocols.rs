@@ -677,3 +677,55 @@ fn what_the_handshake_leaves_out_is_said() {
     let html = std::fs::read_to_string(run.dir.join("index.html")).expect("index.html");
     assert!(html.contains("not run, as its handshake does not declare them"));
 }
+
+/// An implementation that declares it does not validate (`--validates none`, or
+/// `"validates":"none"` in a handshake) is judged on what it claims: what libvirt refuses
+/// beyond malformed XML is counted as accepted invalid, not a failure, unless `--strict`.
+#[test]
+fn a_binding_that_declares_no_validation_is_judged_on_what_it_claims() {
+    let imp = example("wrong/accepts-anything.sh");
+    let base = ["--compare", "verdict", "--filter", "grammar."];
+    let mut args = base.to_vec();
+    args.extend_from_slice(&["--validates", "none", "--", &imp]);
+    let (run, _tmp) = check(&args, &[]);
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("accepted invalid: "), "{}", run.stdout);
+    let report = run.report.as_ref().expect("a report");
+    let invalid = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::AcceptedInvalid)
+        .count();
+    assert!(invalid > 100, "{invalid}");
+    assert!(report.counterexamples.is_empty());
+    // --strict makes them failures; without the declaration they are false accepts.
+    let mut strict = args.clone();
+    strict.insert(0, "--strict");
+    let (run, _tmp) = check(&strict, &[]);
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    let mut full = base.to_vec();
+    full.extend_from_slice(&["--", &imp]);
+    let (run, _tmp) = check(&full, &[]);
+    assert_eq!(run.status, 1);
+    let report = run.report.as_ref().expect("a report");
+    assert_eq!(
+        report
+            .results
+            .iter()
+            .filter(|r| r.outcome == Outcome::FalseAccept)
+            .count(),
+        invalid
+    );
+    // Malformed XML must still be refused: a false accept whatever is declared.
+    let mut wf = vec!["--compare", "verdict", "--filter", "wf.duplicate-attribute"];
+    wf.extend_from_slice(&["--validates", "none", "--", &imp]);
+    let (run, _tmp) = check(&wf, &[]);
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    assert!(
+        run.report
+            .expect("a report")
+            .results
+            .iter()
+            .all(|r| r.outcome == Outcome::FalseAccept || r.outcome == Outcome::Agree)
+    );
+}

@@ -18,6 +18,7 @@ use std::time::Duration;
 use crate::{Mode, Profile, Stage};
 
 use super::case::Case;
+use super::compare::Validation;
 use super::environment::EnvironmentError;
 
 /// What an implementation did with one case.
@@ -114,6 +115,9 @@ pub struct Capabilities {
     /// The profiles it follows.
     #[serde(with = "profile_names")]
     pub profiles: Vec<Profile>,
+    /// What it checks of a document (`validates` in a handshake; default: everything).
+    #[serde(default)]
+    pub validates: Validation,
 }
 
 /// Modes as their names in JSON.
@@ -258,6 +262,7 @@ impl ReferenceLauncher {
                 version: env!("CARGO_PKG_VERSION").into(),
                 modes: Mode::ALL.to_vec(),
                 profiles: Profile::ALL.to_vec(),
+                validates: Validation::Full,
             },
         }
     }
@@ -342,6 +347,7 @@ impl LibvirtLauncher {
             version: libvirt.version_string(),
             modes: Mode::ALL.to_vec(),
             profiles: vec![profile],
+            validates: Validation::Full,
         };
         Ok(LibvirtLauncher {
             libvirt: std::sync::Arc::new(libvirt),

@@ -83,6 +83,9 @@ pub struct CheckConfig {
     pub timeout: Duration,
     /// The comparison level. Default: verdict, then the semantic model of accepted output.
     pub compare: Comparison,
+    /// What the implementation checks, over what its handshake says (`--validates`); a
+    /// per-case implementation has no handshake to say it. Default: what it declares.
+    pub validates: Option<compare::Validation>,
     /// The modes to run (intersected with the implementation's). Default: parse, align,
     /// internal.
     pub modes: Vec<Mode>,
@@ -123,6 +126,7 @@ impl Default for CheckConfig {
             shard: None,
             timeout: Duration::from_secs(5),
             compare: Comparison::default(),
+            validates: None,
             modes: CAMPAIGN_MODES.to_vec(),
             profiles: Profile::ALL.to_vec(),
             filter: Vec::new(),

@@ -28,6 +28,7 @@ use serde_json::{Value, json};
 use crate::{Profile, Stage};
 
 use super::case::Case;
+use super::compare::Validation;
 use super::environment::EnvironmentError;
 use super::implementation::{
     Capabilities, FirstInstance, Implementation, LaunchSettings, Launcher, Observed, shell_words,
@@ -324,11 +325,19 @@ pub fn parse_capabilities(line: &[u8]) -> Result<Capabilities, String> {
             .map_err(|_| format!("unknown profile \"{p}\" (9.0, 11.3)"))?;
         profiles.push(profile);
     }
+    let validates = match value.get("validates") {
+        None => Validation::Full,
+        Some(v) => v
+            .as_str()
+            .and_then(Validation::from_name)
+            .ok_or_else(|| format!("\"validates\" is none, schema or full: {shown}"))?,
+    };
     Ok(Capabilities {
         name,
         version,
         modes,
         profiles,
+        validates,
     })
 }
 

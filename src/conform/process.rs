@@ -26,6 +26,7 @@ use rustix::event::{PollFd, PollFlags};
 use crate::{Mode, Stage};
 
 use super::case::Case;
+use super::compare::Validation;
 use super::environment::EnvironmentError;
 use super::implementation::{
     Capabilities, Implementation, LaunchSettings, Launcher, Observed, shell_words,
@@ -517,6 +518,7 @@ impl PerCaseLauncher {
                 version: String::new(),
                 modes: super::CAMPAIGN_MODES.to_vec(),
                 profiles: crate::Profile::ALL.to_vec(),
+                validates: Validation::Full,
             },
             command,
             timeout: settings.timeout,

@@ -113,6 +113,13 @@ pub fn judge(
             simple(Outcome::Timeout, format!("no answer within {after_ms} ms"))
         }
         (_, Observed::ProtocolError { detail }) => simple(Outcome::ProtocolError, detail.clone()),
+        (Err(r), Observed::Accepted { .. }) if !comparison.validation.checks(r.stage) => simple(
+            Outcome::AcceptedInvalid,
+            format!(
+                "libvirt rejects at the {} stage, which the implementation declares it does not check",
+                r.stage
+            ),
+        ),
         (Err(r), Observed::Accepted { .. }) => simple(
             Outcome::FalseAccept,
             format!(

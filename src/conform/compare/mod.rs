@@ -26,5 +26,5 @@ pub use difference::{Difference, exact_differences};
 pub use judgement::{Judgement, Signature, judge};
 pub use message::describe_expectation;
 pub(crate) use message::push_number;
-pub use outcome::{Comparison, Outcome, OutputComparison};
+pub use outcome::{Comparison, Outcome, OutputComparison, Validation};
 pub use semantic::{diff_models, read_back, semantic_differences};

@@ -16,6 +16,10 @@ pub enum Outcome {
     Agree,
     /// libvirt rejects the document; the implementation accepted it.
     FalseAccept,
+    /// libvirt rejects, and an implementation that declares it does not check this
+    /// (`validates` in its handshake) accepted: counted and shown, not a failure (unless
+    /// `--strict`).
+    AcceptedInvalid,
     /// libvirt accepts the document; the implementation rejected it.
     FalseReject,
     /// Both reject, but with another stage or error code (`--compare codes`).
@@ -36,9 +40,10 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 9] = [
+    pub const ALL: [Outcome; 10] = [
         Outcome::Agree,
         Outcome::FalseAccept,
+        Outcome::AcceptedInvalid,
         Outcome::FalseReject,
         Outcome::WrongError,
         Outcome::WrongOutput,
@@ -53,6 +58,7 @@ impl Outcome {
         match self {
             Outcome::Agree => "agree",
             Outcome::FalseAccept => "false accept",
+            Outcome::AcceptedInvalid => "accepted invalid",
             Outcome::FalseReject => "false reject",
             Outcome::WrongError => "wrong error",
             Outcome::WrongOutput => "wrong output",
@@ -68,6 +74,7 @@ impl Outcome {
         match self {
             Outcome::Agree => "agree",
             Outcome::FalseAccept => "false-accept",
+            Outcome::AcceptedInvalid => "accepted-invalid",
             Outcome::FalseReject => "false-reject",
             Outcome::WrongError => "wrong-error",
             Outcome::WrongOutput => "wrong-output",
@@ -81,7 +88,10 @@ impl Outcome {
     /// Whether this outcome is a disagreement with libvirt (everything but agree and
     /// skipped).
     pub fn is_disagreement(self) -> bool {
-        !matches!(self, Outcome::Agree | Outcome::Skipped)
+        !matches!(
+            self,
+            Outcome::Agree | Outcome::Skipped | Outcome::AcceptedInvalid
+        )
     }
 }
 
@@ -107,6 +117,9 @@ pub enum OutputComparison {
 /// `codes,exact`), which also compares the stage and error code of rejections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Comparison {
+    /// What the implementation declares it checks (set from its handshake, not by
+    /// `--compare`).
+    pub validation: Validation,
     /// How accepted output is compared.
     pub output: OutputComparison,
     /// Rejections must name libvirt's error code (and stage, when the implementation gives
@@ -151,5 +164,61 @@ impl std::str::FromStr for Comparison {
             }
         }
         Ok(c)
+    }
+}
+
+/// What an implementation checks of a document, as its handshake declares (`validates`):
+/// what it is judged on. One that does not validate is held to keeping the meaning of
+/// what libvirt accepts and to refusing malformed XML; what else it accepts that libvirt
+/// refuses is [`Outcome::AcceptedInvalid`].
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Validation {
+    /// Nothing beyond well-formed XML (a binding).
+    None,
+    /// The schema, not libvirt's C checks or alignment.
+    Schema,
+    /// Everything libvirt checks (the default).
+    #[default]
+    Full,
+}
+
+impl Validation {
+    /// The name in handshakes and on the command line: `none`, `schema`, `full`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Validation::None => "none",
+            Validation::Schema => "schema",
+            Validation::Full => "full",
+        }
+    }
+
+    /// The level named `name`.
+    pub fn from_name(name: &str) -> Option<Validation> {
+        [Validation::None, Validation::Schema, Validation::Full]
+            .into_iter()
+            .find(|v| v.name() == name)
+    }
+
+    /// Whether an implementation at this level is expected to refuse what libvirt refuses
+    /// at `stage`.
+    pub fn checks(self, stage: crate::Stage) -> bool {
+        use crate::Stage;
+        match self {
+            Validation::Full => true,
+            Validation::Schema => matches!(stage, Stage::WellFormed | Stage::Root | Stage::Schema),
+            Validation::None => stage == Stage::WellFormed,
+        }
+    }
+}
+
+impl std::str::FromStr for Validation {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Validation, String> {
+        Validation::from_name(s)
+            .ok_or_else(|| format!("unknown validation '{s}' (expected none, schema or full)"))
     }
 }

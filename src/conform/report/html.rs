@@ -16,6 +16,7 @@ fn outcome_color(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Agree => "#d8f0d8",
         Outcome::Skipped => "#eeeeee",
+        Outcome::AcceptedInvalid => "#dde6f3",
         Outcome::WrongOutput | Outcome::WrongError => "#fbe3b0",
         _ => "#f6c0c0",
     }

@@ -17,7 +17,10 @@ pub fn junit_xml(reports: &[RunReport]) -> String {
         let skipped = report
             .results
             .iter()
-            .filter(|r| r.outcome == Outcome::Skipped || r.known.is_some())
+            .filter(|r| {
+                matches!(r.outcome, Outcome::Skipped | Outcome::AcceptedInvalid)
+                    || r.known.is_some()
+            })
             .count();
         let _ = writeln!(
             out,
@@ -39,7 +42,7 @@ pub fn junit_xml(reports: &[RunReport]) -> String {
                     "><skipped message=\"known failure: {}\"/></testcase>",
                     escape_for_display(reason)
                 );
-            } else if r.outcome == Outcome::Skipped {
+            } else if r.outcome == Outcome::Skipped || r.outcome == Outcome::AcceptedInvalid {
                 let _ = writeln!(
                     out,
                     "><skipped message=\"{}\"/></testcase>",

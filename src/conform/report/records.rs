@@ -376,10 +376,15 @@ impl RunReport {
         self.results.iter().filter(|r| r.is_new_failure()).count()
     }
 
-    /// The exit status: 1 for a new failure (or, with `strict`, a fixed known failure),
-    /// 130 when interrupted without either, else 0.
+    /// The exit status: 1 for a new failure (or, with `strict`, a fixed known failure or
+    /// an accepted invalid document), 130 when interrupted without either, else 0.
     pub fn exit_status(&self, strict: bool) -> u8 {
-        if self.new_failures() > 0 || (strict && !self.fixed.is_empty()) {
+        let accepted_invalid = || {
+            self.results
+                .iter()
+                .any(|r| r.outcome == Outcome::AcceptedInvalid)
+        };
+        if self.new_failures() > 0 || (strict && (!self.fixed.is_empty() || accepted_invalid())) {
             EXIT_DISAGREE
         } else if self.cancelled {
             EXIT_INTERRUPTED

@@ -44,6 +44,13 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
             report.planned
         );
     }
+    if let Some(n) = report.counts().get(&Outcome::AcceptedInvalid) {
+        let _ = writeln!(
+            out,
+            "accepted invalid: {n} documents libvirt refuses, accepted by an implementation that \
+             declares it does not check them: counted, not failures (--strict makes them so)"
+        );
+    }
     if !report.left_out.is_empty() {
         let _ = writeln!(
             out,

@@ -105,7 +105,7 @@ pub fn execute(
     cancel: &AtomicBool,
 ) -> Result<RunReport, EnvironmentError> {
     let launcher = launcher_for(request)?;
-    let mut config = request.config.clone();
+    let mut config = judged_as_declared(&request.config, launcher.as_ref());
     if let Some(dir) = &request.report_dir {
         config.counterexample_dir = dir.clone();
     }
@@ -139,5 +139,19 @@ pub fn execute(
 /// Replays one counterexample file against the request's implementation.
 pub fn execute_replay(request: &CheckRequest, file: &Path) -> Result<Replay, EnvironmentError> {
     let launcher = launcher_for(request)?;
-    replay(file, launcher.as_ref(), &request.config)
+    replay(
+        file,
+        launcher.as_ref(),
+        &judged_as_declared(&request.config, launcher.as_ref()),
+    )
+}
+
+/// `config`, comparing at the validation level the implementation declares (or the one
+/// `--validates` gives it).
+fn judged_as_declared(config: &CheckConfig, launcher: &dyn Launcher) -> CheckConfig {
+    let mut config = config.clone();
+    config.compare.validation = config
+        .validates
+        .unwrap_or(launcher.capabilities().validates);
+    config
 }
