@@ -79,28 +79,17 @@ pub(super) fn public_breaches() -> Vec<Breach> {
 pub(super) fn internal_breaches() -> Vec<Breach> {
     vec![
         // ---- parse errors reached by an internal parse ----
-        breach(
-            Scope::Internal,
-            &rules::PARSE_MODE_UNKNOWN,
-            nothing,
-            |root, _| {
-                root.set("mode", "default");
-                values(&["default"])
-            },
-        ),
-        breach(
-            Scope::Internal,
-            &rules::PARSE_SERVER_REQUIRES_PULL,
-            to_push,
-            |root, _| {
-                let mut s = Node::element("server");
-                s.set("name", "h");
-                root.push_child(s);
-                values(&[])
-            },
-        ),
-        breach(
-            Scope::Internal,
+        internal(&rules::PARSE_MODE_UNKNOWN, nothing, |root, _| {
+            root.set("mode", "default");
+            values(&["default"])
+        }),
+        internal(&rules::PARSE_SERVER_REQUIRES_PULL, to_push, |root, _| {
+            let mut s = Node::element("server");
+            s.set("name", "h");
+            root.push_child(s);
+            values(&[])
+        }),
+        internal(
             &rules::PARSE_SERVER_TRANSPORT_UNKNOWN,
             to_pull,
             |root, _| {
@@ -108,8 +97,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&["sctp"])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_SERVER_UNIX_WITHOUT_SOCKET,
             to_pull,
             |root, _| {
@@ -117,8 +105,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&[])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_SERVER_SOCKET_NOT_SUPPORTED,
             to_pull,
             |root, profile| {
@@ -133,8 +120,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 }])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_SERVER_PORT_NOT_A_NUMBER,
             to_pull,
             |root, _| {
@@ -142,19 +128,13 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&["nbd"])
             },
         ),
-        breach(
-            Scope::Internal,
-            &rules::PARSE_SERVER_MISSING_NAME,
-            to_pull,
-            |root, _| {
-                with_server(root, |s| {
-                    s.remove("name");
-                });
-                values(&[])
-            },
-        ),
-        breach(
-            Scope::Internal,
+        internal(&rules::PARSE_SERVER_MISSING_NAME, to_pull, |root, _| {
+            with_server(root, |s| {
+                s.remove("name");
+            });
+            values(&[])
+        }),
+        internal(
             &rules::PARSE_SERVER_FD_WITHOUT_FDGROUP,
             to_pull,
             |root, _| {
@@ -166,26 +146,15 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&[])
             },
         ),
-        breach(
-            Scope::Internal,
-            &rules::PARSE_SERVER_RDMA,
-            to_pull,
-            |root, _| {
-                with_server(root, |s| s.set("transport", "rdma"));
-                values(&[])
-            },
-        ),
-        breach(
-            Scope::Internal,
-            &rules::PARSE_SERVER_TLS_VALUE,
-            to_pull,
-            |root, _| {
-                with_server(root, |s| s.set("tls", "on"));
-                values(&["on"])
-            },
-        ),
-        breach(
-            Scope::Internal,
+        internal(&rules::PARSE_SERVER_RDMA, to_pull, |root, _| {
+            with_server(root, |s| s.set("transport", "rdma"));
+            values(&[])
+        }),
+        internal(&rules::PARSE_SERVER_TLS_VALUE, to_pull, |root, _| {
+            with_server(root, |s| s.set("tls", "on"));
+            values(&["on"])
+        }),
+        internal(
             &rules::PARSE_DISK_MISSING_NAME,
             first_disk_with_store,
             |root, _| {
@@ -195,8 +164,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&[])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_DISK_BACKUP_VALUE,
             first_disk_with_store,
             |root, _| {
@@ -204,8 +172,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&["disk", ""])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_DISK_BACKUPMODE_VALUE,
             first_disk_with_store,
             |root, _| {
@@ -213,8 +180,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&["disk", "differential"])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_DISK_STATE_MISSING,
             first_disk_with_store,
             |root, _| {
@@ -224,8 +190,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&["disk"])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_DISK_STATE_VALUE,
             first_disk_with_store,
             |root, _| {
@@ -233,8 +198,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&["disk", "paused"])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_DISK_TYPE_UNKNOWN,
             first_disk_with_store,
             |root, _| {
@@ -242,8 +206,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&["floppy"])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_DISK_INDEX_VALUE,
             first_disk_with_store,
             |root, _| {
@@ -251,8 +214,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&["-1"])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_DISK_TYPE_UNSUPPORTED,
             first_disk_with_store,
             |root, _| {
@@ -260,8 +222,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&["dir"])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_SECLABEL_RELABEL_VALUE,
             first_disk_with_store,
             |root, _| {
@@ -269,8 +230,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&["maybe"])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_SECLABEL_LABEL_WITH_RELABEL_NO,
             first_disk_with_store,
             |root, _| {
@@ -282,8 +242,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&["m"])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_ENCRYPTION_FORMAT_MISSING,
             first_disk_with_store,
             |root, _| {
@@ -295,8 +254,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&[])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_ENCRYPTION_FORMAT_UNKNOWN,
             first_disk_with_store,
             |root, _| {
@@ -308,8 +266,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&["aes"])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_ENCRYPTION_ENGINE_VALUE,
             first_disk_with_store,
             |root, _| {
@@ -321,8 +278,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&["default"])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_SECRET_UUID_OR_USAGE_MISSING,
             first_disk_with_store,
             |root, _| {
@@ -337,8 +293,7 @@ pub(super) fn internal_breaches() -> Vec<Breach> {
                 values(&[])
             },
         ),
-        breach(
-            Scope::Internal,
+        internal(
             &rules::PARSE_ENCRYPTION_IVGEN_WITHOUT_CIPHER,
             first_disk_with_store,
             |root, _| {

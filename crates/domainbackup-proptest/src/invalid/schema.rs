@@ -12,7 +12,7 @@ use super::edits::{
     pull_with_store, push_with_store, remove_children, rename_root, replace_marker, root_content,
     seclabel, to_pull, to_push, with_disk, with_incremental, with_server, with_store,
 };
-use super::{Breach, Expect, Scope, breach, by, public, schema};
+use super::{Breach, Expect, by, public, schema};
 use crate::render::{Content, Node};
 use domainbackup_model::Profile;
 use domainbackup_model::rules;
@@ -22,66 +22,35 @@ use domainbackup_model::rules;
 pub(super) fn first_breaches() -> Vec<Breach> {
     vec![
         // ---- schema (public parses) ----
-        breach(
-            Scope::Public,
-            &rules::SCHEMA_MODE_VALUE,
-            nothing,
-            |root, _| {
-                root.set("mode", "backup");
-                schema()
-            },
-        ),
-        breach(
-            Scope::Public,
-            &rules::SCHEMA_ROOT_UNKNOWN_ATTRIBUTE,
-            nothing,
-            |root, _| {
-                root.set("id", "1");
-                schema()
-            },
-        ),
-        breach(
-            Scope::Public,
-            &rules::SCHEMA_ELEMENT_NOT_ALLOWED,
-            nothing,
-            |root, _| {
-                root.push_child(Node::element("checkpoint"));
-                schema()
-            },
-        ),
-        breach(
-            Scope::Public,
-            &rules::SCHEMA_PULL_SERVER_REQUIRED,
-            to_pull,
-            |root, _| {
-                if let Content::Elements { groups, .. } = root_content(root) {
-                    groups.retain(|g| g.first().is_none_or(|n| n.name != "server"));
-                }
-                schema()
-            },
-        ),
-        breach(
-            Scope::Public,
-            &rules::SCHEMA_PUSH_SERVER_FORBIDDEN,
-            to_push,
-            |root, _| {
-                let mut s = Node::element("server");
-                s.set("name", "localhost");
-                root.push_child(s);
-                schema()
-            },
-        ),
-        breach(
-            Scope::Public,
-            &rules::SCHEMA_SERVER_NAME_PATTERN,
-            to_pull,
-            |root, _| {
-                with_server(root, |s| s.set("name", "bad_host"));
-                schema()
-            },
-        ),
-        breach(
-            Scope::Public,
+        public(&rules::SCHEMA_MODE_VALUE, nothing, |root, _| {
+            root.set("mode", "backup");
+            schema()
+        }),
+        public(&rules::SCHEMA_ROOT_UNKNOWN_ATTRIBUTE, nothing, |root, _| {
+            root.set("id", "1");
+            schema()
+        }),
+        public(&rules::SCHEMA_ELEMENT_NOT_ALLOWED, nothing, |root, _| {
+            root.push_child(Node::element("checkpoint"));
+            schema()
+        }),
+        public(&rules::SCHEMA_PULL_SERVER_REQUIRED, to_pull, |root, _| {
+            if let Content::Elements { groups, .. } = root_content(root) {
+                groups.retain(|g| g.first().is_none_or(|n| n.name != "server"));
+            }
+            schema()
+        }),
+        public(&rules::SCHEMA_PUSH_SERVER_FORBIDDEN, to_push, |root, _| {
+            let mut s = Node::element("server");
+            s.set("name", "localhost");
+            root.push_child(s);
+            schema()
+        }),
+        public(&rules::SCHEMA_SERVER_NAME_PATTERN, to_pull, |root, _| {
+            with_server(root, |s| s.set("name", "bad_host"));
+            schema()
+        }),
+        public(
             &rules::SCHEMA_SERVER_PORT_UNSIGNED_INT,
             to_pull,
             |root, _| {
@@ -89,17 +58,11 @@ pub(super) fn first_breaches() -> Vec<Breach> {
                 schema()
             },
         ),
-        breach(
-            Scope::Public,
-            &rules::SCHEMA_SERVER_TLS_VALUE,
-            to_pull,
-            |root, _| {
-                with_server(root, |s| s.set("tls", "default"));
-                schema()
-            },
-        ),
-        breach(
-            Scope::Public,
+        public(&rules::SCHEMA_SERVER_TLS_VALUE, to_pull, |root, _| {
+            with_server(root, |s| s.set("tls", "default"));
+            schema()
+        }),
+        public(
             &rules::SCHEMA_DISK_NAME_PATTERN,
             first_disk_with_store,
             |root, _| {
@@ -107,8 +70,7 @@ pub(super) fn first_breaches() -> Vec<Breach> {
                 schema()
             },
         ),
-        breach(
-            Scope::Public,
+        public(
             &rules::SCHEMA_DISK_BACKUP_VALUE,
             first_disk_with_store,
             |root, _| {
@@ -116,8 +78,7 @@ pub(super) fn first_breaches() -> Vec<Breach> {
                 schema()
             },
         ),
-        breach(
-            Scope::Public,
+        public(
             &rules::SCHEMA_DISK_BACKUPMODE_FULL_WITH_INCREMENTAL,
             first_disk_with_store,
             |root, _| {
@@ -128,8 +89,7 @@ pub(super) fn first_breaches() -> Vec<Breach> {
                 schema()
             },
         ),
-        breach(
-            Scope::Public,
+        public(
             &rules::SCHEMA_PUSH_DISK_EXPORT_FORBIDDEN,
             push_with_store,
             |root, _| {
@@ -137,8 +97,7 @@ pub(super) fn first_breaches() -> Vec<Breach> {
                 schema()
             },
         ),
-        breach(
-            Scope::Public,
+        public(
             &rules::SCHEMA_TARGET_PATH_PATTERN,
             push_with_store,
             |root, _| {
@@ -146,8 +105,7 @@ pub(super) fn first_breaches() -> Vec<Breach> {
                 schema()
             },
         ),
-        breach(
-            Scope::Public,
+        public(
             &rules::SCHEMA_SECLABEL_RELABEL_YES_NEEDS_LABEL,
             first_disk_with_store,
             |root, _| {
@@ -155,8 +113,7 @@ pub(super) fn first_breaches() -> Vec<Breach> {
                 schema()
             },
         ),
-        breach(
-            Scope::Public,
+        public(
             &rules::SCHEMA_ENCRYPTION_SECRET_REQUIRED,
             first_disk_with_store,
             |root, _| {
