@@ -84,10 +84,10 @@ struct Breach {
 
 enum Expect {
     /// libvirt's rejection by the breach's rule, these values in its message.
-    Values(Vec<String>),
+    Values(Vec<&'static str>),
     /// libvirt's rejection by another rule (where the version decides which), these values
     /// in its message.
-    By(&'static Rule, Vec<String>),
+    By(&'static Rule, Vec<&'static str>),
     /// The breach's rule; the text is libxml2's.
     Class,
     /// A byte-level change of the written document that makes it not well-formed (the
@@ -99,13 +99,13 @@ enum Expect {
 }
 
 /// The breach's own rule, with `values` in libvirt's message.
-fn values(values: &[&str]) -> Expect {
-    Expect::Values(values.iter().map(|v| v.to_string()).collect())
+fn values(values: &[&'static str]) -> Expect {
+    Expect::Values(values.to_vec())
 }
 
 /// Another rule than the breach's, with `values` in libvirt's message.
-fn by(rule: &'static Rule, values: &[&str]) -> Expect {
-    Expect::By(rule, values.iter().map(|v| v.to_string()).collect())
+fn by(rule: &'static Rule, values: &[&'static str]) -> Expect {
+    Expect::By(rule, values.to_vec())
 }
 
 fn schema() -> Expect {
