@@ -90,6 +90,7 @@ fn full() -> DomainBackup {
                 }),
             },
         ],
+        unset_disks: 0,
         tls_secret_alias: Some("sec0".into()),
         tls_alias: Some("tls0".into()),
     }
@@ -315,6 +316,9 @@ fn mutations() -> Vec<Mutation> {
         ("/domainbackup/privateData/objects/TLSx509/@alias", |d| {
             d.tls_alias = Some("other".into())
         }),
+        ("/domainbackup/disks/disk[not(@name)]", |d| {
+            d.unset_disks = 1
+        }),
     ]
 }
 
@@ -341,10 +345,10 @@ fn every_field_change_is_one_difference_at_its_path() {
         assert!(!back.is_empty(), "{path}: not seen from the other side");
         paths.insert(path);
     }
-    // One mutation per field of the model (6 + 6 + 8 + 7 + 4 + 5 + 4 + 2 fields, with
+    // One mutation per field of the model (7 + 6 + 8 + 7 + 4 + 5 + 4 + 2 fields, with
     // disk lists, seclabel and secret lists counted by length and by element; then auth 5,
     // reservations 3 and slice 3, each counted by presence too).
-    assert_eq!(paths.len(), 55);
+    assert_eq!(paths.len(), 56);
 }
 
 #[test]

@@ -1,13 +1,12 @@
 //! The fake domain of libvirt's xml2xml test (`genericxml2xmltest.c`) as domain XML: the disk
-//! names read back from libvirt's formatted backup, then one file disk per distinct name plus
-//! [`EXTRA_DISK`], each at its own PCI address.
+//! names read back from libvirt's formatted backup, then one file disk per name (duplicates
+//! kept, as upstream's test builds it) plus [`EXTRA_DISK`] always, each at its own PCI
+//! address.
 //!
 //! It only builds text: nothing here calls libvirt, and what libvirt makes of the domain is
 //! for the caller to report.
 
 #![deny(unsafe_code)]
-
-use std::collections::HashSet;
 
 use super::{EXTRA_DISK, OracleError};
 use crate::xml::escape;
@@ -57,26 +56,17 @@ pub(super) fn disk_names(text: &str) -> Result<Vec<String>, OracleError> {
 /// The prefix libvirt's domain parser strips from a disk target.
 const IOEMU_PREFIX: &str = "ioemu:";
 
-/// The fake domain of the xml2xml test as domain XML: one qcow2 file disk per distinct name
-/// in `names` (in order), then [`EXTRA_DISK`] (appended to `names` here, unless present),
-/// each with its own PCI address.
+/// The fake domain of the xml2xml test as domain XML: one qcow2 file disk per name in
+/// `names` (in order, duplicates kept), then [`EXTRA_DISK`] (appended to `names` here, even
+/// when listed), each with its own PCI address. `testCompareBackupXML` builds the domain's
+/// disk array this way; a target listed twice leaves a zeroed slot after alignment.
 pub(super) fn fake_domain_xml(names: &mut Vec<String>) -> String {
-    let mut seen = HashSet::with_capacity(names.len() + 1);
-    let mut distinct: Vec<&str> = Vec::with_capacity(names.len() + 1);
-    for name in names.iter() {
-        if seen.insert(name.as_str()) {
-            distinct.push(name);
-        }
-    }
-    let extra_listed = seen.contains(EXTRA_DISK);
-    if !extra_listed {
-        distinct.push(EXTRA_DISK);
-    }
+    names.push(EXTRA_DISK.to_string());
     let mut xml = String::from(
         "<domain type='qemu'>\n  <name>domainbackup-fake</name>\n  <memory unit='KiB'>1048576</memory>\n  \
          <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n",
     );
-    for (i, name) in distinct.iter().enumerate() {
+    for (i, name) in names.iter().enumerate() {
         // Buses 1..=255, slots 0..=31, functions 0..=7: 8160 * 8 distinct addresses.
         let bus = 1 + i / 32 % 255;
         let slot = i % 32;
@@ -99,9 +89,6 @@ pub(super) fn fake_domain_xml(names: &mut Vec<String>) -> String {
         xml.push_str("    </disk>\n");
     }
     xml.push_str("  </devices>\n</domain>\n");
-    if !extra_listed {
-        names.push(EXTRA_DISK.to_string());
-    }
     xml
 }
 
@@ -122,7 +109,7 @@ mod tests {
     }
 
     #[test]
-    fn fake_domain_escapes_and_dedups() {
+    fn fake_domain_escapes_and_keeps_duplicates() {
         let mut names = vec![
             "v'<&\"\t".to_string(),
             "vda".to_string(),
@@ -131,9 +118,9 @@ mod tests {
         ];
         let xml = fake_domain_xml(&mut names);
         assert!(xml.contains("<target dev='v&apos;&lt;&amp;&quot;&#9;' bus='virtio'/>"));
-        assert_eq!(xml.matches("<target dev='vda' ").count(), 1);
+        assert_eq!(xml.matches("<target dev='vda' ").count(), 2);
         assert!(xml.contains("<target dev='ioemu:ioemu:hda' "));
-        assert_eq!(xml.matches("<disk ").count(), 4);
+        assert_eq!(xml.matches("<disk ").count(), 5);
         assert_eq!(names.last().map(String::as_str), Some(EXTRA_DISK));
     }
 }

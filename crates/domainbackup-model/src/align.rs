@@ -161,6 +161,9 @@ pub fn align(
     }
 
     let backup_all = def.disks.is_empty();
+    // libvirt grows the array to the domain's disk count first; the slots the loop below
+    // does not fill (a listed target the domain has twice) stay zeroed.
+    let slots = domain.disks.len().max(def.disks.len());
     for source in &domain.disks {
         if seen.contains(&source.target) {
             continue;
@@ -177,6 +180,7 @@ pub fn align(
         // again, as libvirt's hash only holds the listed names.
         def.disks.push(disk);
     }
+    def.unset_disks = slots.saturating_sub(def.disks.len());
 
     for disk in def.disks.iter_mut() {
         if disk.backup_mode == DiskBackupMode::Default {

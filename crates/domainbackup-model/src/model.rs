@@ -442,6 +442,14 @@ pub struct DomainBackup {
     pub server: Option<PullServer>,
     /// The disks, in document order (then the ones alignment appended).
     pub disks: Vec<BackupDisk>,
+    /// Disk slots alignment reserved but left unset, after [`DomainBackup::disks`].
+    ///
+    /// `virDomainBackupAlignDisks` grows the disk array to the domain's disk count and
+    /// fills one slot per domain disk whose target was not listed. When the domain has a
+    /// listed target twice (as the xml2xml test's fake domain does for a document that
+    /// lists `vdextradisk`), a slot stays zeroed: no name, `backup` unset, printed as
+    /// `<disk backup='default'/>`. Zero except after such an alignment.
+    pub unset_disks: usize,
     /// Status XML: alias of the TLS secret object.
     pub tls_secret_alias: Option<String>,
     /// Status XML: alias of the TLS x509 object.

@@ -616,6 +616,7 @@ fn definition_in(target: Target, mode: BackupMode) -> BoxedStrategy<DomainBackup
                 incremental,
                 server,
                 disks,
+                unset_disks: 0,
                 tls_secret_alias,
                 tls_alias,
             },

@@ -127,6 +127,7 @@ pub fn diff_models(expected: &DomainBackup, got: &DomainBackup) -> Vec<Differenc
         incremental,
         server,
         disks,
+        unset_disks,
         tls_secret_alias,
         tls_alias,
     } = expected;
@@ -159,6 +160,13 @@ pub fn diff_models(expected: &DomainBackup, got: &DomainBackup) -> Vec<Differenc
                 b.map(|x| format!("disk '{}'", x.name)).as_deref(),
             ),
         }
+    }
+    if *unset_disks != got.unset_disks {
+        d.value(
+            "/domainbackup/disks/disk[not(@name)]",
+            Some(format!("{unset_disks} unset disks").as_str()),
+            Some(format!("{} unset disks", got.unset_disks).as_str()),
+        );
     }
     d.value(
         "/domainbackup/privateData/objects/secret/@alias",

@@ -73,6 +73,10 @@ pub fn format_into(out: &mut String, def: &DomainBackup, internal: bool, indent:
                     for disk in &def.disks {
                         format_disk(out, inner + 2, disk, push, internal);
                     }
+                    // A zeroed slot: no name, and the tristate's unset value.
+                    for _ in 0..def.unset_disks {
+                        start_line(out, inner + 2, "<disk backup='default'/>\n");
+                    }
                 },
             );
             if internal {
