@@ -60,6 +60,18 @@ enum Command {
         /// A rule id (`parse.server.socket-not-absolute`) or a specification code (`B11`).
         rule: Option<String>,
     },
+    /// List the implementations `check --impl NAME` and `matrix` run: the built-in
+    /// reference and libvirt, and the shipped adapters (`implementations/`), each with
+    /// whether it is ready (built, or what is missing).
+    Implementations {
+        /// The adapters' folder (default: $DOMAINBACKUP_IMPLEMENTATIONS or this crate's
+        /// implementations/).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// libvirt library to load for the `libvirt` row.
+        #[arg(long)]
+        libvirt_so: Option<PathBuf>,
+    },
     /// Merge report folders written by `check --report` into one page (one column per
     /// implementation; shards of one implementation become one run).
     Report {
@@ -81,6 +93,14 @@ struct CheckArgs {
     /// COMMAND is given) or libvirt.
     #[arg(long, value_parser = ["reference", "libvirt"], conflicts_with = "protocol")]
     builtin: Option<String>,
+    /// An implementation by name (see `domainbackup-harness implementations`): a built-in
+    /// one or a shipped adapter, built first if it is not.
+    #[arg(long = "impl", value_name = "NAME", conflicts_with_all = ["builtin", "protocol"])]
+    implementation: Option<String>,
+    /// The adapters' folder for --impl (default: $DOMAINBACKUP_IMPLEMENTATIONS or this
+    /// crate's implementations/).
+    #[arg(long)]
+    implementations: Option<PathBuf>,
     /// libvirt library for `--builtin libvirt` (default: $DOMAINBACKUP_LIBVIRT_SO or libvirt.so.0).
     #[arg(long)]
     libvirt_so: Option<PathBuf>,
@@ -181,6 +201,29 @@ fn seconds(value: f64, flag: &str) -> Result<std::time::Duration, String> {
 /// Turns the flags into a request; every rule about them is here, none in `main`.
 fn check_request(args: &CheckArgs) -> Result<conform::run::CheckRequest, String> {
     use conform::ImplementationSpec;
+    if let Some(name) = &args.implementation {
+        if !args.command.is_empty() {
+            return Err("give either --impl or `-- COMMAND`, not both".into());
+        }
+        let dir = args
+            .implementations
+            .clone()
+            .or_else(conform::registry::default_dir);
+        let spec = match conform::registry::find(dir.as_deref(), name).map_err(|e| e.to_string())? {
+            conform::registry::Named::Reference => ImplementationSpec::Reference,
+            conform::registry::Named::Libvirt => ImplementationSpec::Libvirt {
+                library: args.libvirt_so.clone(),
+            },
+            conform::registry::Named::Adapter(adapter) => {
+                if let conform::registry::Readiness::NotBuilt(_) = adapter.readiness() {
+                    eprintln!("building {name}: {}", adapter.dir.join("build").display());
+                }
+                adapter.ensure_built().map_err(|e| e.to_string())?;
+                adapter.spec()
+            }
+        };
+        return check_request_for(args, spec);
+    }
     let implementation = match (&args.builtin, args.command.is_empty()) {
         (Some(_), false) => return Err("give either --builtin or `-- COMMAND`, not both".into()),
         // Nothing named: the campaign runs against the built-in reference, which shows the
@@ -198,7 +241,20 @@ fn check_request(args: &CheckArgs) -> Result<conform::run::CheckRequest, String>
         },
     };
     if args.libvirt_so.is_some() && args.builtin.as_deref() != Some("libvirt") {
-        return Err("--libvirt-so only goes with --builtin libvirt".into());
+        return Err("--libvirt-so only goes with --builtin libvirt or --impl libvirt".into());
+    }
+    check_request_for(args, implementation)
+}
+
+/// The request for `implementation` with the campaign the flags describe.
+fn check_request_for(
+    args: &CheckArgs,
+    implementation: conform::ImplementationSpec,
+) -> Result<conform::run::CheckRequest, String> {
+    if args.libvirt_so.is_some()
+        && !matches!(implementation, conform::ImplementationSpec::Libvirt { .. })
+    {
+        return Err("--libvirt-so only goes with --builtin libvirt or --impl libvirt".into());
     }
     let mut config = conform::CheckConfig {
         seed: args.seed,
@@ -340,6 +396,46 @@ fn check_command(args: &CheckArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn implementations_command(
+    dir: Option<&std::path::Path>,
+    library: Option<&std::path::Path>,
+) -> ExitCode {
+    let dir = dir
+        .map(PathBuf::from)
+        .or_else(conform::registry::default_dir);
+    let entries = match conform::registry::list(dir.as_deref(), library) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("domainbackup-harness implementations: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    println!(
+        "{:<12} {:<8} {:<9} {:<10} status",
+        "name", "language", "protocol", "validates"
+    );
+    for e in &entries {
+        println!(
+            "{:<12} {:<8} {:<9} {:<10} {}: {}",
+            e.name,
+            e.language,
+            e.protocol,
+            e.validates.name(),
+            e.readiness.label(),
+            e.readiness.detail()
+        );
+    }
+    match &dir {
+        Some(dir) => println!("adapters: {}", dir.display()),
+        None => println!(
+            "adapters: none found (set {} to a folder of adapters)",
+            conform::registry::IMPLEMENTATIONS_ENV
+        ),
+    }
+    println!("run one: domainbackup-harness check --impl NAME");
+    ExitCode::SUCCESS
 }
 
 fn report_command(dirs: &[PathBuf], out: &std::path::Path) -> ExitCode {
@@ -520,6 +616,9 @@ fn main() -> ExitCode {
         }
         Command::Check(args) => check_command(&args),
         Command::Generate(args) => generate_command(&args),
+        Command::Implementations { dir, libvirt_so } => {
+            implementations_command(dir.as_deref(), libvirt_so.as_deref())
+        }
         Command::Report { dirs, out } => report_command(&dirs, &out),
         Command::Rules { rule } => rules_command(rule.as_deref()),
     }

@@ -193,3 +193,96 @@ fn rules_are_listed_and_described() {
         "{err}"
     );
 }
+
+#[test]
+fn implementations_are_listed_with_whether_each_is_ready() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let adapter = tmp.path().join("mine");
+    std::fs::create_dir_all(&adapter).expect("a folder");
+    std::fs::write(
+        adapter.join("manifest.json"),
+        r#"{"name":"mine","language":"sh","homepage":"-","implementation":"the reference",
+           "version":"1","built":"target/mine","requires":["sh"],"run":["target/mine"],
+           "protocol":"per-case","needs":"a shell",
+           "capabilities":{"modes":["parse"],"profiles":["11.3"],"validates":"full"}}"#,
+    )
+    .expect("a manifest");
+    let dir = tmp.path().to_str().expect("a UTF-8 path");
+    let out = harness(&["implementations", "--dir", dir], b"");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("reference    Rust     built-in  full       ready"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "mine         sh       per-case  full       not built: `check --impl mine` builds it"
+        ),
+        "{stdout}"
+    );
+
+    // --impl builds it first; a build that fails stops the run with its output.
+    std::fs::write(
+        adapter.join("build"),
+        "#!/bin/sh\necho no compiler here >&2\nexit 3\n",
+    )
+    .expect("a build script");
+    let mut perms = std::fs::metadata(adapter.join("build"))
+        .expect("metadata")
+        .permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(adapter.join("build"), perms).expect("executable");
+    let out = harness(&["check", "--implementations", dir, "--impl", "mine"], b"");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the build failed (exit status: 3):\nno compiler here"),
+        "{stderr}"
+    );
+
+    // A build that works makes the adapter ready; the run then uses it.
+    let harness_bin = env!("CARGO_BIN_EXE_domainbackup-harness");
+    std::fs::write(
+        adapter.join("build"),
+        format!(
+            "#!/bin/sh\nmkdir -p target\nprintf '#!/bin/sh\\nexec {harness_bin} parse --profile 11.3\\n' > target/mine\nchmod +x target/mine\n"
+        ),
+    )
+    .expect("a build script");
+    let out = harness(
+        &[
+            "check",
+            "--implementations",
+            dir,
+            "--impl",
+            "mine",
+            "--profiles",
+            "11.3",
+            "--modes",
+            "parse",
+            "--cases",
+            "40",
+        ],
+        b"",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("no new disagreement (40 agree"), "{stdout}");
+
+    let out = harness(
+        &["check", "--implementations", dir, "--impl", "theirs"],
+        b"",
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("no implementation 'theirs' (there are: reference, libvirt, mine;"),
+        "{stderr}"
+    );
+}

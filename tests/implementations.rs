@@ -1,6 +1,8 @@
-//! The shipped adapters for real implementations (`implementations/`), built and checked
-//! the way a user runs them: what a campaign finds in each is pinned here, so that a change
-//! in the harness or in the implementation shows up.
+//! The shipped adapters for real implementations (`implementations/`), built and run the
+//! way a user runs them (`check --impl NAME`). What a campaign finds in each is pinned by a
+//! reviewed snapshot of its class list beside the adapter (`implementations/NAME/classes.snap`),
+//! so that a change in the harness or in the implementation shows up as a diff; and the
+//! findings worth reporting upstream are asserted by name.
 //!
 //! An adapter whose toolchain is missing is skipped with a line saying so, unless
 //! `DOMAINBACKUP_REQUIRE_ADAPTERS=1` (which `.ci/run` sets): then its absence fails.
@@ -8,17 +10,17 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use domainbackup_harness::conform::Outcome;
 use domainbackup_harness::conform::report::read_report_dir;
+use domainbackup_harness::conform::{Outcome, RunReport};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Whether `tool` runs; when it does not, skips (or fails, when adapters are required).
-fn have(tool: &str) -> bool {
+fn have(tool: &str, probe: &str) -> bool {
     let found = Command::new(tool)
-        .arg("version")
+        .arg(probe)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
@@ -33,53 +35,31 @@ fn have(tool: &str) -> bool {
     found
 }
 
-fn build(adapter: &Path) {
-    let out = Command::new(adapter.join("build"))
-        .output()
-        .expect("the build script runs");
-    assert!(
-        out.status.success(),
-        "{} failed:\n{}",
-        adapter.join("build").display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-#[test]
-fn libvirtxml_loses_luks_ciphers_and_needs_a_disk_type() {
-    if !have("go") {
-        return;
-    }
-    let adapter = root().join("implementations/libvirtxml");
-    build(&adapter);
+/// A 600-case campaign through `check --impl NAME` (which builds the adapter first).
+fn campaign(name: &str) -> (RunReport, String) {
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let report = tmp.path().join("report");
     let out = Command::new(env!("CARGO_BIN_EXE_domainbackup-harness"))
-        .args([
-            "check",
-            "--jobs",
-            "2",
-            "--cases",
-            "600",
-            "--protocol",
-            "ndjson",
-        ])
+        .args(["check", "--impl", name, "--jobs", "2", "--cases", "600"])
         .arg("--report")
         .arg(&report)
-        .arg("--")
-        .arg(adapter.join("target/libvirtxml"))
         .current_dir(tmp.path())
         .stdin(Stdio::null())
         .output()
         .expect("the harness runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let run = read_report_dir(&report)
         .expect("a report")
         .pop()
         .expect("one run");
-    assert_eq!(run.implementation.name, "libvirtxml");
-    // A binding: no crash, no hang, no broken answer.
+    assert_eq!(run.implementation.name, name);
+    // A real implementation behind a small adapter: no crash, no hang, no broken answer.
     for r in &run.results {
         assert!(
             !matches!(
@@ -92,33 +72,114 @@ fn libvirtxml_loses_luks_ciphers_and_needs_a_disk_type() {
             r.detail
         );
     }
+    (run, stdout)
+}
+
+/// The run's classes as the snapshot holds them: outcome totals, then each class with its
+/// count and rules, largest first.
+fn class_list(run: &RunReport) -> String {
+    let mut out = String::new();
+    for (outcome, n) in run.counts() {
+        out.push_str(&format!("{:<17} {n}\n", outcome.name()));
+    }
+    out.push('\n');
+    for c in run.classes() {
+        out.push_str(&format!(
+            "{:>5}  {}\n       rules: {}\n",
+            c.count,
+            c.class,
+            c.rules.join(", ")
+        ));
+    }
+    out
+}
+
+fn assert_classes(adapter: &Path, run: &RunReport) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(adapter);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!("classes", class_list(run)));
+}
+
+/// Every counterexample of a rejection class is still refused by libvirt, by the same rule,
+/// when the reference runs it; every class with a counterexample has one of its own.
+fn assert_counterexamples_keep_their_class(run: &RunReport) {
+    for c in &run.counterexamples {
+        assert!(
+            run.classes()
+                .iter()
+                .any(|k| k.class == c.class && k.counterexample.is_some()),
+            "{}: class {} has no counterexample in the table",
+            c.id,
+            c.class
+        );
+        let profile: domainbackup_harness::Profile = c.profile.parse().expect("a profile");
+        let mode = domainbackup_harness::Mode::from_name(&c.mode).expect("a mode");
+        let verdict = domainbackup_harness::process(&c.document_bytes(), mode.options(profile));
+        match c.outcome {
+            Outcome::FalseAccept | Outcome::WrongError => {
+                let again = verdict.expect_err("still refused");
+                assert_eq!(again.rule_id(), c.expected.rule.as_deref(), "{}", c.id);
+                let rule = c.expected.rule.as_deref().expect("a rule");
+                assert!(c.class.ends_with(rule), "{}: {}", c.id, c.class);
+            }
+            Outcome::FalseReject | Outcome::WrongOutput => {
+                verdict.expect("still accepted");
+            }
+            _ => {}
+        }
+    }
+    // Counterexamples are distinct documents.
+    let mut documents: Vec<Vec<u8>> = run
+        .counterexamples
+        .iter()
+        .map(|c| c.document_bytes())
+        .collect();
+    documents.sort();
+    let before = documents.len();
+    documents.dedup();
+    assert_eq!(documents.len(), before, "a document is shrunk to twice");
+}
+
+fn has_difference(run: &RunReport, outcome: Outcome, text: &str) -> bool {
+    run.results
+        .iter()
+        .any(|r| r.outcome == outcome && r.differences.iter().any(|d| d.contains(text)))
+}
+
+#[test]
+fn libvirtxml_loses_luks_ciphers_and_needs_a_disk_type() {
+    if !have("go", "version") {
+        return;
+    }
+    let (run, stdout) = campaign("libvirtxml");
     // What it gets wrong on documents libvirt accepts (findings worth reporting upstream):
     // DomainDiskEncryption has no cipher or ivgen, so a luks target's are dropped;
-    let drops_cipher = run.results.iter().any(|r| {
-        r.outcome == Outcome::WrongOutput
-            && r.differences
-                .iter()
-                .any(|d| d.contains("/encryption/cipher: expected present, got absent"))
-    });
-    assert!(drops_cipher, "no lost <cipher> found:\n{stdout}");
-    // a disk without `type` (libvirt: file) cannot hold its <scratch>;
-    let refuses_untyped = run.results.iter().any(|r| {
-        r.outcome == Outcome::FalseReject
-            && r.observed
-                .contains("did not consume entire <scratch> element")
-    });
     assert!(
-        refuses_untyped,
+        has_difference(
+            &run,
+            Outcome::WrongOutput,
+            "/encryption/cipher: expected present, got absent"
+        ),
+        "no lost <cipher> found:\n{stdout}"
+    );
+    // a disk without `type` (libvirt: file) cannot hold its <scratch>;
+    assert!(
+        run.results.iter().any(|r| r.outcome == Outcome::FalseReject
+            && r.observed
+                .contains("did not consume entire <scratch> element")),
         "no refused untyped scratch found:\n{stdout}"
     );
     // and empty attribute values libvirt keeps (`incremental=''`) are dropped.
-    let drops_empty = run.results.iter().any(|r| {
-        r.outcome == Outcome::WrongOutput
-            && r.differences
-                .iter()
-                .any(|d| d.contains("/@incremental: expected '', got absent"))
-    });
-    assert!(drops_empty, "no dropped empty attribute found:\n{stdout}");
+    assert!(
+        has_difference(
+            &run,
+            Outcome::WrongOutput,
+            "/@incremental: expected '', got absent"
+        ),
+        "no dropped empty attribute found:\n{stdout}"
+    );
     // It declares no validation: what libvirt refuses is accepted invalid, not a failure,
     // except malformed XML, which Go's reader lets through in two ways (duplicate
     // attributes, a broken DOCTYPE): a real gap.
@@ -141,29 +202,38 @@ fn libvirtxml_loses_luks_ciphers_and_needs_a_disk_type() {
             r.class
         );
     }
-    // The classes say the same, each with a count, largest first.
-    let classes = run.classes();
-    for wanted in [
-        "false reject",
-        "wrong output: /domainbackup/disks/disk/target/encryption/cipher dropped",
+    assert_counterexamples_keep_their_class(&run);
+    assert_classes(&root().join("implementations/libvirtxml"), &run);
+}
+
+#[test]
+fn avocado_vt_loses_seclabels_and_luks_ciphers() {
+    if !have("python3", "--version") {
+        return;
+    }
+    let (run, stdout) = campaign("avocado-vt");
+    // BackupXML's disk target and scratch have no seclabel property, and their encryption
+    // only `format` and `secret`: a round trip through its properties drops <seclabel>,
+    // <cipher>, <ivgen> and the encryption engine.
+    for lost in [
+        "/target/seclabel[1]: expected present, got absent",
+        "/scratch/seclabel[1]: expected present, got absent",
+        "/encryption/@engine: expected 'qemu', got absent",
     ] {
         assert!(
-            classes.iter().any(|c| c.class == wanted),
-            "no class {wanted}:\n{stdout}"
+            has_difference(&run, Outcome::WrongOutput, lost),
+            "{lost} not found:\n{stdout}"
         );
     }
-    assert!(classes.windows(2).all(|w| w[0].count >= w[1].count));
-    // Every false accept's counterexample is still refused by libvirt by its rule.
-    for c in run
-        .counterexamples
-        .iter()
-        .filter(|c| c.outcome == Outcome::FalseAccept)
-    {
-        let profile: domainbackup_harness::Profile = c.profile.parse().expect("a profile");
-        let mode = domainbackup_harness::Mode::from_name(&c.mode).expect("a mode");
-        let again = domainbackup_harness::process(&c.document_bytes(), mode.options(profile))
-            .expect_err("still refused");
-        assert_eq!(again.rule_id(), c.expected.rule.as_deref(), "{}", c.id);
-    }
-    println!("{stdout}");
+    // ElementTree refuses no well-formed document and accepts hardly any malformed one;
+    // it does not validate, so libvirt's other refusals are accepted invalid.
+    assert!(
+        run.results
+            .iter()
+            .filter(|r| r.outcome == Outcome::AcceptedInvalid)
+            .count()
+            > 100
+    );
+    assert_counterexamples_keep_their_class(&run);
+    assert_classes(&root().join("implementations/avocado-vt"), &run);
 }

@@ -19,6 +19,8 @@
 //!   exact comparison, and the [`compare::Outcome`] classes.
 //! * [`shrink`]: delta debugging on the element tree, re-running the implementation.
 //! * [`known`]: known-failure lists.
+//! * [`registry`]: the implementations `--impl` names: the built-in ones and the shipped
+//!   adapters' manifests (`implementations/`), whether each is ready, and their builds.
 //! * [`environment`]: [`EnvironmentError`], what stops a run before it judges anything;
 //!   every module here may return it, and it depends on none of them.
 //! * [`run`]: the campaign runner (parallel jobs, shards, cancellation, replay), on top of
@@ -36,6 +38,7 @@ pub mod implementation;
 pub mod known;
 pub mod ndjson;
 pub mod process;
+pub mod registry;
 pub mod report;
 pub mod run;
 pub mod shrink;
