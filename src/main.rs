@@ -72,6 +72,14 @@ enum Command {
         #[arg(long)]
         libvirt_so: Option<PathBuf>,
     },
+    /// Run several implementations and put them side by side: a column per implementation
+    /// and libvirt version, a compliance figure and a shields.io badge each, the divergence
+    /// classes (each linking to its minimal counterexample) and every rule.
+    ///
+    /// Writes DIR/index.html, DIR/matrix.json, DIR/badges/NAME.json and each run's report
+    /// folder under DIR/runs/NAME/. Exit 0 when every run completed (disagreements are
+    /// what the matrix shows), 2 when an implementation could not be run.
+    Matrix(MatrixArgs),
     /// Merge report folders written by `check --report` into one page (one column per
     /// implementation; shards of one implementation become one run).
     Report {
@@ -191,6 +199,37 @@ struct CheckArgs {
     command: Vec<std::ffi::OsString>,
 }
 
+#[derive(clap::Args)]
+struct MatrixArgs {
+    /// Where to write the matrix.
+    #[arg(long)]
+    out: PathBuf,
+    /// An implementation to run (repeatable; see `implementations`). Default: every one
+    /// that is ready or can be built.
+    #[arg(long = "impl", value_name = "NAME")]
+    implementations: Vec<String>,
+    /// A report folder written by `check --report` to add as it is (repeatable): a run made
+    /// elsewhere, e.g. against another libvirt.
+    #[arg(long, value_name = "DIR")]
+    from: Vec<PathBuf>,
+    /// The adapters' folder (default: $DOMAINBACKUP_IMPLEMENTATIONS or this crate's
+    /// implementations/).
+    #[arg(long = "implementations", value_name = "DIR")]
+    adapters: Option<PathBuf>,
+    /// libvirt library for the `libvirt` column.
+    #[arg(long)]
+    libvirt_so: Option<PathBuf>,
+    /// Seed of every random choice.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Cases per implementation (default: the fixed set).
+    #[arg(long)]
+    cases: Option<usize>,
+    /// Parallel jobs (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+}
+
 fn seconds(value: f64, flag: &str) -> Result<std::time::Duration, String> {
     std::time::Duration::try_from_secs_f64(value)
         .ok()
@@ -209,20 +248,17 @@ fn check_request(args: &CheckArgs) -> Result<conform::run::CheckRequest, String>
             .implementations
             .clone()
             .or_else(conform::registry::default_dir);
-        let spec = match conform::registry::find(dir.as_deref(), name).map_err(|e| e.to_string())? {
-            conform::registry::Named::Reference => ImplementationSpec::Reference,
-            conform::registry::Named::Libvirt => ImplementationSpec::Libvirt {
-                library: args.libvirt_so.clone(),
-            },
-            conform::registry::Named::Adapter(adapter) => {
-                if let conform::registry::Readiness::NotBuilt(_) = adapter.readiness() {
-                    eprintln!("building {name}: {}", adapter.dir.join("build").display());
-                }
-                adapter.ensure_built().map_err(|e| e.to_string())?;
-                adapter.spec()
-            }
-        };
-        return check_request_for(args, spec);
+        let spec =
+            conform::registry::resolve(dir.as_deref(), name, args.libvirt_so.clone(), &|adapter| {
+                eprintln!("building {name}: {}", adapter.dir.join("build").display())
+            })
+            .map_err(|e| e.to_string())?;
+        let mut request = check_request_for(args, spec)?;
+        // An adapter's column is its manifest's name, whatever its process calls itself.
+        if request.name.is_none() && !conform::registry::BUILTIN.contains(&name.as_str()) {
+            request.name = Some(name.clone());
+        }
+        return Ok(request);
     }
     let implementation = match (&args.builtin, args.command.is_empty()) {
         (Some(_), false) => return Err("give either --builtin or `-- COMMAND`, not both".into()),
@@ -396,6 +432,121 @@ fn check_command(args: &CheckArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn matrix_command(args: &MatrixArgs) -> ExitCode {
+    use conform::report::{MatrixRun, overall, percent, read_report_dir, write_matrix_dir};
+    let fail = |e: &dyn std::fmt::Display| {
+        eprintln!("domainbackup-harness matrix: {e}");
+        ExitCode::from(2)
+    };
+    let dir = args
+        .adapters
+        .clone()
+        .or_else(conform::registry::default_dir);
+    let names = if args.implementations.is_empty() && args.from.is_empty() {
+        match conform::registry::runnable(dir.as_deref(), args.libvirt_so.as_deref()) {
+            Ok(runnable) => {
+                for (name, why) in runnable.left_out {
+                    println!("left out: {name} ({why})");
+                }
+                runnable.names
+            }
+            Err(e) => return fail(&e),
+        }
+    } else {
+        args.implementations.clone()
+    };
+    if args.jobs == Some(0) {
+        return fail(&"--jobs must be at least 1");
+    }
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let mut runs = Vec::new();
+    for name in &names {
+        let spec = match conform::registry::resolve(
+            dir.as_deref(),
+            name,
+            args.libvirt_so.clone(),
+            &|adapter| eprintln!("building {name}: {}", adapter.dir.join("build").display()),
+        ) {
+            Ok(spec) => spec,
+            Err(e) => return fail(&e),
+        };
+        let sub = format!("runs/{}", conform::report::badge_name(name));
+        let mut config = conform::CheckConfig {
+            seed: args.seed,
+            cases: args.cases,
+            ..conform::CheckConfig::default()
+        };
+        if let Some(jobs) = args.jobs {
+            config.jobs = jobs;
+        }
+        let request = conform::run::CheckRequest {
+            implementation: spec,
+            name: (!conform::registry::BUILTIN.contains(&name.as_str())).then(|| name.clone()),
+            config,
+            report_dir: Some(args.out.join(&sub)),
+            write_known_failures: None,
+        };
+        match conform::run::execute(&request, &[], &conform::run::Quiet, &never) {
+            Ok(report) => {
+                let all = overall(&report);
+                println!(
+                    "{}: {} cases in {:.1} s, compliance {} ({} agree of {} judged, {} accepted invalid), {} classes",
+                    report.implementation.name,
+                    all.cases,
+                    report.elapsed_ms as f64 / 1000.0,
+                    percent(all.compliance()),
+                    all.agree,
+                    all.judged,
+                    all.accepted_invalid,
+                    report.classes().len()
+                );
+                runs.push(MatrixRun { report, dir: sub });
+            }
+            Err(e) => return fail(&format!("{name}: {e}")),
+        }
+    }
+    for from in &args.from {
+        match read_report_dir(from) {
+            Ok(reports) => {
+                // Linked from the matrix page: relative when the folder is inside it.
+                let _ = std::fs::create_dir_all(&args.out);
+                let link = match (
+                    std::fs::canonicalize(from),
+                    std::fs::canonicalize(&args.out),
+                ) {
+                    (Ok(p), Ok(out)) => p
+                        .strip_prefix(&out)
+                        .map_or_else(|_| p.display().to_string(), |r| r.display().to_string()),
+                    _ => from.display().to_string(),
+                };
+                for report in reports {
+                    println!(
+                        "{}: {} cases, from {}",
+                        report.implementation.name,
+                        report.results.len(),
+                        from.display()
+                    );
+                    runs.push(MatrixRun {
+                        report,
+                        dir: link.clone(),
+                    });
+                }
+            }
+            Err(e) => return fail(&e),
+        }
+    }
+    if runs.is_empty() {
+        return fail(
+            &"nothing to put in a matrix: no implementation is ready (see `domainbackup-harness implementations`)",
+        );
+    }
+    if let Err(e) = write_matrix_dir(&args.out, &runs) {
+        return fail(&e);
+    }
+    println!("matrix: {}", args.out.join("index.html").display());
+    ExitCode::SUCCESS
 }
 
 fn implementations_command(
@@ -616,6 +767,7 @@ fn main() -> ExitCode {
         }
         Command::Check(args) => check_command(&args),
         Command::Generate(args) => generate_command(&args),
+        Command::Matrix(args) => matrix_command(&args),
         Command::Implementations { dir, libvirt_so } => {
             implementations_command(dir.as_deref(), libvirt_so.as_deref())
         }

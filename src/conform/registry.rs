@@ -408,6 +408,49 @@ pub fn find(dir: Option<&Path>, name: &str) -> Result<Named, EnvironmentError> {
     }
 }
 
+/// The implementation `name` names, as one to run: an adapter that is not built is built
+/// first (`on_build` is told before its build starts); `library` is libvirt's, for
+/// `libvirt`.
+pub fn resolve(
+    dir: Option<&Path>,
+    name: &str,
+    library: Option<PathBuf>,
+    on_build: &dyn Fn(&Adapter),
+) -> Result<ImplementationSpec, EnvironmentError> {
+    Ok(match find(dir, name)? {
+        Named::Reference => ImplementationSpec::Reference,
+        Named::Libvirt => ImplementationSpec::Libvirt { library },
+        Named::Adapter(adapter) => {
+            if let Readiness::NotBuilt(_) = adapter.readiness() {
+                on_build(&adapter);
+            }
+            adapter.ensure_built()?;
+            adapter.spec()
+        }
+    })
+}
+
+/// The implementations a matrix runs when none is named.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Runnable {
+    /// Those that are ready or can be built.
+    pub names: Vec<String>,
+    /// Those left out, each with what it is missing.
+    pub left_out: Vec<(String, String)>,
+}
+
+/// Every implementation that is ready or can be built, and those left out.
+pub fn runnable(dir: Option<&Path>, library: Option<&Path>) -> Result<Runnable, EnvironmentError> {
+    let mut out = Runnable::default();
+    for entry in list(dir, library)? {
+        match entry.readiness {
+            Readiness::Missing(why) => out.left_out.push((entry.name, why)),
+            _ => out.names.push(entry.name),
+        }
+    }
+    Ok(out)
+}
+
 /// What a name given to `--impl` is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Named {
@@ -503,5 +546,9 @@ mod tests {
             "{e}"
         );
         assert_eq!(find(None, "libvirt"), Ok(Named::Libvirt));
+        let built = std::cell::Cell::new(false);
+        let spec = resolve(Some(tmp.path()), "a", None, &|_| built.set(true)).unwrap();
+        assert!(!built.get(), "a has nothing to build");
+        assert!(matches!(spec, ImplementationSpec::PerCase { .. }));
     }
 }

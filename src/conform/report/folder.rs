@@ -8,7 +8,10 @@ use std::path::Path;
 
 use crate::conform::environment::EnvironmentError;
 
-use super::{CaseResult, Counterexample, RunReport, html_page, junit_xml};
+use super::{
+    CaseResult, Counterexample, MatrixRun, RunReport, badge, badge_name, columns, html_page,
+    junit_xml, matrix_json, matrix_page, overall,
+};
 
 /// `results.jsonl`: one JSON object per case, sorted by implementation then case id.
 pub fn results_jsonl(reports: &[RunReport]) -> String {
@@ -117,4 +120,32 @@ pub fn read_report_dir(dir: &Path) -> Result<Vec<RunReport>, EnvironmentError> {
         }
     }
     Ok(reports)
+}
+
+/// Writes a matrix folder beside its runs' folders: `index.html` (the matrix),
+/// `matrix.json` (its figures) and `badges/NAME.json` (a shields.io endpoint badge per
+/// implementation, and `badges/NAME-PROFILE.json` per column).
+pub fn write_matrix_dir(dir: &Path, runs: &[MatrixRun]) -> Result<(), EnvironmentError> {
+    let badges = dir.join("badges");
+    std::fs::create_dir_all(&badges).map_err(|e| EnvironmentError::io(&badges, e))?;
+    let write = |path: std::path::PathBuf, text: String| {
+        std::fs::write(&path, text).map_err(|e| EnvironmentError::io(&path, e))
+    };
+    let json = |value: &serde_json::Value| {
+        serde_json::to_string_pretty(value).map_or_else(|_| String::new(), |t| t + "\n")
+    };
+    for run in runs {
+        let name = badge_name(&run.report.implementation.name);
+        write(
+            badges.join(format!("{name}.json")),
+            json(&badge(&overall(&run.report))),
+        )?;
+    }
+    for column in columns(runs) {
+        let name = badge_name(&format!("{}-{}", column.implementation, column.profile));
+        write(badges.join(format!("{name}.json")), json(&badge(&column)))?;
+    }
+    write(dir.join("matrix.json"), json(&matrix_json(runs)))?;
+    write(dir.join("index.html"), matrix_page(runs))?;
+    Ok(())
 }

@@ -12,7 +12,7 @@ use crate::conform::compare::Outcome;
 
 use super::{CaseResult, RunReport, escape_for_display, rule_summary};
 
-fn outcome_color(outcome: Outcome) -> &'static str {
+pub(super) fn outcome_color(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Agree => "#d8f0d8",
         Outcome::Skipped => "#eeeeee",

@@ -5,6 +5,9 @@
 //! rule ids × implementations when several runs are merged), the run's summary
 //! (`summary.json`) and the counterexample files (`counterexamples/`).
 //!
+//! [`matrix_page`] puts several implementations' runs side by side, a column per
+//! implementation and profile, with a compliance figure and a badge each (`matrix`).
+//!
 //! [`merge()`] combines report folders: shards of one implementation become one run (the
 //! same results as an unsharded run); different implementations become columns. Nothing
 //! here prints; the rendering functions return text.
@@ -17,15 +20,19 @@
 mod folder;
 mod html;
 mod junit;
+mod matrix;
 mod merge;
 mod records;
 mod summary;
 
 use std::fmt::Write as _;
 
-pub use folder::{read_report_dir, results_jsonl, write_report_dir};
+pub use folder::{read_report_dir, results_jsonl, write_matrix_dir, write_report_dir};
 pub use html::html_page;
 pub use junit::junit_xml;
+pub use matrix::{
+    Column, MatrixRun, badge, badge_name, columns, matrix_json, matrix_page, overall, percent,
+};
 pub use merge::{merge, merge_dirs};
 pub use records::{
     CaseResult, Counterexample, DivergenceClass, EXIT_AGREE, EXIT_DISAGREE, EXIT_ENVIRONMENT,

@@ -1,0 +1,524 @@
+//! The conformance matrix: several implementations' runs side by side, one column per
+//! implementation and libvirt version (profile). Its figures are counted here
+//! ([`columns`], [`Column::compliance`]); [`matrix_page`] renders `index.html`,
+//! [`badge`] a shields.io endpoint badge per implementation and [`matrix_json`] the same
+//! figures for machines. Writing the folder is [`super::folder::write_matrix_dir`]'s job.
+//!
+//! An implementation is judged on what it claims: a case it was not asked (skipped) or a
+//! libvirt-invalid document it accepts while declaring that it does not check it
+//! (accepted invalid) is counted, shown, and left out of its compliance.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use crate::conform::compare::Outcome;
+
+use super::{RunReport, escape_for_display, rule_summary};
+
+/// One run in a matrix, with the folder its files are in, relative to the matrix page
+/// (its counterexamples are linked from there).
+#[derive(Debug)]
+pub struct MatrixRun {
+    /// The run.
+    pub report: RunReport,
+    /// Its report folder, relative to the matrix folder (`runs/libvirtxml`).
+    pub dir: String,
+}
+
+/// One column: an implementation under one profile.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Column {
+    /// The implementation.
+    pub implementation: String,
+    /// The profile (libvirt version followed).
+    pub profile: String,
+    /// Cases run.
+    pub cases: usize,
+    /// Cases that agree.
+    pub agree: usize,
+    /// Cases it is judged on: every case but the skipped and the accepted invalid.
+    pub judged: usize,
+    /// libvirt-invalid documents accepted by an implementation that does not check them.
+    pub accepted_invalid: usize,
+    /// Cases it was not asked or did not answer.
+    pub skipped: usize,
+    /// Disagreements, known failures included.
+    pub disagreements: usize,
+}
+
+impl Column {
+    /// The share of judged cases that agree, in percent (100 when nothing was judged).
+    pub fn compliance(&self) -> f64 {
+        if self.judged == 0 {
+            100.0
+        } else {
+            self.agree as f64 * 100.0 / self.judged as f64
+        }
+    }
+}
+
+fn tally(implementation: &str, profile: &str, outcomes: &[Outcome]) -> Column {
+    let count = |o: Outcome| outcomes.iter().filter(|x| **x == o).count();
+    let skipped = count(Outcome::Skipped);
+    let accepted_invalid = count(Outcome::AcceptedInvalid);
+    Column {
+        implementation: implementation.to_string(),
+        profile: profile.to_string(),
+        cases: outcomes.len(),
+        agree: count(Outcome::Agree),
+        judged: outcomes.len() - skipped - accepted_invalid,
+        accepted_invalid,
+        skipped,
+        disagreements: outcomes.iter().filter(|o| o.is_disagreement()).count(),
+    }
+}
+
+/// The columns of `runs`: each run's profiles in order (`9.0` before `11.3`).
+pub fn columns(runs: &[MatrixRun]) -> Vec<Column> {
+    let mut out = Vec::new();
+    for run in runs {
+        let mut by_profile: BTreeMap<(u32, u32), (&str, Vec<Outcome>)> = BTreeMap::new();
+        for r in &run.report.results {
+            by_profile
+                .entry(profile_key(&r.profile))
+                .or_insert((r.profile.as_str(), Vec::new()))
+                .1
+                .push(r.outcome);
+        }
+        for (profile, outcomes) in by_profile.values() {
+            out.push(tally(&run.report.implementation.name, profile, outcomes));
+        }
+    }
+    out
+}
+
+/// `9.0` → (9, 0), for ordering versions as numbers.
+fn profile_key(profile: &str) -> (u32, u32) {
+    let mut parts = profile
+        .split('.')
+        .map(|p| p.parse::<u32>().unwrap_or(u32::MAX));
+    (
+        parts.next().unwrap_or(u32::MAX),
+        parts.next().unwrap_or(u32::MAX),
+    )
+}
+
+/// The whole run as one column (every profile).
+pub fn overall(run: &RunReport) -> Column {
+    let outcomes: Vec<Outcome> = run.results.iter().map(|r| r.outcome).collect();
+    let mut profiles: Vec<&str> = run.results.iter().map(|r| r.profile.as_str()).collect();
+    profiles.sort_by_key(|p| profile_key(p));
+    profiles.dedup();
+    tally(&run.implementation.name, &profiles.join(", "), &outcomes)
+}
+
+/// A figure as badges and pages show it: one decimal, never rounded up to 100.
+pub fn percent(value: f64) -> String {
+    let tenths = (value * 10.0).floor() / 10.0;
+    format!("{tenths:.1}%")
+}
+
+fn badge_color(value: f64) -> &'static str {
+    match value {
+        v if v >= 100.0 => "brightgreen",
+        v if v >= 95.0 => "green",
+        v if v >= 80.0 => "yellow",
+        v if v >= 50.0 => "orange",
+        _ => "red",
+    }
+}
+
+/// The shields.io endpoint badge of `column`
+/// (<https://shields.io/badges/endpoint-badge>).
+pub fn badge(column: &Column) -> serde_json::Value {
+    let compliance = column.compliance();
+    serde_json::json!({
+        "schemaVersion": 1,
+        "label": "libvirt backup XML",
+        "message": format!("{} ({})", percent(compliance), column.profile),
+        "color": badge_color(compliance),
+    })
+}
+
+/// The matrix's figures as JSON: every column (and each implementation overall), and each
+/// class's count per column.
+pub fn matrix_json(runs: &[MatrixRun]) -> serde_json::Value {
+    let columns = columns(runs);
+    let classes = class_rows(runs);
+    serde_json::json!({
+        "implementations": runs.iter().map(|r| {
+            let all = overall(&r.report);
+            serde_json::json!({
+                "name": r.report.implementation.name,
+                "version": r.report.implementation.version,
+                "validates": r.report.implementation.validates.name(),
+                "report": format!("{}/index.html", r.dir),
+                "cases": all.cases,
+                "compliance": all.compliance(),
+                "badge": format!("badges/{}.json", badge_name(&r.report.implementation.name)),
+            })
+        }).collect::<Vec<_>>(),
+        "columns": columns.iter().map(|c| {
+            let mut v = serde_json::to_value(c).unwrap_or_default();
+            if let serde_json::Value::Object(fields) = &mut v {
+                fields.insert("compliance".into(), c.compliance().into());
+            }
+            v
+        }).collect::<Vec<_>>(),
+        "classes": classes.iter().map(|row| serde_json::json!({
+            "class": row.class,
+            "outcome": row.outcome.name(),
+            "counts": row.counts.iter().map(|(col, n)| serde_json::json!({
+                "implementation": columns[*col].implementation,
+                "profile": columns[*col].profile,
+                "count": n,
+            })).collect::<Vec<_>>(),
+            "counterexamples": row.counterexamples.values().collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A file name for `implementation`'s badge: letters, digits, `.`, `-` and `_` kept.
+pub fn badge_name(implementation: &str) -> String {
+    implementation
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// One class across the matrix.
+struct ClassRow {
+    class: String,
+    outcome: Outcome,
+    /// Count per column index.
+    counts: BTreeMap<usize, usize>,
+    /// Counterexample link per implementation (run index), relative to the page.
+    counterexamples: BTreeMap<usize, String>,
+    rules: BTreeSet<String>,
+}
+
+fn class_rows(runs: &[MatrixRun]) -> Vec<ClassRow> {
+    let columns = columns(runs);
+    let column_of = |implementation: &str, profile: &str| {
+        columns
+            .iter()
+            .position(|c| c.implementation == implementation && c.profile == profile)
+    };
+    let mut rows: BTreeMap<&str, ClassRow> = BTreeMap::new();
+    for (i, run) in runs.iter().enumerate() {
+        for r in run
+            .report
+            .results
+            .iter()
+            .filter(|r| r.outcome.is_disagreement())
+        {
+            let row = rows.entry(r.class.as_str()).or_insert_with(|| ClassRow {
+                class: r.class.clone(),
+                outcome: r.outcome,
+                counts: BTreeMap::new(),
+                counterexamples: BTreeMap::new(),
+                rules: BTreeSet::new(),
+            });
+            if let Some(col) = column_of(&r.implementation, &r.profile) {
+                *row.counts.entry(col).or_insert(0) += 1;
+            }
+            row.rules.insert(r.rule.clone());
+            if let std::collections::btree_map::Entry::Vacant(slot) = row.counterexamples.entry(i) {
+                if let Some(c) = run
+                    .report
+                    .counterexamples
+                    .iter()
+                    .find(|c| c.class == r.class)
+                {
+                    let file = std::path::Path::new(&c.file)
+                        .file_name()
+                        .map_or(c.file.clone(), |n| n.to_string_lossy().into_owned());
+                    slot.insert(format!("{}/counterexamples/{file}", run.dir));
+                }
+            }
+        }
+    }
+    let mut rows: Vec<ClassRow> = rows.into_values().collect();
+    rows.sort_by(|a, b| {
+        let total = |r: &ClassRow| r.counts.values().sum::<usize>();
+        total(b).cmp(&total(a)).then_with(|| a.class.cmp(&b.class))
+    });
+    rows
+}
+
+fn outcome_color(outcome: Outcome) -> &'static str {
+    super::html::outcome_color(outcome)
+}
+
+/// One rule under one column: agreeing and judged cases, and the worst disagreement.
+#[derive(Default)]
+struct RuleCell {
+    agree: usize,
+    judged: usize,
+    worst: Option<Outcome>,
+}
+
+fn compliance_color(value: f64) -> &'static str {
+    match value {
+        v if v >= 100.0 => "#bfe6bf",
+        v if v >= 95.0 => "#d8f0d8",
+        v if v >= 80.0 => "#f6efb5",
+        v if v >= 50.0 => "#fbe3b0",
+        _ => "#f6c0c0",
+    }
+}
+
+/// `index.html` of a matrix folder: compliance per column, then the classes (each linking
+/// to its minimal counterexample), then every rule with what it asks and each column's
+/// agreeing cases.
+pub fn matrix_page(runs: &[MatrixRun]) -> String {
+    let columns = columns(runs);
+    let mut out = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n\
+         <title>domainbackup-harness conformance matrix</title>\n<style>\n\
+         body{font-family:system-ui,sans-serif;margin:2em;color:#222}\n\
+         table{border-collapse:collapse;margin:1em 0}\n\
+         th,td{border:1px solid #bbb;padding:.25em .6em;text-align:right;vertical-align:top}\n\
+         th{background:#f4f4f4}td.rule,th.rule{text-align:left}code{font-size:90%}\n\
+         span.summary{font-size:85%;color:#555}\n\
+         </style></head><body>\n<h1>domainbackup-harness conformance matrix</h1>\n\
+         <p>Each column is an implementation following one libvirt version. \
+         <b>Compliance</b> is the share of the cases it is judged on that agree with libvirt: \
+         cases it was not asked (skipped) and libvirt-invalid documents accepted by an \
+         implementation that declares it does not validate them (accepted invalid) are left out.</p>\n",
+    );
+    // Header row shared by the tables.
+    let header = |out: &mut String, first: &str| {
+        let _ = write!(out, "<tr><th class=\"rule\">{first}</th>");
+        for c in &columns {
+            let _ = write!(
+                out,
+                "<th>{}<br><small>libvirt {}</small></th>",
+                escape_for_display(&c.implementation),
+                escape_for_display(&c.profile)
+            );
+        }
+        out.push_str("</tr>\n");
+    };
+
+    out.push_str("<h2>Compliance</h2>\n<table>\n");
+    header(&mut out, "");
+    let row = |out: &mut String, label: &str, cell: &dyn Fn(&Column) -> String| {
+        let _ = write!(out, "<tr><td class=\"rule\">{label}</td>");
+        for c in &columns {
+            out.push_str(&cell(c));
+        }
+        out.push_str("</tr>\n");
+    };
+    row(&mut out, "compliance", &|c| {
+        format!(
+            "<td style=\"background:{}\"><b>{}</b></td>",
+            compliance_color(c.compliance()),
+            percent(c.compliance())
+        )
+    });
+    row(&mut out, "agree / judged", &|c| {
+        format!("<td>{} / {}</td>", c.agree, c.judged)
+    });
+    row(&mut out, "disagreements", &|c| {
+        format!("<td>{}</td>", c.disagreements)
+    });
+    row(&mut out, "accepted invalid", &|c| {
+        format!("<td>{}</td>", c.accepted_invalid)
+    });
+    row(&mut out, "skipped", &|c| format!("<td>{}</td>", c.skipped));
+    out.push_str("</table>\n<ul>\n");
+    for run in runs {
+        let r = &run.report;
+        let all = overall(r);
+        let _ = writeln!(
+            out,
+            "<li><b>{}</b> {} (validates: {}): {} over {} cases, seed {}, {}; \
+             <a href=\"{dir}/index.html\">its report</a>, \
+             <a href=\"badges/{badge}.json\">badge</a>{}</li>",
+            escape_for_display(&r.implementation.name),
+            escape_for_display(&r.implementation.version),
+            r.implementation.validates.name(),
+            percent(all.compliance()),
+            all.cases,
+            r.seed,
+            escape_for_display(&r.compare),
+            if r.left_out.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; not run, as its handshake does not declare them: {}",
+                    escape_for_display(&r.left_out.join(", "))
+                )
+            },
+            dir = escape_for_display(&run.dir),
+            badge = escape_for_display(&badge_name(&r.implementation.name)),
+        );
+    }
+    out.push_str("</ul>\n");
+
+    let classes = class_rows(runs);
+    out.push_str("<h2>Divergence classes</h2>\n");
+    if classes.is_empty() {
+        out.push_str("<p>None: every implementation agrees on every case it is judged on.</p>\n");
+    } else {
+        out.push_str(
+            "<p>A class is what goes wrong: the outcome, and the libvirt rule of a refusal or \
+             the path and kind of a wrong output. Each links to its minimal counterexample.</p>\n<table>\n",
+        );
+        header(&mut out, "class");
+        for row in &classes {
+            let _ = write!(
+                out,
+                "<tr><td class=\"rule\"><code>{}</code>",
+                escape_for_display(&row.class)
+            );
+            if let Some(rule) = row.class.rsplit(": ").next().and_then(rule_summary) {
+                let _ = write!(
+                    out,
+                    "<br><span class=\"summary\">libvirt: {}</span>",
+                    escape_for_display(rule)
+                );
+            }
+            let links: Vec<String> = row
+                .counterexamples
+                .iter()
+                .map(|(run, link)| {
+                    format!(
+                        "<a href=\"{}\">{}</a>",
+                        escape_for_display(link),
+                        escape_for_display(&runs[*run].report.implementation.name)
+                    )
+                })
+                .collect();
+            if !links.is_empty() {
+                let _ = write!(
+                    out,
+                    "<br><span class=\"summary\">minimal counterexample: {}</span>",
+                    links.join(", ")
+                );
+            }
+            out.push_str("</td>");
+            for (i, _) in columns.iter().enumerate() {
+                match row.counts.get(&i) {
+                    Some(n) => {
+                        let _ = write!(
+                            out,
+                            "<td style=\"background:{}\">{n}</td>",
+                            outcome_color(row.outcome)
+                        );
+                    }
+                    None => out.push_str("<td></td>"),
+                }
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+    }
+
+    // Rules: agreeing cases of all cases, per column.
+    let mut per_rule: BTreeMap<&str, BTreeMap<usize, RuleCell>> = BTreeMap::new();
+    for run in runs {
+        for r in &run.report.results {
+            let Some(col) = columns
+                .iter()
+                .position(|c| c.implementation == r.implementation && c.profile == r.profile)
+            else {
+                continue;
+            };
+            let cell = per_rule
+                .entry(r.rule.as_str())
+                .or_default()
+                .entry(col)
+                .or_default();
+            if r.outcome == Outcome::Skipped || r.outcome == Outcome::AcceptedInvalid {
+                continue;
+            }
+            cell.judged += 1;
+            if r.outcome == Outcome::Agree {
+                cell.agree += 1;
+            } else if r.outcome.is_disagreement() {
+                cell.worst = Some(cell.worst.map_or(r.outcome, |w| w.min(r.outcome)));
+            }
+        }
+    }
+    out.push_str(
+        "<h2>Rules</h2>\n<p>Agreeing cases of the cases judged, per rule (or case group). \
+         The first column says what the rule asks.</p>\n<table>\n",
+    );
+    header(&mut out, "rule");
+    for (rule, cells) in &per_rule {
+        let _ = write!(
+            out,
+            "<tr><td class=\"rule\"><code>{}</code>",
+            escape_for_display(rule)
+        );
+        if let Some(summary) = rule_summary(rule) {
+            let _ = write!(
+                out,
+                "<br><span class=\"summary\">{}</span>",
+                escape_for_display(summary)
+            );
+        }
+        out.push_str("</td>");
+        for i in 0..columns.len() {
+            match cells.get(&i) {
+                None => out.push_str("<td></td>"),
+                Some(cell) if cell.judged == 0 => out.push_str("<td style=\"color:#888\">—</td>"),
+                Some(cell) => {
+                    let color = cell.worst.map_or("#d8f0d8", outcome_color);
+                    let _ = write!(
+                        out,
+                        "<td style=\"background:{color}\">{}/{}</td>",
+                        cell.agree, cell.judged
+                    );
+                }
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n</body></html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compliance_leaves_out_what_is_not_judged() {
+        use Outcome::*;
+        let c = tally(
+            "x",
+            "9.0",
+            &[Agree, Agree, Agree, WrongOutput, AcceptedInvalid, Skipped],
+        );
+        assert_eq!((c.cases, c.agree, c.judged, c.disagreements), (6, 3, 4, 1));
+        assert_eq!((c.accepted_invalid, c.skipped), (1, 1));
+        assert_eq!(c.compliance(), 75.0);
+        assert_eq!(tally("x", "9.0", &[Skipped]).compliance(), 100.0);
+    }
+
+    #[test]
+    fn figures_are_never_rounded_up_to_a_pass() {
+        assert_eq!(percent(99.96), "99.9%");
+        assert_eq!(percent(100.0), "100.0%");
+        assert_eq!(percent(0.0), "0.0%");
+        assert_eq!(badge_color(99.99), "green");
+        assert_eq!(badge_color(100.0), "brightgreen");
+        assert_eq!(badge_color(12.0), "red");
+    }
+
+    #[test]
+    fn versions_order_as_numbers_and_badge_names_are_file_names() {
+        assert!(profile_key("9.0") < profile_key("11.3"));
+        assert!(profile_key("11.3") < profile_key("x"));
+        assert_eq!(badge_name("libvirt 9.0.0/../x"), "libvirt_9.0.0_.._x");
+    }
+}
