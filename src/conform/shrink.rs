@@ -336,13 +336,14 @@ fn shrink_tree(mut doc: XDocument, tester: &mut Tester<'_>) {
             break;
         }
     }
-    // Indented, if it still disagrees that way: one element a line reads best.
+    // Indented, if it still disagrees that way: one element a line reads best, unless the
+    // indentation is most of the document (a deep nesting would grow quadratically).
+    let plain = doc.to_bytes();
     let pretty = doc.to_pretty_bytes();
-    if !tester.test(&pretty) {
-        let plain = doc.to_bytes();
-        if tester.best.as_ref().is_some_and(|b| b.document != plain) {
-            tester.test(&plain);
-        }
+    if (pretty.len() > 4 * plain.len() + 256 || !tester.test(&pretty))
+        && tester.best.as_ref().is_some_and(|b| b.document != plain)
+    {
+        tester.test(&plain);
     }
 }
 
@@ -458,5 +459,55 @@ mod tests {
         assert!(line_count(&shrunk.document) <= 6, "{text}");
         eprintln!("{} steps", shrunk.steps);
         assert!(text.contains("exportbitmap='b'"), "{text}");
+    }
+
+    /// Accepts every document, as a reader that does not limit nesting does.
+    struct AcceptsAll;
+
+    impl Implementation for AcceptsAll {
+        fn run(&mut self, _case: &Case) -> Observed {
+            Observed::Accepted {
+                output: "<domainbackup mode='push'/>\n".into(),
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_not_indented_into_a_larger_document() {
+        let depth = 300;
+        let document = format!(
+            "<domainbackup>{}{}</domainbackup>",
+            "<x>".repeat(depth),
+            "</x>".repeat(depth)
+        );
+        let case = Case {
+            id: "deep".into(),
+            rule: "wf.limit".into(),
+            source: "test".into(),
+            profile: Profile::V11_3,
+            mode: Mode::Parse,
+            document: document.clone().into_bytes(),
+        };
+        let target = Signature {
+            outcome: crate::conform::compare::Outcome::FalseAccept,
+            rule: Some("wf.limit"),
+            path: None,
+            kind: None,
+        };
+        let shrunk = shrink(
+            &case,
+            &target,
+            &mut AcceptsAll,
+            Comparison::default(),
+            ShrinkLimits::default(),
+            &AtomicBool::new(false),
+        )
+        .expect("it disagrees");
+        assert!(
+            shrunk.document.len() <= document.len(),
+            "{} bytes from {}",
+            shrunk.document.len(),
+            document.len()
+        );
     }
 }

@@ -182,6 +182,12 @@ pub struct Counterexample {
     pub lines: usize,
     /// Lines of the original document.
     pub original_lines: usize,
+    /// Bytes of the minimal document.
+    #[serde(default)]
+    pub bytes: usize,
+    /// Bytes of the original document.
+    #[serde(default)]
+    pub original_bytes: usize,
     /// Implementation runs spent shrinking.
     pub steps: usize,
     /// Whether the step or time bound stopped shrinking (the document may shrink further).

@@ -147,23 +147,20 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
         }
         let _ = writeln!(
             out,
-            "   document ({} line{}, shrunk from {} in {} steps{}):",
+            "   document ({} line{}, {} bytes; shrunk from {} bytes in {} steps{}):",
             c.lines,
             if c.lines == 1 { "" } else { "s" },
-            c.original_lines,
+            c.bytes,
+            c.original_bytes,
             c.steps,
             if c.exhausted { ", bound reached" } else { "" }
         );
         let doc = String::from_utf8_lossy(&c.document_bytes()).into_owned();
-        for line in doc.lines() {
-            let _ = writeln!(out, "     {line}");
-        }
+        show_lines(&mut out, &doc, &c.file);
         match (&c.expected.accepted, &c.expected.xml) {
             (true, Some(xml)) => {
                 let _ = writeln!(out, "   libvirt: accepted");
-                for line in xml.lines() {
-                    let _ = writeln!(out, "     {line}");
-                }
+                show_lines(&mut out, xml, &c.file);
             }
             _ => {
                 let message = c.expected.message.as_deref().unwrap_or("");
@@ -176,9 +173,7 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
         }
         let _ = writeln!(out, "   implementation: {}", c.observed.summary());
         if let Observed::Accepted { output } = &c.observed {
-            for line in output.lines().take(40) {
-                let _ = writeln!(out, "     {line}");
-            }
+            show_lines(&mut out, output, &c.file);
         }
         let _ = writeln!(out, "   replay: {}", c.replay);
     }
@@ -198,6 +193,49 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
         }
     );
     out
+}
+
+/// Lines a terminal counterexample shows of a document or an output before it elides.
+const SHOWN_LINES: usize = 40;
+
+/// Characters a terminal counterexample shows of one line before it elides.
+const SHOWN_WIDTH: usize = 200;
+
+/// One shown line: indented, and cut at [`SHOWN_WIDTH`] characters with a count of the rest.
+fn show_line(out: &mut String, line: &str) {
+    match line.char_indices().nth(SHOWN_WIDTH) {
+        None => {
+            let _ = writeln!(out, "     {line}");
+        }
+        Some((cut, _)) => {
+            let rest = line[cut..].chars().count();
+            let _ = writeln!(out, "     {} … ({rest} more characters)", &line[..cut]);
+        }
+    }
+}
+
+/// `text`, indented; past [`SHOWN_LINES`] lines, its head and tail around a line that says
+/// how much is left out and where the whole text is.
+fn show_lines(out: &mut String, text: &str, file: &str) {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() <= SHOWN_LINES {
+        for line in lines {
+            show_line(out, line);
+        }
+        return;
+    }
+    let (head, tail) = (SHOWN_LINES - 8, 6);
+    for line in &lines[..head] {
+        show_line(out, line);
+    }
+    let _ = writeln!(
+        out,
+        "     … {} more lines (all of them in {file})",
+        lines.len() - head - tail
+    );
+    for line in &lines[lines.len() - tail..] {
+        show_line(out, line);
+    }
 }
 
 /// What `check --replay` prints.
@@ -279,5 +317,24 @@ mod tests {
             "rejected by parse.mode.unknown (mode is push or pull): unsupported configuration: unknown backup mode 'x'"
         );
         assert_eq!(rejection_line(None, "a\nb"), "rejected: a\\nb");
+    }
+
+    #[test]
+    fn long_documents_are_shown_by_head_and_tail() {
+        let text: String = (1..=100).map(|i| format!("line {i}\n")).collect();
+        let mut out = String::new();
+        show_lines(&mut out, &text, "c.json");
+        let shown: Vec<&str> = out.lines().collect();
+        assert_eq!(shown.len(), 32 + 1 + 6);
+        assert_eq!(shown[0], "     line 1");
+        assert_eq!(shown[32], "     … 62 more lines (all of them in c.json)");
+        assert_eq!(shown[38], "     line 100");
+
+        let mut out = String::new();
+        show_lines(&mut out, &"é".repeat(250), "c.json");
+        assert_eq!(
+            out,
+            format!("     {} … (50 more characters)\n", "é".repeat(200))
+        );
     }
 }

@@ -86,6 +86,8 @@ pub(super) fn shrink_all(
                             .then(|| shrunk.document.clone()),
                         lines: line_count(&shrunk.document),
                         original_lines: line_count(&case.document),
+                        bytes: shrunk.document.len(),
+                        original_bytes: case.document.len(),
                         steps: shrunk.steps,
                         exhausted: shrunk.exhausted,
                         expected: ExpectedRecord::from(&shrunk.expected),
