@@ -1,7 +1,10 @@
 //! Writing one backup definition in many spellings that all mean the same to libvirt:
 //! attribute order, quote style, white space between elements and inside tags, comments and
 //! processing instructions, character and predefined entity references, CDATA where text is
-//! read, defaults written or left out, and element order where the schema interleaves.
+//! read, defaults written or left out, element order where the schema interleaves, and the
+//! encoding an XML declaration names. One document in four is written instead in the
+//! consistent spelling of one real XML writer ([`Writer`]: Go's `encoding/xml`, Python's
+//! ElementTree, libxml2 and lxml, libvirt's own formatter), the rest in mixed choices.
 //!
 //! Every choice is drawn from a seed (which the proptest runner draws), so a case is
 //! reproduced by its model and seed. Choices that libxml2's blank-text rules would make
@@ -16,6 +19,10 @@ use domainbackup_model::model::{
 use domainbackup_model::xml::format::format_uuid;
 
 use super::model::Target;
+
+mod writers;
+
+pub use writers::Writer;
 
 /// A small deterministic generator for spelling choices (xorshift64*).
 #[derive(Debug, Clone)]
@@ -168,9 +175,27 @@ impl<'a> Node<'a> {
 }
 
 /// Writes `def` (a definition as libvirt's parser reads it) as a document whose parse gives
-/// back exactly `def`, in a spelling drawn from `seed`.
+/// back exactly `def`, in a spelling drawn from `seed`: one document in four in the
+/// consistent spelling of one real writer ([`writer_for`]), the others in mixed choices.
 pub fn render(def: &DomainBackup, target: Target, seed: u64) -> String {
     render_edited(def, target, seed, |_| {})
+}
+
+/// Like [`render`], but always in `writer`'s spelling (its options drawn from `seed`).
+pub fn render_as(def: &DomainBackup, target: Target, seed: u64, writer: Writer) -> String {
+    render_in(def, target, seed, Some(writer), |_| {})
+}
+
+/// The writer whose spelling [`render`] gives the document of `seed`, or `None` for the
+/// mixed spelling. Drawn apart from the other choices, so that the documents of the mixed
+/// spelling are the same as before writers were modelled.
+pub fn writer_for(seed: u64) -> Option<Writer> {
+    let mut c = Choices::new(seed.rotate_left(29) ^ 0xD1B5_4A32_D192_ED03);
+    if c.chance(1, 4) {
+        Some(Writer::ALL[c.below(Writer::ALL.len())])
+    } else {
+        None
+    }
 }
 
 /// Like [`render`], with `edit` applied to the element tree before it is written.
@@ -180,13 +205,34 @@ pub(crate) fn render_edited(
     seed: u64,
     edit: impl FnOnce(&mut Node),
 ) -> String {
+    render_in(def, target, seed, writer_for(seed), edit)
+}
+
+fn render_in(
+    def: &DomainBackup,
+    target: Target,
+    seed: u64,
+    writer: Option<Writer>,
+    edit: impl FnOnce(&mut Node),
+) -> String {
     let mut c = Choices::new(seed);
     let mut root = build(def, target, &mut c);
     edit(&mut root);
     let mut out = String::with_capacity(1024);
+    if let Some(writer) = writer {
+        writers::write(&mut out, &root, writer, &mut c);
+        return out;
+    }
     match c.below(6) {
         0 => out.push_str("<?xml version=\"1.0\"?>\n"),
-        1 => out.push_str("<?xml version='1.0' encoding='UTF-8'?>"),
+        1 => {
+            let name = if c.chance(1, 2) {
+                "UTF-8"
+            } else {
+                DECLARED_ENCODINGS[c.below(DECLARED_ENCODINGS.len())]
+            };
+            let _ = write!(out, "<?xml version='1.0' encoding='{name}'?>");
+        }
         _ => {}
     }
     if c.chance(1, 8) {
@@ -208,6 +254,35 @@ pub(crate) fn render_edited(
     }
     out
 }
+
+/// Encoding names a document may declare besides `UTF-8`, whatever its content: libvirt
+/// hands libxml2 a string, which is read as UTF-8 whatever the declaration says, but the
+/// name must be one libxml2 knows (as the reference's reader checks). Measured on
+/// libvirt 9.0.0 (libxml2 2.9.14): each is accepted, and non-ASCII content (UTF-8 bytes)
+/// declared with any of them reads as the same characters as under `UTF-8`, `UTF-16`
+/// included.
+pub const DECLARED_ENCODINGS: [&str; 20] = [
+    "utf-8",
+    "utf8",
+    "UTF8",
+    "ISO-8859-1",
+    "latin1",
+    "ISO_8859-1",
+    "iso-8859-15",
+    "ISO-8859-2",
+    "US-ASCII",
+    "us-ascii",
+    "ascii",
+    "windows-1252",
+    "CP1252",
+    "KOI8-R",
+    "Shift_JIS",
+    "EUC-JP",
+    "UTF-16",
+    "UTF-16LE",
+    "UCS-4",
+    "EBCDIC-US",
+];
 
 fn build<'a>(def: &'a DomainBackup, target: Target, c: &mut Choices) -> Node<'a> {
     let mut root = Node::new("domainbackup");
@@ -447,20 +522,26 @@ fn write_attribute_value(out: &mut String, value: &str, quote: char, c: &mut Cho
     }
 }
 
-fn write_node(out: &mut String, node: &Node, c: &mut Choices, depth: usize, pretty: bool) {
-    out.push('<');
-    out.push_str(node.name);
-    // Attributes in a shuffled order (a node has a handful; no allocation).
+/// The attributes of `node` in a shuffled order (a node has a handful; no allocation).
+fn attribute_order<'n, 'a>(
+    node: &'n Node<'a>,
+    c: &mut Choices,
+) -> impl Iterator<Item = &'n (&'static str, Cow<'a, str>)> + use<'n, 'a> {
     let mut order = [0u8; 16];
     let count = node.attributes.len().min(order.len());
     for (i, slot) in order.iter_mut().enumerate().take(count) {
         *slot = i as u8;
     }
     c.shuffle(&mut order[..count]);
-    let shuffled = order[..count]
-        .iter()
-        .map(|&i| &node.attributes[usize::from(i)]);
-    for (name, value) in shuffled.chain(node.attributes.iter().skip(count)) {
+    (0..count)
+        .map(move |k| &node.attributes[usize::from(order[k])])
+        .chain(node.attributes.iter().skip(count))
+}
+
+fn write_node(out: &mut String, node: &Node, c: &mut Choices, depth: usize, pretty: bool) {
+    out.push('<');
+    out.push_str(node.name);
+    for (name, value) in attribute_order(node, c) {
         out.push_str(match c.below(12) {
             0 => "\n  ",
             1 => "\t",
@@ -617,4 +698,197 @@ fn write_text(out: &mut String, text: &str, c: &mut Choices) {
 /// `virDomainBackupDefFormat` prints for it.
 pub fn canonical(def: &DomainBackup, target: Target) -> String {
     domainbackup_model::xml::format::format(def, target.internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::Rng as _;
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+
+    use super::*;
+    use domainbackup_model::{Options, Profile};
+
+    /// `per_target` definitions for each profile, public and internal, with the target
+    /// they were drawn for and a seed.
+    fn definitions(per_target: usize) -> Vec<(DomainBackup, Target, u64)> {
+        let mut runner = TestRunner::deterministic();
+        let mut out = Vec::new();
+        for profile in Profile::ALL {
+            for internal in [false, true] {
+                let target = Target { profile, internal };
+                let strategy = super::super::model::definition(target);
+                for _ in 0..per_target {
+                    let def = strategy.new_tree(&mut runner).expect("a case").current();
+                    out.push((def, target, runner.rng().next_u64()));
+                }
+            }
+        }
+        out
+    }
+
+    fn read_back(document: &str, target: Target) -> DomainBackup {
+        let options = Options {
+            profile: target.profile,
+            internal: target.internal,
+            align: false,
+        };
+        domainbackup_model::parse(document.as_bytes(), options)
+            .unwrap_or_else(|r| panic!("{}\n{document}", r.to_line()))
+    }
+
+    /// The quote characters around attribute values in the document's tags (not in its
+    /// XML declaration).
+    fn quotes(document: &str) -> std::collections::BTreeSet<char> {
+        let mut found = std::collections::BTreeSet::new();
+        let mut chars = document.chars().peekable();
+        let mut in_tag = false;
+        while let Some(ch) = chars.next() {
+            match ch {
+                '<' => in_tag = chars.peek().is_some_and(|c| c.is_ascii_alphabetic()),
+                '>' => in_tag = false,
+                '=' if in_tag => {
+                    if let Some(quote) = chars.next() {
+                        found.insert(quote);
+                        let _ = chars.by_ref().find(|c| *c == quote);
+                    }
+                }
+                _ => {}
+            }
+        }
+        found
+    }
+
+    /// Each writer's documents, with the definitions they were written from.
+    fn written_by(writer: Writer) -> Vec<(String, DomainBackup, Target)> {
+        definitions(60)
+            .into_iter()
+            .map(|(def, target, seed)| (render_as(&def, target, seed, writer), def, target))
+            .collect()
+    }
+
+    #[test]
+    fn every_writer_spelling_reads_back_as_its_definition() {
+        for writer in Writer::ALL {
+            for (document, def, target) in written_by(writer) {
+                assert_eq!(read_back(&document, target), def, "{writer}\n{document}");
+            }
+        }
+    }
+
+    #[test]
+    fn go_writes_end_tags_double_quotes_and_numeric_references() {
+        let documents = written_by(Writer::GoEncodingXml);
+        for (document, ..) in &documents {
+            assert!(!document.contains("/>"), "{document}");
+            assert!(quotes(document).iter().all(|q| *q == '"'), "{document}");
+            assert!(!document.contains("&quot;") && !document.contains("&apos;"));
+            assert!(
+                !document.starts_with("<?xml")
+                    || document
+                        .starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<domainbackup")
+            );
+        }
+        let all: String = documents.iter().map(|(d, ..)| d.as_str()).collect();
+        for reference in ["&#34;", "&#39;", "&amp;", "&lt;", "&gt;", "&#xA;", "&#x9;"] {
+            assert!(all.contains(reference), "no {reference}");
+        }
+        assert!(all.contains("\n  <disks>") && all.contains("<domainbackup><"));
+    }
+
+    #[test]
+    fn element_tree_writes_a_space_before_the_slash() {
+        let documents = written_by(Writer::ElementTree);
+        let mut ascii_only = 0;
+        for (document, ..) in &documents {
+            assert_eq!(
+                document.matches("/>").count(),
+                document.matches(" />").count(),
+                "{document}"
+            );
+            assert!(quotes(document).iter().all(|q| *q == '"'), "{document}");
+            assert!(!document.contains("&apos;"));
+            if document.starts_with("<?xml version='1.0' encoding='us-ascii'?>\n") {
+                assert!(document.is_ascii(), "{document}");
+                ascii_only += 1;
+            } else {
+                assert!(
+                    !document.starts_with("<?xml")
+                        || document.starts_with("<?xml version='1.0' encoding='utf-8'?>\n")
+                );
+            }
+        }
+        assert!(ascii_only > 0);
+        let all: String = documents.iter().map(|(d, ..)| d.as_str()).collect();
+        for reference in ["&quot;", "&amp;", "&lt;", "&gt;", "&#233;", " />"] {
+            assert!(all.contains(reference), "no {reference}");
+        }
+    }
+
+    #[test]
+    fn libxml2_writes_short_empty_elements_and_a_declaration() {
+        let documents = written_by(Writer::Libxml2);
+        for (document, ..) in &documents {
+            assert!(quotes(document).iter().all(|q| *q == '"'), "{document}");
+            assert!(!document.contains(" />"));
+            if document.starts_with("<?xml version=\"1.0\"?>\n") {
+                assert!(document.is_ascii(), "{document}");
+            }
+        }
+        let all: String = documents.iter().map(|(d, ..)| d.as_str()).collect();
+        for piece in ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", "&#x", "/>"] {
+            assert!(all.contains(piece), "no {piece}");
+        }
+    }
+
+    #[test]
+    fn libvirt_writes_as_its_formatter_does() {
+        for (document, ..) in written_by(Writer::Libvirt) {
+            assert!(document.ends_with(">\n") && !document.starts_with("<?xml"));
+            assert!(!document.contains(" />"));
+            assert!(quotes(&document).iter().all(|q| *q == '\''), "{document}");
+            // Every line starts with a tag, two spaces per level (lines of text aside).
+            for line in document.lines().filter(|l| l.trim_start().starts_with('<')) {
+                let indent = line.len() - line.trim_start_matches(' ').len();
+                assert!(indent % 2 == 0, "{document}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_document_in_four_takes_a_writer_spelling() {
+        let mut counts = std::collections::HashMap::new();
+        for seed in 0..8000u64 {
+            *counts.entry(writer_for(seed)).or_insert(0usize) += 1;
+        }
+        let mixed = counts[&None];
+        assert!((5600..6400).contains(&mixed), "{counts:?}");
+        for writer in Writer::ALL {
+            assert!(
+                counts.get(&Some(writer)).copied().unwrap_or(0) > 300,
+                "{writer}"
+            );
+        }
+    }
+
+    #[test]
+    fn declared_encodings_read_as_utf8() {
+        let target = Target {
+            profile: Profile::V9_0,
+            internal: false,
+        };
+        let body =
+            "<domainbackup><incremental>\u{e9}\u{65e5}\u{1F600}</incremental></domainbackup>";
+        let expected = read_back(body, target);
+        for name in DECLARED_ENCODINGS {
+            let document = format!("<?xml version='1.0' encoding='{name}'?>{body}");
+            assert_eq!(read_back(&document, target), expected, "{name}");
+        }
+        let mixed = definitions(40)
+            .into_iter()
+            .map(|(def, target, seed)| render(&def, target, seed))
+            .filter(|d| d.starts_with("<?xml version='1.0' encoding='") && !d.contains("'UTF-8'"))
+            .count();
+        assert!(mixed > 0);
+    }
 }

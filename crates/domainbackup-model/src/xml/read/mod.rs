@@ -99,19 +99,39 @@ fn not_well_formed(
 
 /// Turns the bytes into text. libvirt has libxml2 read every document as UTF-8, whatever
 /// encoding its XML declaration names; a UTF-8 byte order mark is skipped.
+///
+/// libxml2 decodes as it goes, so which error a byte that is not UTF-8 gives depends on
+/// where it stands: one whose document does not start (after blanks) with `<` is never
+/// decoded, since the parser first looks for markup and finds none: `Start tag expected`
+/// (measured on libvirt 9.0.0 with libxml2 2.9.14, e.g. for a UTF-16 byte order mark,
+/// which the C string ends right after).
 fn decode(input: &[u8]) -> Result<&str, Rejection> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     match std::str::from_utf8(input) {
         Ok(s) => Ok(s),
-        Err(e) => Err(not_well_formed(
-            &rules::WF_INVALID_UTF8,
-            format!(
-                "input is not proper UTF-8 (byte 0x{:02X})",
-                input[e.valid_up_to()]
-            ),
-            position_of(input, e.valid_up_to()),
-        )),
+        Err(e) => match first_non_blank(input) {
+            Some(start) if input[start] != b'<' => Err(not_well_formed(
+                &rules::WF_NO_ROOT_ELEMENT,
+                "start tag expected, '<' not found",
+                position_of(input, start),
+            )),
+            _ => Err(not_well_formed(
+                &rules::WF_INVALID_UTF8,
+                format!(
+                    "input is not proper UTF-8 (byte 0x{:02X})",
+                    input[e.valid_up_to()]
+                ),
+                position_of(input, e.valid_up_to()),
+            )),
+        },
     }
+}
+
+/// The offset of the first byte that is not an XML blank.
+fn first_non_blank(input: &[u8]) -> Option<usize> {
+    input
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// One open element while reading.
@@ -290,5 +310,28 @@ impl<'t> Reader<'t> {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_refused_where_libxml2_meets_them() {
+        // UTF-16 as libvirt sees it (cut at the first NUL byte): a byte order mark and, for
+        // little endian, the `<`; libxml2 looks for markup first and finds none.
+        for document in [
+            b"\xFF\xFE<".as_slice(),
+            b"\xFE\xFF",
+            b"\xFF\xFE<\0?\0x\0m\0l\0",
+            b" \n\xFF<domainbackup/>",
+            b"\xEF\xBB\xBF\xC3(<domainbackup/>",
+        ] {
+            let e = read(document).expect_err("refused");
+            assert_eq!(e.rule_id(), Some("wf.no-root-element"), "{document:?}");
+        }
+        let e = read(b"<domainbackup mode='pu\xFFll'/>").expect_err("refused");
+        assert_eq!(e.rule_id(), Some("wf.invalid-utf8"));
     }
 }
