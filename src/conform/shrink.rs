@@ -439,6 +439,7 @@ mod tests {
             rule: None,
             path: Some("/domainbackup/disks/disk/@exportbitmap".to_string()),
             kind: Some("dropped"),
+            refusal: None,
         };
         let limits = ShrinkLimits {
             steps: 400,
@@ -493,6 +494,7 @@ mod tests {
             rule: Some("wf.limit"),
             path: None,
             kind: None,
+            refusal: None,
         };
         let shrunk = shrink(
             &case,

@@ -9,7 +9,7 @@ use crate::conform::implementation::Observed;
 use crate::{Profile, Rejection};
 
 use super::difference::{Difference, exact_differences};
-use super::message::one_line;
+use super::message::{message_shape, one_line};
 use super::outcome::{Comparison, Outcome, OutputComparison};
 use super::semantic::semantic_differences;
 
@@ -24,6 +24,9 @@ pub struct Judgement {
     pub detail: String,
     /// The catalogue id of the rule libvirt refuses the document by, when it does.
     pub rule: Option<&'static str>,
+    /// For a false reject: the shape of the implementation's refusal
+    /// ([`super::message::message_shape`]).
+    pub refusal: Option<String>,
 }
 
 /// The class of a disagreement, which shrinking keeps: the outcome, the libvirt rule a
@@ -40,6 +43,9 @@ pub struct Signature {
     /// For wrong output: what kind of difference is there (`dropped`, `invented`,
     /// `changed`).
     pub kind: Option<&'static str>,
+    /// For a false reject: the shape of the implementation's refusal, which names what it
+    /// objects to (libvirt, accepting, names nothing).
+    pub refusal: Option<String>,
 }
 
 impl Signature {
@@ -58,6 +64,10 @@ impl Signature {
                 name.push(' ');
                 name.push_str(kind);
             }
+        }
+        if let Some(refusal) = self.refusal.as_deref().filter(|r| !r.is_empty()) {
+            name.push_str(": ");
+            name.push_str(refusal);
         }
         name
     }
@@ -87,6 +97,7 @@ impl Judgement {
             } else {
                 None
             },
+            refusal: self.refusal.clone(),
         }
     }
 }
@@ -105,6 +116,7 @@ pub fn judge(
         differences: Vec::new(),
         detail,
         rule,
+        refusal: None,
     };
     match (expected, observed) {
         (_, Observed::Skipped { reason }) => simple(Outcome::Skipped, reason.clone()),
@@ -129,13 +141,16 @@ pub fn judge(
                 r.message.replace('\n', "\\n")
             ),
         ),
-        (Ok(_), Observed::Rejected { message, .. }) => simple(
-            Outcome::FalseReject,
-            format!(
-                "libvirt accepts, the implementation rejected: {}",
-                one_line(message)
-            ),
-        ),
+        (Ok(_), Observed::Rejected { message, .. }) => Judgement {
+            refusal: Some(message_shape(message)),
+            ..simple(
+                Outcome::FalseReject,
+                format!(
+                    "libvirt accepts, the implementation rejected: {}",
+                    one_line(message)
+                ),
+            )
+        },
         (Err(r), Observed::Rejected { code, stage, .. }) => {
             if !comparison.codes {
                 return simple(Outcome::Agree, String::new());
@@ -174,6 +189,7 @@ pub fn judge(
                     differences,
                     detail,
                     rule,
+                    refusal: None,
                 }
             }
         }

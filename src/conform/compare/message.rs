@@ -49,3 +49,76 @@ pub(super) fn one_line(s: &str) -> String {
         line
     }
 }
+
+/// The shape of an implementation's refusal, for naming its class: the first line, quoted
+/// text and numbers replaced (`'…'`, `N`), blanks collapsed, at most 100 characters. Two
+/// refusals of one kind differ in what they quote and where, not in their shape.
+pub fn message_shape(message: &str) -> String {
+    let first = message.trim().lines().next().unwrap_or("");
+    let mut out = String::with_capacity(first.len().min(120));
+    let mut chars = first.chars().peekable();
+    let mut blank = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' | '`' if !out.ends_with(|p: char| p.is_alphanumeric()) => {
+                // Up to the same quote on the line; a lone quote (or an apostrophe, after
+                // a letter) stays as it is.
+                let rest: String = chars.clone().collect();
+                match rest.find(c) {
+                    Some(end) => {
+                        for _ in 0..rest[..end].chars().count() + 1 {
+                            chars.next();
+                        }
+                        out.push(c);
+                        out.push('…');
+                        out.push(c);
+                    }
+                    None => out.push(c),
+                }
+                blank = false;
+            }
+            d if d.is_ascii_digit() => {
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+                out.push('N');
+                blank = false;
+            }
+            w if w.is_whitespace() => {
+                if !blank {
+                    out.push(' ');
+                }
+                blank = true;
+            }
+            c => {
+                out.push(c);
+                blank = false;
+            }
+        }
+        if out.chars().count() >= 100 {
+            out.push('…');
+            break;
+        }
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::message_shape;
+
+    #[test]
+    fn refusals_of_one_kind_have_one_shape() {
+        assert_eq!(
+            message_shape("ParseError: not well-formed (invalid token): line 5, column 25"),
+            "ParseError: not well-formed (invalid token): line N, column N"
+        );
+        assert_eq!(
+            message_shape("Unmarshal: strconv.ParseUint: parsing \"0x1f\": invalid syntax\nmore"),
+            "Unmarshal: strconv.ParseUint: parsing \"…\": invalid syntax"
+        );
+        assert_eq!(message_shape("it's   'vda'  gone"), "it's '…' gone");
+        assert_eq!(message_shape(""), "");
+        assert!(message_shape(&"x".repeat(500)).chars().count() <= 101);
+    }
+}
