@@ -39,15 +39,19 @@ impl Difference {
 impl Difference {
     /// What kind of difference: `dropped` (libvirt keeps a value the implementation lost),
     /// `invented` (the implementation wrote one libvirt does not), `changed` (both have
-    /// it, with other values).
+    /// it, with other values), `unreadable` (libvirt could not read what it wrote back).
     pub fn kind(&self) -> &'static str {
         match (self.expected.as_str(), self.got.as_str()) {
             (e, "absent") if e != "absent" => "dropped",
             ("absent", _) => "invented",
+            (_, g) if g.starts_with(UNREADABLE) => "unreadable",
             _ => "changed",
         }
     }
 }
+
+/// How [`super::semantic`] begins the `got` of output libvirt cannot read back.
+pub(super) const UNREADABLE: &str = "unreadable output";
 
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -79,5 +83,39 @@ pub fn exact_differences(expected: &str, got: &str) -> Vec<Difference> {
                 }];
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(expected: &str, got: &str) -> &'static str {
+        Difference {
+            path: "/domainbackup/disks/disk[2]/@name".into(),
+            expected: expected.into(),
+            got: got.into(),
+        }
+        .kind()
+    }
+
+    #[test]
+    fn differences_are_named_by_kind_and_shape() {
+        assert_eq!(kind("'a'", "absent"), "dropped");
+        assert_eq!(kind("absent", "'a'"), "invented");
+        assert_eq!(kind("'a'", "'b'"), "changed");
+        assert_eq!(
+            kind(
+                "a readable <domainbackup>",
+                "unreadable output (XML error: x)"
+            ),
+            "unreadable"
+        );
+        let d = Difference {
+            path: "/domainbackup/disks/disk[2]/target/seclabel[1]/label".into(),
+            expected: "'s'".into(),
+            got: "'o'".into(),
+        };
+        assert_eq!(d.shape(), "/domainbackup/disks/disk/target/seclabel/label");
     }
 }

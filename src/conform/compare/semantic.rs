@@ -13,7 +13,7 @@ use crate::model::{
 use crate::xml::tree::{Attribute, Node};
 use crate::{Position, Profile, Rejection, Stage};
 
-use super::difference::{Difference, exact_differences};
+use super::difference::{Difference, UNREADABLE, exact_differences};
 use super::message::one_line;
 
 /// Reads an implementation's output leniently: libvirt's reader in internal mode (no
@@ -70,7 +70,7 @@ pub fn semantic_differences(expected: &str, got: &str, profile: Profile) -> Vec<
         Err(r) => vec![Difference {
             path: "/domainbackup".into(),
             expected: "a readable <domainbackup>".into(),
-            got: format!("unreadable output ({})", one_line(&r.to_string())),
+            got: format!("{UNREADABLE} ({})", one_line(&r.to_string())),
         }],
     }
 }
