@@ -25,7 +25,7 @@ pub struct Judgement {
     /// The catalogue id of the rule libvirt refuses the document by, when it does.
     pub rule: Option<&'static str>,
     /// For a false reject: the shape of the implementation's refusal
-    /// ([`super::message::message_shape`]).
+    /// (its first line, quoted text and numbers left out).
     pub refusal: Option<String>,
 }
 

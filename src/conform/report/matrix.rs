@@ -118,14 +118,16 @@ pub fn percent(value: f64) -> String {
     format!("{tenths:.1}%")
 }
 
+/// The grade of a compliance figure: 0 for all, then at least 95, 80, 50, and below.
+fn grade(value: f64) -> usize {
+    [100.0, 95.0, 80.0, 50.0]
+        .iter()
+        .position(|&floor| value >= floor)
+        .unwrap_or(4)
+}
+
 fn badge_color(value: f64) -> &'static str {
-    match value {
-        v if v >= 100.0 => "brightgreen",
-        v if v >= 95.0 => "green",
-        v if v >= 80.0 => "yellow",
-        v if v >= 50.0 => "orange",
-        _ => "red",
-    }
+    ["brightgreen", "green", "yellow", "orange", "red"][grade(value)]
 }
 
 /// The shields.io endpoint badge of `column`
@@ -265,13 +267,7 @@ struct RuleCell {
 }
 
 fn compliance_color(value: f64) -> &'static str {
-    match value {
-        v if v >= 100.0 => "#bfe6bf",
-        v if v >= 95.0 => "#d8f0d8",
-        v if v >= 80.0 => "#f6efb5",
-        v if v >= 50.0 => "#fbe3b0",
-        _ => "#f6c0c0",
-    }
+    ["#bfe6bf", "#d8f0d8", "#f6efb5", "#fbe3b0", "#f6c0c0"][grade(value)]
 }
 
 /// `index.html` of a matrix folder: compliance per column, then the classes (each linking
