@@ -181,9 +181,100 @@ pub struct UpstreamVector {
     pub internal: bool,
 }
 
-/// The `shared/libvirt` folder beside this crate, where libvirt's data files are read from.
-pub fn shared_libvirt_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/libvirt"))
+/// The `shared/libvirt` folder beside this crate's source, where libvirt's schemas, test
+/// vectors and their history are read from, when it is there (a lone clone or an installed
+/// binary has none).
+pub fn shared_libvirt_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/libvirt"));
+    dir.is_dir().then_some(dir)
+}
+
+/// The environment variable naming a libvirt source checkout (or its `tests/` folder, or
+/// its `tests/domainbackupxml2xmlin/`), whose xml2xml inputs then join every campaign.
+pub const LIBVIRT_SRC_ENV: &str = "DOMAINBACKUP_LIBVIRT_SRC";
+
+/// How to give a campaign libvirt's upstream vectors, for messages.
+pub const UPSTREAM_HOW: &str = "give --upstream DIR or set DOMAINBACKUP_LIBVIRT_SRC to a libvirt source checkout (or its tests/ folder)";
+
+/// The `domainbackupxml2xmlin/` folder `path` means: that folder itself, or the one in
+/// `path/tests/` or `path/` (a libvirt checkout, or its `tests/`).
+pub fn upstream_inputs_in(path: &Path) -> Option<PathBuf> {
+    [
+        path.to_path_buf(),
+        path.join("domainbackupxml2xmlin"),
+        path.join("tests/domainbackupxml2xmlin"),
+    ]
+    .into_iter()
+    .find(|dir| {
+        dir.file_name()
+            .is_some_and(|n| n == "domainbackupxml2xmlin")
+            && std::fs::read_dir(dir).is_ok_and(|mut entries| {
+                entries.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "xml")))
+            })
+    })
+}
+
+/// Where libvirt's upstream xml2xml inputs are: `explicit` (`--upstream`), else
+/// [`LIBVIRT_SRC_ENV`], else `shared/libvirt` beside the crate's source; `Ok(None)` when
+/// none of them is there. A folder named by the flag or the variable that holds no inputs
+/// is an error naming it.
+pub fn find_upstream(explicit: Option<&Path>) -> Result<Option<PathBuf>, String> {
+    if let Some(path) = explicit {
+        return upstream_inputs_in(path).map(Some).ok_or_else(|| {
+            format!(
+                "--upstream {}: no domainbackupxml2xmlin/*.xml there (give that folder, libvirt's tests/ or a libvirt checkout)",
+                path.display()
+            )
+        });
+    }
+    if let Some(value) = std::env::var_os(LIBVIRT_SRC_ENV) {
+        let path = PathBuf::from(&value);
+        return upstream_inputs_in(&path).map(Some).ok_or_else(|| {
+            format!(
+                "{LIBVIRT_SRC_ENV}={}: no tests/domainbackupxml2xmlin/*.xml there",
+                path.display()
+            )
+        });
+    }
+    Ok(shared_libvirt_dir().and_then(|dir| upstream_inputs_in(&dir)))
+}
+
+/// The corpus built into the library (every `corpus/**/*.xml` of the source it was built
+/// from), as [`load_dir`] reads a folder: documents by name, each with its domain.
+pub fn embedded() -> Result<Vec<CorpusCase>, CorpusError> {
+    mod built {
+        include!(concat!(env!("OUT_DIR"), "/embedded_corpus.rs"));
+    }
+    let files = built::EMBEDDED;
+    let mut cases = Vec::new();
+    for &(relative, document) in files {
+        let Some(stem) = relative.strip_suffix(".xml") else {
+            continue;
+        };
+        if stem.ends_with(".domain") {
+            continue;
+        }
+        let path = PathBuf::from("corpus").join(relative);
+        let domain_name = format!("{stem}.domain.xml");
+        let (domain, domain_xml) = match files.iter().find(|(name, _)| *name == domain_name) {
+            Some(&(_, text)) => {
+                let domain = Domain::from_xml(text).map_err(|e| CorpusError {
+                    path: PathBuf::from("corpus").join(&domain_name),
+                    reason: e.to_string(),
+                })?;
+                (Some(domain), Some(text.to_vec()))
+            }
+            None => (None, None),
+        };
+        cases.push(CorpusCase {
+            name: stem.replace('/', "."),
+            path,
+            document: document.to_vec(),
+            domain,
+            domain_xml,
+        });
+    }
+    Ok(cases)
 }
 
 /// The xml2xml vectors of `profile`'s libvirt release, under `shared` (a `shared/libvirt`

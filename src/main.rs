@@ -151,13 +151,16 @@ struct CheckArgs {
     /// Only cases whose id contains this text (repeatable); selected before `--cases` counts.
     #[arg(long)]
     filter: Vec<String>,
-    /// Corpus folder (default: this crate's corpus/).
-    #[arg(long)]
-    corpus: Option<PathBuf>,
-    /// Leave the corpus out.
+    /// A folder of documents to run beside the built-in corpus (repeatable; read as corpus/
+    /// is, every *.xml; one named like a built-in document replaces it).
+    #[arg(long, value_name = "DIR")]
+    corpus: Vec<PathBuf>,
+    /// Leave the built-in corpus out (with --corpus: only that folder's documents).
     #[arg(long)]
     no_corpus: bool,
-    /// libvirt's domainbackupxml2xmlin/ folder (default: ../shared/libvirt beside the crate).
+    /// libvirt's upstream xml2xml inputs: their domainbackupxml2xmlin/ folder, libvirt's
+    /// tests/ or a libvirt checkout (default: $DOMAINBACKUP_LIBVIRT_SRC, else
+    /// ../shared/libvirt beside the source; without them the campaign says so and runs).
     #[arg(long)]
     upstream: Option<PathBuf>,
     /// Leave the upstream vectors out.
@@ -320,16 +323,16 @@ fn check_request_for(
                 .ok_or_else(|| format!("unknown mode '{m}' (parse, align, internal)"))
         })
         .collect::<Result<_, _>>()?;
-    if args.no_corpus {
-        config.corpus_dir = None;
-    } else if let Some(dir) = &args.corpus {
-        config.corpus_dir = Some(dir.clone());
-    }
-    if args.no_upstream {
-        config.upstream_dir = None;
-    } else if let Some(dir) = &args.upstream {
-        config.upstream_dir = Some(dir.clone());
-    }
+    config.builtin_corpus = !args.no_corpus;
+    config.corpus_dirs = args.corpus.clone();
+    config.upstream = if args.no_upstream {
+        conform::Upstream::Off
+    } else {
+        match domainbackup_harness::corpus::find_upstream(args.upstream.as_deref())? {
+            Some(dir) => conform::Upstream::Dir(dir),
+            None => conform::Upstream::NotFound,
+        }
+    };
     config.replay_dirs = args.replay_dir.clone();
     config.shrink = conform::ShrinkLimits {
         steps: args.shrink_steps,

@@ -36,6 +36,7 @@ fn profile(libvirt: &Libvirt) -> Profile {
 
 fn data() -> PathBuf {
     corpus::shared_libvirt_dir()
+        .expect("libvirt's upstream data: ../shared/libvirt beside the source (see README.md)")
 }
 
 fn vectors(profile: Profile) -> Vec<UpstreamVector> {

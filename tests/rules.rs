@@ -5,6 +5,8 @@
 //! that rule somewhere, a generated case by the rule it breaks; and every rule outside the
 //! schema has a corpus file named after it.
 
+mod common;
+
 use std::collections::BTreeSet;
 
 use domainbackup_harness::conform::case::corpus_rule;
@@ -74,11 +76,9 @@ fn every_corpus_rejection_names_its_rule() {
 
 #[test]
 fn every_upstream_rejection_names_its_rule() {
-    let shared = corpus::shared_libvirt_dir();
-    if !shared.exists() {
-        eprintln!("no upstream vectors at {}: skipped", shared.display());
+    let Some(shared) = common::shared_libvirt("rules") else {
         return;
-    }
+    };
     let mut vectors = 0;
     for profile in Profile::ALL {
         for vector in corpus::upstream_vectors(&shared, profile) {

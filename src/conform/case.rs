@@ -119,15 +119,36 @@ impl FixedSource {
     /// A corpus case's own `NAME.domain.xml` is not used: an implementation aligns with
     /// the upstream test's fake domain, so the expectation does too.
     pub fn corpus(dir: &Path) -> Result<FixedSource, SourceError> {
-        let cases = crate::corpus::load_dir(dir).map_err(|e| SourceError {
+        FixedSource::corpus_of(false, &[dir.to_path_buf()])
+    }
+
+    /// The corpus built into the library (when `builtin`) with the documents of `dirs`
+    /// beside it, each folder read like `corpus/`; a document named like an earlier one
+    /// replaces it. A folder without documents is an error, as is an empty corpus.
+    pub fn corpus_of(builtin: bool, dirs: &[PathBuf]) -> Result<FixedSource, SourceError> {
+        let error = |reason: String| SourceError {
             source_name: "corpus".into(),
-            reason: e.to_string(),
-        })?;
+            reason,
+        };
+        let mut cases = if builtin {
+            crate::corpus::embedded().map_err(|e| error(format!("the built-in corpus: {e}")))?
+        } else {
+            Vec::new()
+        };
+        for dir in dirs {
+            let more = crate::corpus::load_dir(dir).map_err(|e| error(e.to_string()))?;
+            if more.is_empty() {
+                return Err(error(format!("no *.xml document in {}", dir.display())));
+            }
+            for case in more {
+                match cases.iter_mut().find(|c| c.name == case.name) {
+                    Some(same) => *same = case,
+                    None => cases.push(case),
+                }
+            }
+        }
         if cases.is_empty() {
-            return Err(SourceError {
-                source_name: "corpus".into(),
-                reason: format!("no *.xml document in {}", dir.display()),
-            });
+            return Err(error("no corpus document to run".into()));
         }
         let documents = cases
             .into_iter()

@@ -96,11 +96,15 @@ pub struct CheckConfig {
     pub profiles: Vec<Profile>,
     /// Only cases whose id contains one of these strings. Default: none (all cases).
     pub filter: Vec<String>,
-    /// The project's corpus folder. Default: `corpus/` of this crate.
-    pub corpus_dir: Option<PathBuf>,
-    /// libvirt's `domainbackupxml2xmlin/` folder. Default: `../shared/libvirt/tests/
-    /// domainbackupxml2xmlin` beside this crate.
-    pub upstream_dir: Option<PathBuf>,
+    /// Whether the corpus built into the library runs. Default: yes.
+    pub builtin_corpus: bool,
+    /// Folders of documents that run beside the built-in corpus (read as `corpus/` is: every
+    /// `*.xml`, named by its path); one named like a built-in document replaces it.
+    /// Default: none.
+    pub corpus_dirs: Vec<PathBuf>,
+    /// libvirt's upstream xml2xml inputs. Default: where [`crate::corpus::find_upstream`]
+    /// finds them, or [`Upstream::NotFound`].
+    pub upstream: Upstream,
     /// Folders of counterexample files (an earlier run's `counterexamples/`) whose cases run
     /// first in every campaign, beyond `cases`. Default: none.
     pub replay_dirs: Vec<PathBuf>,
@@ -133,8 +137,9 @@ impl Default for CheckConfig {
             modes: CAMPAIGN_MODES.to_vec(),
             profiles: Profile::ALL.to_vec(),
             filter: Vec::new(),
-            corpus_dir: Some(default_corpus_dir()),
-            upstream_dir: Some(default_upstream_dir()),
+            builtin_corpus: true,
+            corpus_dirs: Vec::new(),
+            upstream: Upstream::default_location(),
             replay_dirs: Vec::new(),
             counterexample_dir: PathBuf::from("target/domainbackup-check"),
             shrink: ShrinkLimits::default(),
@@ -190,15 +195,33 @@ impl Default for ShrinkLimits {
     }
 }
 
-/// `corpus/` of this crate.
-pub fn default_corpus_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+/// libvirt's upstream xml2xml inputs for a campaign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Upstream {
+    /// Read from this `domainbackupxml2xmlin/` folder.
+    Dir(PathBuf),
+    /// Left out on purpose (`--no-upstream`).
+    Off,
+    /// Not found where they are looked for: the campaign runs without them and says so.
+    NotFound,
 }
 
-/// libvirt's upstream input vectors, read in place from `../shared/libvirt` beside the crate.
-pub fn default_upstream_dir() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/libvirt/tests/domainbackupxml2xmlin"
-    ))
+impl Upstream {
+    /// Where [`crate::corpus::find_upstream`] finds them with no folder given (a
+    /// `DOMAINBACKUP_LIBVIRT_SRC` that names no inputs counts as not found here; the
+    /// command line reports it as an error).
+    pub fn default_location() -> Upstream {
+        match crate::corpus::find_upstream(None) {
+            Ok(Some(dir)) => Upstream::Dir(dir),
+            _ => Upstream::NotFound,
+        }
+    }
+
+    /// The folder, when there is one.
+    pub fn dir(&self) -> Option<&std::path::Path> {
+        match self {
+            Upstream::Dir(dir) => Some(dir),
+            _ => None,
+        }
+    }
 }

@@ -21,13 +21,28 @@ use super::implementation::ImplementationSpec;
 /// of this crate's source, when it is there).
 pub const IMPLEMENTATIONS_ENV: &str = "DOMAINBACKUP_IMPLEMENTATIONS";
 
-/// The adapters' folder: [`IMPLEMENTATIONS_ENV`], else this crate's `implementations/`.
+/// The adapters' folder: [`IMPLEMENTATIONS_ENV`], else `implementations/` in the current
+/// folder (a checkout the binary runs in), else that of the source it was built from, when
+/// either holds a manifest.
 pub fn default_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(IMPLEMENTATIONS_ENV) {
         return Some(PathBuf::from(dir));
     }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("implementations");
-    dir.is_dir().then_some(dir)
+    [
+        PathBuf::from("implementations"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("implementations"),
+    ]
+    .into_iter()
+    .find(|dir| has_manifests(dir))
+    .map(|dir| std::fs::canonicalize(&dir).unwrap_or(dir))
+}
+
+fn has_manifests(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.path().join("manifest.json").is_file())
+    })
 }
 
 /// An adapter's `manifest.json`.

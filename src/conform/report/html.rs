@@ -46,6 +46,16 @@ pub fn html_page(reports: &[RunReport]) -> String {
             escape_for_display(&r.left_out.join(", "))
         );
     }
+    for r in reports {
+        for notice in &r.notices {
+            let _ = writeln!(
+                out,
+                "<p>{}: {}.</p>",
+                escape_for_display(&r.implementation.name),
+                escape_for_display(notice)
+            );
+        }
+    }
     // Divergence classes first: what is wrong, by kind, with a counterexample each.
     for r in reports {
         let classes = r.classes();

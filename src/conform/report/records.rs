@@ -270,6 +270,10 @@ pub struct RunReport {
     /// line each (`mode internal-align`, `profile 9.0`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left_out: Vec<String>,
+    /// What the campaign ran without and how to add it (libvirt's upstream vectors when
+    /// none were found): one line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
 }
 
 /// The result of replaying one counterexample file.

@@ -58,6 +58,9 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
             report.left_out.join(", ")
         );
     }
+    for notice in &report.notices {
+        let _ = writeln!(out, "note: {notice}");
+    }
     let counts = report.counts();
     for outcome in Outcome::ALL {
         if let Some(n) = counts.get(&outcome) {

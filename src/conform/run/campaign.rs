@@ -163,10 +163,13 @@ fn prepare(
         )));
     }
     let mut fixed: Vec<FixedSource> = Vec::new();
-    if let Some(dir) = &config.corpus_dir {
-        fixed.push(FixedSource::corpus(dir).map_err(|e| EnvironmentError::Cases(e.to_string()))?);
+    if config.builtin_corpus || !config.corpus_dirs.is_empty() {
+        fixed.push(
+            FixedSource::corpus_of(config.builtin_corpus, &config.corpus_dirs)
+                .map_err(|e| EnvironmentError::Cases(e.to_string()))?,
+        );
     }
-    if let Some(dir) = &config.upstream_dir {
+    if let Some(dir) = config.upstream.dir() {
         fixed.push(FixedSource::upstream(dir).map_err(|e| EnvironmentError::Cases(e.to_string()))?);
     }
     let plan = CampaignPlan {

@@ -215,7 +215,19 @@ pub fn check(
         cancelled,
         elapsed_ms: started.elapsed().as_millis() as u64,
         left_out: left_out(launcher.capabilities(), config),
+        notices: notices(config),
     })
+}
+
+/// What the campaign runs without that a user may want, and how to add it.
+pub(crate) fn notices(config: &CheckConfig) -> Vec<String> {
+    match config.upstream {
+        crate::conform::Upstream::NotFound => vec![format!(
+            "running without libvirt's upstream vectors (its xml2xml test inputs), which were not found: {}",
+            crate::corpus::UPSTREAM_HOW
+        )],
+        _ => Vec::new(),
+    }
 }
 
 /// The modes and profiles asked for that the implementation's handshake leaves out.
