@@ -228,6 +228,9 @@ struct MatrixArgs {
     /// Cases per implementation (default: the fixed set).
     #[arg(long)]
     cases: Option<usize>,
+    /// Only cases whose id contains this text (repeatable); selected before `--cases` counts.
+    #[arg(long)]
+    filter: Vec<String>,
     /// Parallel jobs (default: the number of cores).
     #[arg(long)]
     jobs: Option<usize>,
@@ -479,6 +482,7 @@ fn matrix_command(args: &MatrixArgs) -> ExitCode {
         let mut config = conform::CheckConfig {
             seed: args.seed,
             cases: args.cases,
+            filter: args.filter.clone(),
             ..conform::CheckConfig::default()
         };
         if let Some(jobs) = args.jobs {

@@ -143,20 +143,23 @@ fn other_case_sources_plug_in() {
     let reference = ReferenceLauncher::new();
     let cfg = CheckConfig {
         cases: Some(10),
-        filter: vec!["upstream/empty@".into()],
+        filter: vec!["corpus/rules.grammar.root.push-default@".into()],
         ..CheckConfig::default()
     };
     let cases = build_campaign(&cfg, reference.capabilities(), &[&Counting]).expect("campaign");
     // The filter applies to extra sources too: none of theirs match.
     assert_eq!(cases.len(), 6);
-    assert_eq!(cases.iter().filter(|c| c.source == "upstream").count(), 6);
+    assert_eq!(cases.iter().filter(|c| c.source == "corpus").count(), 6);
     let cfg = CheckConfig {
         cases: Some(10),
         ..CheckConfig::default()
     };
     let all = build_campaign(
         &CheckConfig {
-            filter: vec!["upstream/empty@11.3/parse".into(), "counting".into()],
+            filter: vec![
+                "corpus/rules.grammar.root.push-default@11.3/parse".into(),
+                "counting".into(),
+            ],
             ..cfg
         },
         reference.capabilities(),
@@ -621,7 +624,7 @@ fn the_filter_selects_before_the_count() {
     // A filter nothing generated matches finds what there is and stops.
     let cfg = CheckConfig {
         cases: Some(50),
-        filter: vec!["upstream/empty@11.3/parse".into()],
+        filter: vec!["corpus/rules.grammar.root.push-default@11.3/parse".into()],
         ..config(tmp.path())
     };
     let listed = build_campaign(&cfg, caps, &[]).expect("campaign");

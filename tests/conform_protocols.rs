@@ -668,7 +668,7 @@ fn what_the_handshake_leaves_out_is_said() {
             "--protocol",
             "ndjson",
             "--filter",
-            "upstream/",
+            "corpus/rules.grammar.server",
             "--",
             &py,
             &script,
