@@ -359,6 +359,19 @@ fn correct_ndjson_example_agrees_on_every_case() {
         }
     }
     assert_eq!(report.implementation.name, "domainbackup_ndjson.py");
+    // The terminal says why they were skipped.
+    let skipped = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Skipped)
+        .count();
+    assert!(
+        run.stdout.contains(&format!(
+            "skipped {skipped}: the document is not UTF-8 and cannot be sent as a JSON string"
+        )),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //!
 //! It returns text and never prints it; it must not read or write files.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::conform::compare::Outcome;
@@ -76,6 +77,24 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
             };
             let _ = writeln!(out, "  {:<15} {n:>6}{note}", outcome.name());
         }
+    }
+    // Why cases were skipped, most common reason first: a skipped case is one nothing was
+    // learnt from, and its reader should know whether that can be helped.
+    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Skipped)
+    {
+        *reasons.entry(r.detail.as_str()).or_insert(0) += 1;
+    }
+    let mut reasons: Vec<(&str, usize)> = reasons.into_iter().collect();
+    reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (reason, n) in reasons.iter().take(3) {
+        let _ = writeln!(out, "  skipped {n}: {reason}");
+    }
+    if reasons.len() > 3 {
+        let _ = writeln!(out, "  skipped for {} other reasons", reasons.len() - 3);
     }
     let classes = report.classes();
     if !classes.is_empty() {
