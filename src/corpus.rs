@@ -295,3 +295,50 @@ pub fn upstream_vectors(shared: &Path, profile: Profile) -> Vec<UpstreamVector> 
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_corpus_is_the_corpus_folder() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let on_disk = load_dir(&dir).expect("the corpus folder");
+        let built_in = embedded().expect("the built-in corpus");
+        assert!(built_in.len() > 200, "{}", built_in.len());
+        assert_eq!(built_in.len(), on_disk.len());
+        for (a, b) in built_in.iter().zip(&on_disk) {
+            assert_eq!(a.name, b.name);
+            assert_eq!(a.document, b.document, "{}", a.name);
+            assert_eq!(a.domain_xml, b.domain_xml, "{}", a.name);
+        }
+        assert!(built_in.iter().any(|c| c.domain.is_some()));
+    }
+
+    #[test]
+    fn upstream_inputs_are_found_in_any_of_three_forms() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let inputs = tmp.path().join("libvirt/tests/domainbackupxml2xmlin");
+        std::fs::create_dir_all(&inputs).expect("folders");
+        assert_eq!(upstream_inputs_in(&tmp.path().join("libvirt")), None);
+        std::fs::write(inputs.join("empty.xml"), "<domainbackup/>").expect("a vector");
+        for given in [
+            tmp.path().join("libvirt"),
+            tmp.path().join("libvirt/tests"),
+            inputs.clone(),
+        ] {
+            assert_eq!(
+                upstream_inputs_in(&given),
+                Some(inputs.clone()),
+                "{given:?}"
+            );
+        }
+        assert_eq!(find_upstream(Some(&inputs)), Ok(Some(inputs.clone())));
+        let error = find_upstream(Some(tmp.path())).expect_err("no vectors there");
+        assert!(error.starts_with("--upstream "), "{error}");
+        assert!(
+            error.contains("no domainbackupxml2xmlin/*.xml there"),
+            "{error}"
+        );
+    }
+}

@@ -283,3 +283,50 @@ fn implementations_are_listed_with_whether_each_is_ready() {
         "{stderr}"
     );
 }
+
+#[test]
+fn upstream_vectors_are_found_or_their_absence_is_named() {
+    // Named but wrong: an error naming the flag or the variable, exit 2.
+    let out = harness(&["check", "--upstream", "/nonexistent"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--upstream /nonexistent: no domainbackupxml2xmlin/*.xml there"),
+        "{stderr}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_domainbackup-harness"))
+        .args(["check", "--cases", "10"])
+        .env("DOMAINBACKUP_LIBVIRT_SRC", "/nonexistent")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "DOMAINBACKUP_LIBVIRT_SRC=/nonexistent: no tests/domainbackupxml2xmlin/*.xml there"
+        ),
+        "{stderr}"
+    );
+    // Left out on purpose: no note; a folder of one's own: its vectors run.
+    let out = harness(&["check", "--no-upstream", "--cases", "10"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("note: running without"));
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let inputs = tmp.path().join("tests/domainbackupxml2xmlin");
+    std::fs::create_dir_all(&inputs).expect("folders");
+    std::fs::write(inputs.join("mine.xml"), "<domainbackup/>").expect("a vector");
+    let out = harness(
+        &[
+            "check",
+            "--no-corpus",
+            "--upstream",
+            tmp.path().to_str().expect("UTF-8"),
+            "--modes",
+            "parse",
+        ],
+        b"",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("no new disagreement (2 agree"), "{stdout}");
+}
