@@ -335,8 +335,8 @@ fn correct_ndjson_example_agrees_on_every_case() {
     assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
     let report = run.report.expect("report");
     assert!(report.results.len() > 1000);
-    // Everything agrees but the corpus's documents that are not UTF-8 (bytes that are not
-    // UTF-8 at all, UTF-16), which JSON cannot carry.
+    // Everything agrees, the corpus's documents that are not UTF-8 (bytes that are no text,
+    // UTF-16) included: its handshake takes bytes, so they go as xml_base64.
     let not_utf8: Vec<String> = domainbackup_harness::corpus::load_dir(&PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/corpus"
@@ -348,26 +348,52 @@ fn correct_ndjson_example_agrees_on_every_case() {
     .collect();
     assert!(not_utf8.len() >= 3, "{not_utf8:?}");
     for r in &report.results {
-        match r.outcome {
-            Outcome::Agree => {}
-            Outcome::Skipped => assert!(
-                not_utf8.iter().any(|id| r.id.split('@').next() == Some(id)),
-                "{} skipped",
-                r.id
-            ),
-            other => panic!("{}: {other}", r.id),
-        }
+        assert_eq!(r.outcome, Outcome::Agree, "{}: {}", r.id, r.detail);
+    }
+    for id in &not_utf8 {
+        assert!(
+            report
+                .results
+                .iter()
+                .any(|r| r.id.starts_with(&format!("{id}@"))),
+            "{id} did not run"
+        );
     }
     assert_eq!(report.implementation.name, "domainbackup_ndjson.py");
-    // The terminal says why they were skipped.
+}
+
+/// A process whose handshake does not take bytes is not sent a document that is not
+/// UTF-8: the case is skipped, and the terminal says why.
+#[test]
+fn documents_that_are_not_utf8_are_skipped_for_a_text_only_process() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let script = tmp.path().join("text_only.py");
+    let example = std::fs::read_to_string(example("domainbackup_ndjson.py")).expect("the example");
+    std::fs::write(&script, example.replace(", \"bytes\": True", "")).expect("a copy");
+    let script = script.display().to_string();
+    let py = python();
+    let (run, _tmp) = check(
+        &[
+            "--protocol",
+            "ndjson",
+            "--filter",
+            "wf.",
+            "--",
+            &py,
+            &script,
+        ],
+        &[],
+    );
+    let report = run.report.expect("a report");
     let skipped = report
         .results
         .iter()
         .filter(|r| r.outcome == Outcome::Skipped)
         .count();
+    assert!(skipped >= 6, "{}", run.stdout);
     assert!(
         run.stdout.contains(&format!(
-            "skipped {skipped}: the document is not UTF-8 and cannot be sent as a JSON string"
+            "skipped {skipped}: the document is not UTF-8 and cannot be sent as a JSON string (a handshake with \"bytes\":true gets it as \"xml_base64\")"
         )),
         "{}",
         run.stdout

@@ -30,6 +30,6 @@ for line in sys.stdin:
             sys.stdout.flush()
             broken = True
         else:
-            send({"seq": request["seq"], **judge(request["xml"], request["mode"], request["profile"])})
+            send({"seq": request["seq"], **judge(request["xml"].encode(), request["mode"], request["profile"])})
     else:
         break

@@ -6,6 +6,7 @@
 //	-> {"cmd":"start","version":1}
 //	<- {"ok":true,"name":"libvirtxml",...,"modes":["parse"],"profiles":[...]}
 //	-> {"cmd":"run","seq":N,"mode":"parse","profile":"11.3","xml":"..."}
+//	   (a document that is not UTF-8 comes as "xml_base64", since the handshake says "bytes")
 //	<- {"seq":N,"accepted":true,"xml":"..."}  or  {"seq":N,"accepted":false,"message":"..."}
 //	-> {"cmd":"stop"}
 //
@@ -15,6 +16,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -28,6 +30,8 @@ type request struct {
 	Mode    string `json:"mode"`
 	Profile string `json:"profile"`
 	XML     string `json:"xml"`
+	// XMLBase64 holds a document that is not UTF-8 (a JSON string cannot).
+	XMLBase64 string `json:"xml_base64"`
 }
 
 type answer struct {
@@ -44,6 +48,7 @@ type handshake struct {
 	Modes     []string `json:"modes"`
 	Profiles  []string `json:"profiles"`
 	Validates string   `json:"validates"`
+	Bytes     bool     `json:"bytes"`
 }
 
 // roundTrip is what a Go program around libvirt does with a backup document.
@@ -81,9 +86,20 @@ func main() {
 				Modes:     []string{"parse"},
 				Profiles:  []string{"9.0", "11.3"},
 				Validates: "none",
+				Bytes:     true,
 			})
 		case "run":
-			a := roundTrip(r.XML)
+			doc := r.XML
+			if r.XMLBase64 != "" {
+				raw, err := base64.StdEncoding.DecodeString(r.XMLBase64)
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "libvirtxml adapter: bad xml_base64: %v\n", err)
+					os.Exit(2)
+				}
+				// A Go string holds any bytes: the binding gets them as they are.
+				doc = string(raw)
+			}
+			a := roundTrip(doc)
 			a.Seq = r.Seq
 			encoder.Encode(a)
 		case "stop":

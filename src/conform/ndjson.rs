@@ -11,6 +11,10 @@
 //! → {"cmd":"stop"}
 //! ```
 //!
+//! A document that is not UTF-8 (a UTF-16 one, bytes that are no text) cannot be a JSON
+//! string: it goes as `"xml_base64"` (standard alphabet, padded) to a process whose
+//! handshake says `"bytes":true`, and is skipped for any other.
+//!
 //! Every read has the timeout. A process that dies, answers garbage, a line over the cap or
 //! the wrong `seq` is killed and restarted before the next case; its case is recorded as a
 //! crash, timeout or protocol error. Writes go through a thread, so a process that stops
@@ -51,6 +55,8 @@ struct Session {
     requests: mpsc::Sender<Vec<u8>>,
     lines: mpsc::Receiver<Line>,
     stderr_tail: Arc<Mutex<Vec<u8>>>,
+    /// Whether its handshake takes documents as bytes (`"bytes":true`).
+    bytes: bool,
 }
 
 impl Session {
@@ -103,6 +109,7 @@ impl Session {
             requests,
             lines,
             stderr_tail,
+            bytes: false,
         })
     }
 
@@ -268,7 +275,10 @@ fn handshake(
         Ok(Line::Text(line)) => line,
     };
     match parse_capabilities(&line) {
-        Ok(caps) => Ok((session, caps)),
+        Ok(caps) => {
+            session.bytes = declares_bytes(&line);
+            Ok((session, caps))
+        }
         Err(e) => {
             session.stop(false);
             Err(e)
@@ -339,6 +349,32 @@ pub fn parse_capabilities(line: &[u8]) -> Result<Capabilities, String> {
         profiles,
         validates,
     })
+}
+
+/// Whether a handshake line declares `"bytes":true`: documents that are not UTF-8 are then
+/// sent base64-encoded as `"xml_base64"`.
+pub fn declares_bytes(line: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(line).is_ok_and(|v| v.get("bytes") == Some(&Value::Bool(true)))
+}
+
+/// `bytes` in base64 (RFC 4648's standard alphabet, with padding).
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Reads the answer to a `run` with `seq`.
@@ -541,11 +577,19 @@ impl Ndjson {
     }
 }
 
-/// The document as a JSON string, or why it cannot be sent.
-fn document_text(case: &Case) -> Result<&str, Observed> {
-    std::str::from_utf8(&case.document).map_err(|_| Observed::Skipped {
-        reason: "the document is not UTF-8 and cannot be sent as a JSON string".into(),
-    })
+/// The document's field in a `run` request: `"xml"` with the text, `"xml_base64"` with
+/// the bytes of one that is not UTF-8 when the process takes bytes, or why it cannot be
+/// sent.
+fn document_field(case: &Case, bytes: bool) -> Result<(&'static str, Value), Observed> {
+    match std::str::from_utf8(&case.document) {
+        Ok(text) => Ok(("xml", Value::from(text))),
+        Err(_) if bytes => Ok(("xml_base64", Value::from(base64(&case.document)))),
+        Err(_) => Err(Observed::Skipped {
+            reason: "the document is not UTF-8 and cannot be sent as a JSON string (a \
+                     handshake with \"bytes\":true gets it as \"xml_base64\")"
+                .into(),
+        }),
+    }
 }
 
 impl Implementation for Ndjson {
@@ -573,9 +617,10 @@ impl Implementation for Ndjson {
         }
         // Each case's request number, or why it was not sent.
         let mut sent: Vec<Result<u64, Observed>> = Vec::with_capacity(cases.len());
+        let bytes = self.session.as_ref().is_some_and(|s| s.bytes);
         for case in cases {
-            let xml = match document_text(case) {
-                Ok(xml) => xml,
+            let (field, document) = match document_field(case, bytes) {
+                Ok(field) => field,
                 Err(skipped) => {
                     sent.push(Err(skipped));
                     continue;
@@ -583,13 +628,14 @@ impl Implementation for Ndjson {
             };
             self.seq += 1;
             if let Some(session) = self.session.as_ref() {
-                session.send(&json!({
+                let mut request = json!({
                     "cmd": "run",
                     "seq": self.seq,
                     "mode": case.mode.name(),
                     "profile": case.profile.name(),
-                    "xml": xml,
-                }));
+                });
+                request[field] = document;
+                session.send(&request);
             }
             sent.push(Ok(self.seq));
         }
@@ -619,6 +665,26 @@ impl Drop for Ndjson {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_is_rfc_4648s() {
+        // RFC 4648, section 10.
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), coded, "{plain}");
+        }
+        assert_eq!(base64(&[0xff, 0xfe, 0x3c, 0x00]), "//48AA==");
+        assert!(declares_bytes(br#"{"ok":true,"bytes":true}"#));
+        assert!(!declares_bytes(br#"{"ok":true,"bytes":"yes"}"#));
+        assert!(!declares_bytes(br#"{"ok":true}"#));
+    }
 
     #[test]
     fn answers_are_checked() {
