@@ -406,14 +406,14 @@ pub fn find(dir: Option<&Path>, name: &str) -> Result<Named, EnvironmentError> {
             "no implementation '{name}': no adapters' folder (set {IMPLEMENTATIONS_ENV})"
         )));
     };
-    let adapters = discover(dir)?;
-    match adapters.into_iter().find(|a| a.manifest.name == name) {
-        Some(a) => Ok(Named::Adapter(Box::new(a))),
+    let mut adapters = discover(dir)?;
+    match adapters.iter().position(|a| a.manifest.name == name) {
+        Some(i) => Ok(Named::Adapter(Box::new(adapters.swap_remove(i)))),
         None => {
             let names: Vec<String> = BUILTIN
                 .iter()
                 .map(|s| s.to_string())
-                .chain(discover(dir)?.into_iter().map(|a| a.manifest.name))
+                .chain(adapters.into_iter().map(|a| a.manifest.name))
                 .collect();
             Err(EnvironmentError::Usage(format!(
                 "no implementation '{name}' (there are: {}; see `domainbackup-harness implementations`)",

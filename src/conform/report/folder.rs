@@ -141,11 +141,12 @@ pub fn write_matrix_dir(dir: &Path, runs: &[MatrixRun]) -> Result<(), Environmen
             json(&badge(&overall(&run.report))),
         )?;
     }
-    for column in columns(runs) {
+    let columns = columns(runs);
+    for column in &columns {
         let name = badge_name(&format!("{}-{}", column.implementation, column.profile));
-        write(badges.join(format!("{name}.json")), json(&badge(&column)))?;
+        write(badges.join(format!("{name}.json")), json(&badge(column)))?;
     }
-    write(dir.join("matrix.json"), json(&matrix_json(runs)))?;
-    write(dir.join("index.html"), matrix_page(runs))?;
+    write(dir.join("matrix.json"), json(&matrix_json(runs, &columns)))?;
+    write(dir.join("index.html"), matrix_page(runs, &columns))?;
     Ok(())
 }

@@ -8,7 +8,7 @@
 //! libvirt-invalid document it accepts while declaring that it does not check it
 //! (accepted invalid) is counted, shown, and left out of its compliance.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use crate::conform::compare::Outcome;
@@ -142,11 +142,10 @@ pub fn badge(column: &Column) -> serde_json::Value {
     })
 }
 
-/// The matrix's figures as JSON: every column (and each implementation overall), and each
-/// class's count per column.
-pub fn matrix_json(runs: &[MatrixRun]) -> serde_json::Value {
-    let columns = columns(runs);
-    let classes = class_rows(runs);
+/// The matrix's figures as JSON: every column (`columns`, as [`columns`] gives them; and
+/// each implementation overall), and each class's count per column.
+pub fn matrix_json(runs: &[MatrixRun], columns: &[Column]) -> serde_json::Value {
+    let classes = class_rows(runs, columns);
     serde_json::json!({
         "implementations": runs.iter().map(|r| {
             let all = overall(&r.report);
@@ -205,13 +204,19 @@ struct ClassRow {
     rules: BTreeSet<String>,
 }
 
-fn class_rows(runs: &[MatrixRun]) -> Vec<ClassRow> {
-    let columns = columns(runs);
-    let column_of = |implementation: &str, profile: &str| {
-        columns
-            .iter()
-            .position(|c| c.implementation == implementation && c.profile == profile)
-    };
+/// Each column's index by implementation and profile.
+fn column_index(columns: &[Column]) -> HashMap<(&str, &str), usize> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.implementation.as_str(), c.profile.as_str()), i))
+        .collect()
+}
+
+fn class_rows(runs: &[MatrixRun], columns: &[Column]) -> Vec<ClassRow> {
+    let index = column_index(columns);
+    let column_of =
+        |implementation: &str, profile: &str| index.get(&(implementation, profile)).copied();
     let mut rows: BTreeMap<&str, ClassRow> = BTreeMap::new();
     for (i, run) in runs.iter().enumerate() {
         for r in run
@@ -270,11 +275,10 @@ fn compliance_color(value: f64) -> &'static str {
     ["#bfe6bf", "#d8f0d8", "#f6efb5", "#fbe3b0", "#f6c0c0"][grade(value)]
 }
 
-/// `index.html` of a matrix folder: compliance per column, then the classes (each linking
+/// `index.html` of a matrix folder (`columns` as [`columns`] gives them): compliance per column, then the classes (each linking
 /// to its minimal counterexample), then every rule with what it asks and each column's
 /// agreeing cases.
-pub fn matrix_page(runs: &[MatrixRun]) -> String {
-    let columns = columns(runs);
+pub fn matrix_page(runs: &[MatrixRun], columns: &[Column]) -> String {
     let mut out = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n\
          <title>domainbackup-harness conformance matrix</title>\n<style>\n\
@@ -292,7 +296,7 @@ pub fn matrix_page(runs: &[MatrixRun]) -> String {
     // Header row shared by the tables.
     let header = |out: &mut String, first: &str| {
         let _ = write!(out, "<tr><th class=\"rule\">{first}</th>");
-        for c in &columns {
+        for c in columns {
             let _ = write!(
                 out,
                 "<th>{}<br><small>libvirt {}</small></th>",
@@ -307,7 +311,7 @@ pub fn matrix_page(runs: &[MatrixRun]) -> String {
     header(&mut out, "");
     let row = |out: &mut String, label: &str, cell: &dyn Fn(&Column) -> String| {
         let _ = write!(out, "<tr><td class=\"rule\">{label}</td>");
-        for c in &columns {
+        for c in columns {
             out.push_str(&cell(c));
         }
         out.push_str("</tr>\n");
@@ -359,7 +363,7 @@ pub fn matrix_page(runs: &[MatrixRun]) -> String {
     }
     out.push_str("</ul>\n");
 
-    let classes = class_rows(runs);
+    let classes = class_rows(runs, columns);
     out.push_str("<h2>Divergence classes</h2>\n");
     if classes.is_empty() {
         out.push_str("<p>None: every implementation agrees on every case it is judged on.</p>\n");
@@ -419,13 +423,11 @@ pub fn matrix_page(runs: &[MatrixRun]) -> String {
     }
 
     // Rules: agreeing cases of all cases, per column.
+    let index = column_index(columns);
     let mut per_rule: BTreeMap<&str, BTreeMap<usize, RuleCell>> = BTreeMap::new();
     for run in runs {
         for r in &run.report.results {
-            let Some(col) = columns
-                .iter()
-                .position(|c| c.implementation == r.implementation && c.profile == r.profile)
-            else {
+            let Some(&col) = index.get(&(r.implementation.as_str(), r.profile.as_str())) else {
                 continue;
             };
             let cell = per_rule
