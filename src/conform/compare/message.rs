@@ -54,48 +54,35 @@ pub(super) fn one_line(s: &str) -> String {
 /// text and numbers replaced (`'…'`, `N`), blanks collapsed, at most 100 characters. Two
 /// refusals of one kind differ in what they quote and where, not in their shape.
 pub fn message_shape(message: &str) -> String {
-    let first = message.trim().lines().next().unwrap_or("");
-    let mut out = String::with_capacity(first.len().min(120));
-    let mut chars = first.chars().peekable();
+    const WIDTH: usize = 100;
+    let mut rest = message.trim().lines().next().unwrap_or("");
+    let mut out = String::with_capacity(rest.len().min(WIDTH + 4));
+    let mut shown = 0;
     let mut blank = false;
-    while let Some(c) = chars.next() {
-        match c {
+    while let Some(c) = rest.chars().next() {
+        let after = &rest[c.len_utf8()..];
+        let (pushed, next, is_blank): (&[char], &str, bool) = match c {
+            // Up to the same quote on the line; a lone quote (or an apostrophe, after a
+            // letter) stays as it is.
             '\'' | '"' | '`' if !out.ends_with(|p: char| p.is_alphanumeric()) => {
-                // Up to the same quote on the line; a lone quote (or an apostrophe, after
-                // a letter) stays as it is.
-                let rest: String = chars.clone().collect();
-                match rest.find(c) {
-                    Some(end) => {
-                        for _ in 0..rest[..end].chars().count() + 1 {
-                            chars.next();
-                        }
-                        out.push(c);
-                        out.push('…');
-                        out.push(c);
-                    }
-                    None => out.push(c),
+                match after.find(c) {
+                    Some(end) => (&[c, '…', c], &after[end + 1..], false),
+                    None => (&[c], after, false),
                 }
-                blank = false;
             }
-            d if d.is_ascii_digit() => {
-                while chars.peek().is_some_and(char::is_ascii_digit) {
-                    chars.next();
-                }
-                out.push('N');
-                blank = false;
-            }
-            w if w.is_whitespace() => {
-                if !blank {
-                    out.push(' ');
-                }
-                blank = true;
-            }
-            c => {
-                out.push(c);
-                blank = false;
-            }
-        }
-        if out.chars().count() >= 100 {
+            d if d.is_ascii_digit() => (
+                &['N'],
+                after.trim_start_matches(|d: char| d.is_ascii_digit()),
+                false,
+            ),
+            w if w.is_whitespace() => (if blank { &[] } else { &[' '] }, after, true),
+            c => (&[c], after, false),
+        };
+        out.extend(pushed);
+        shown += pushed.len();
+        rest = next;
+        blank = is_blank;
+        if shown >= WIDTH {
             out.push('…');
             break;
         }
