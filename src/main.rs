@@ -40,6 +40,12 @@ enum Command {
         /// The document; `-` or nothing for standard input.
         file: Option<PathBuf>,
     },
+    /// The reference behind the persistent protocol (`check --protocol ndjson`): one JSON
+    /// request per line on stdin, one answer per line on stdout, until `{"cmd":"stop"}`.
+    ///
+    /// For adapters that hand the reference the cases (or the parts of a case) they do
+    /// not implement themselves, without a process per case.
+    Serve,
     /// Check another implementation against libvirt's behaviour (the reference model).
     ///
     /// Runs a campaign of cases (corpus, upstream vectors, generated cases) through
@@ -118,7 +124,9 @@ struct CheckArgs {
     /// Seed of every random choice.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Number of cases (default: the fixed set; fewer: a seeded sample; more: extended).
+    /// Number of cases (default: the fixed set). With `--extend generator`, the N most
+    /// discriminating first: coverage pass and corpus, boundary pass, the rest of the fixed
+    /// set, random generated cases. With `--extend variants`: fewer is a seeded sample.
     #[arg(long)]
     cases: Option<usize>,
     /// What extends the fixed set up to --cases: generator (grammar-driven documents) or
@@ -769,6 +777,17 @@ fn main() -> ExitCode {
                 Err(rejection) => {
                     eprintln!("error: {}", rejection.to_line());
                     ExitCode::from(1)
+                }
+            }
+        }
+        Command::Serve => {
+            let stdin = std::io::stdin().lock();
+            let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            match domainbackup_harness::conform::serve::serve(stdin, stdout) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("domainbackup-harness serve: {e}");
+                    ExitCode::from(2)
                 }
             }
         }

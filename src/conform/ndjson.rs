@@ -377,6 +377,34 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// The bytes of `text` in base64 (RFC 4648's standard alphabet; padding optional), or
+/// `None` where it is not base64.
+pub fn unbase64(text: &str) -> Option<Vec<u8>> {
+    let digits = text.trim_end_matches('=').as_bytes();
+    if text.len() - digits.len() > 2 || digits.len() % 4 == 1 {
+        return None;
+    }
+    let value = |c: u8| -> Option<u32> {
+        Some(u32::from(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        }))
+    };
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= value(c)? << (18 - 6 * i);
+        }
+        out.extend(n.to_be_bytes()[1..chunk.len()].iter());
+    }
+    Some(out)
+}
+
 /// Reads the answer to a `run` with `seq`.
 pub fn parse_answer(line: &[u8], seq: u64) -> Result<Observed, String> {
     let shown = || {
@@ -681,6 +709,19 @@ mod tests {
             assert_eq!(base64(plain.as_bytes()), coded, "{plain}");
         }
         assert_eq!(base64(&[0xff, 0xfe, 0x3c, 0x00]), "//48AA==");
+        for plain in ["", "f", "fo", "foo", "foob", "fooba", "foobar"] {
+            assert_eq!(
+                unbase64(&base64(plain.as_bytes())).as_deref(),
+                Some(plain.as_bytes())
+            );
+        }
+        assert_eq!(
+            unbase64("//48AA").as_deref(),
+            Some(&[0xff, 0xfe, 0x3c, 0x00][..])
+        );
+        for bad in ["!!", "Zg===", "Z", "Zm9v\n"] {
+            assert_eq!(unbase64(bad), None, "{bad:?}");
+        }
         assert!(declares_bytes(br#"{"ok":true,"bytes":true}"#));
         assert!(!declares_bytes(br#"{"ok":true,"bytes":"yes"}"#));
         assert!(!declares_bytes(br#"{"ok":true}"#));
