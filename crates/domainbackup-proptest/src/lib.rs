@@ -24,6 +24,7 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod boundary;
 pub mod coverage;
 pub mod invalid;
 pub mod model;

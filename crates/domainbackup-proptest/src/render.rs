@@ -163,6 +163,21 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// Makes the element's content `text`.
+    pub(crate) fn set_text(&mut self, text: impl Into<Cow<'a, str>>) {
+        self.content = Content::Text(text.into());
+    }
+
+    /// Keeps the child elements for which `keep` holds.
+    pub(crate) fn retain_children(&mut self, mut keep: impl FnMut(&Node<'a>) -> bool) {
+        if let Content::Elements { groups, .. } = &mut self.content {
+            for group in groups.iter_mut() {
+                group.retain(&mut keep);
+            }
+            groups.retain(|g| !g.is_empty());
+        }
+    }
+
     /// An empty element called `name`.
     pub(crate) fn element(name: &'static str) -> Node<'a> {
         Node::new(name)
