@@ -110,7 +110,21 @@ fn campaigns_are_deterministic_and_cover_every_mode_and_profile() {
     };
     let sample = build_campaign(&fewer, caps, &[]).expect("a sample");
     assert_eq!(sample.len(), 25);
-    assert!(sample.iter().all(|c| fixed.contains(c)));
+    // A budget takes the first cases of the ordered campaign: the first pass's corpus
+    // cases are fixed cases, the rest comes from the generator.
+    let longer = CheckConfig {
+        cases: Some(400),
+        ..CheckConfig::default()
+    };
+    let longer = build_campaign(&longer, caps, &[]).expect("a longer campaign");
+    assert_eq!(sample[..], longer[..25], "a smaller budget is a prefix");
+    assert!(sample.iter().any(|c| fixed.contains(c)));
+    assert!(sample.iter().any(|c| c.source == "generated"));
+    assert!(
+        sample
+            .iter()
+            .all(|c| fixed.contains(c) || c.source == "generated" || c.source == "boundary")
+    );
 }
 
 /// A source standing for the generator: whatever it yields extends the campaign.
@@ -585,17 +599,34 @@ fn generated_cases_extend_the_campaign_deterministically() {
     // Through the campaign and the runner: the reference agrees with itself.
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let reference = ReferenceLauncher::new();
-    let fixed = build_campaign(&config(tmp.path()), reference.capabilities(), &[])
-        .expect("the fixed campaign")
-        .len();
+    let fixed_cases = build_campaign(&config(tmp.path()), reference.capabilities(), &[])
+        .expect("the fixed campaign");
+    let fixed = fixed_cases.len();
     let cfg = CheckConfig {
-        cases: Some(fixed + 300),
+        cases: Some(fixed + 600),
         ..config(tmp.path())
     };
     let cases = build_campaign(&cfg, reference.capabilities(), &[]).expect("campaign");
+    assert_eq!(cases.len(), fixed + 600);
+    let missing: Vec<&str> = fixed_cases
+        .iter()
+        .filter(|f| !cases.iter().any(|c| c.id == f.id))
+        .map(|f| f.id.as_str())
+        .collect();
+    assert!(missing.is_empty(), "fixed cases left out: {missing:?}");
     assert_eq!(
-        cases.iter().filter(|c| c.source == "generated").count(),
-        300
+        cases
+            .iter()
+            .filter(|c| c.source == "generated" || c.source == "boundary")
+            .count(),
+        600,
+        "every fixed case, then 600 of the generator's (first pass, boundary pass, random): {:?}",
+        cases
+            .iter()
+            .fold(std::collections::BTreeMap::new(), |mut m, c| {
+                *m.entry(c.source.as_str()).or_insert(0) += 1;
+                m
+            })
     );
     let report = check(&reference, &cases, &cfg, &Quiet, &AtomicBool::new(false)).expect("run");
     assert_eq!(report.new_failures(), 0);

@@ -11,7 +11,8 @@
 //!   libvirt's upstream vectors, seeded variants, the grammar generator) implement, and the
 //!   deterministic campaign built from them.
 //! * [`generated`]: the grammar generator as a case source, what a campaign is extended
-//!   with by default.
+//!   with by default; [`ordered`]: the order of a campaign with a budget (coverage and
+//!   corpus first, then the boundary pass).
 //! * [`implementation`]: one [`implementation::Implementation`] trait with four kinds behind
 //!   it: a process per case ([`process`]), a persistent process speaking line-delimited JSON
 //!   ([`ndjson`]), and in process the reference itself or real libvirt.
@@ -25,6 +26,7 @@
 //!   every module here may return it, and it depends on none of them.
 //! * [`run`]: the campaign runner (parallel jobs, shards, cancellation, replay), on top of
 //!   the others: no other module here imports from it.
+//! * [`serve`]: the reference behind the persistent protocol (`domainbackup-harness serve`).
 //! * [`report`]: JSON lines, JUnit XML, static HTML, the terminal summary, and merging.
 //!
 //! Library code here never prints and never panics on input: everything a user sees is
@@ -37,10 +39,12 @@ pub mod generated;
 pub mod implementation;
 pub mod known;
 pub mod ndjson;
+pub mod ordered;
 pub mod process;
 pub mod registry;
 pub mod report;
 pub mod run;
+pub mod serve;
 pub mod shrink;
 mod xmltree;
 
@@ -72,8 +76,10 @@ pub struct CheckConfig {
     /// Seed of every random choice (case sampling, variants). Default 0.
     pub seed: u64,
     /// How many cases to run: `None` (the default) runs the fixed set (corpus and upstream
-    /// vectors in every mode and profile); fewer takes a seeded sample of it; more adds
-    /// cases from [`CheckConfig::extend`].
+    /// vectors in every mode and profile). With the generator extending it (the default),
+    /// any number takes the campaign's first cases in [`ordered`]'s order (first pass,
+    /// boundary pass, the rest of the fixed set, then random generated cases); with
+    /// variants, fewer takes a seeded sample of the fixed set and more adds variants.
     pub cases: Option<usize>,
     /// Where cases beyond the fixed set come from. Default: the grammar generator.
     pub extend: Extension,

@@ -36,8 +36,7 @@ pub fn build_campaign(
     capabilities: &Capabilities,
     extra: &[&dyn CaseSource],
 ) -> Result<Vec<Case>, EnvironmentError> {
-    let (fixed, plan) = prepare(config, capabilities)?;
-    listed_cases(config, &fixed, extra, &plan)
+    Ok(build_feed(config, capabilities, extra)?.into_cases())
 }
 
 /// [`build_campaign`] from the fixed sources and the plan.
@@ -93,13 +92,25 @@ pub fn build_feed(
     };
     let fixed_cases = case::campaign(&fixed_refs, &[], &unsharded)
         .map_err(|e| EnvironmentError::Cases(e.to_string()))?;
-    if wanted <= fixed_cases.len() {
-        // A sample of the fixed cases: nothing to generate.
-        return eager();
+    // The first pass, the boundary pass and the rest of the fixed cases, then the random
+    // phase: a budget of any size takes the most discriminating cases first.
+    let mut leading: Vec<Case> =
+        crate::conform::ordered::leading_cases(fixed_cases, &plan.profiles, &plan.modes, plan.seed)
+            .into_iter()
+            .filter(|c| plan.keeps(&c.id))
+            .collect();
+    if wanted <= leading.len() {
+        leading.truncate(wanted);
+        let mut cases = stored_counterexamples(config, &plan)?;
+        cases.extend(leading.into_iter().filter(|c| plan.in_shard(&c.id)));
+        return Ok(Campaign {
+            eager: cases,
+            generated: None,
+        });
     }
     let mut request = CaseRequest {
         seed: plan.seed,
-        count: wanted - fixed_cases.len(),
+        count: wanted - leading.len(),
         modes: plan.modes.clone(),
         profiles: plan.profiles.clone(),
     };
@@ -107,7 +118,7 @@ pub fn build_feed(
         request.count = slots_for_kept(&request, &plan, request.count);
     }
     let mut cases = stored_counterexamples(config, &plan)?;
-    cases.extend(fixed_cases.into_iter().filter(|c| plan.in_shard(&c.id)));
+    cases.extend(leading.into_iter().filter(|c| plan.in_shard(&c.id)));
     Ok(Campaign {
         eager: cases,
         generated: Some(Generated { request, plan }),
