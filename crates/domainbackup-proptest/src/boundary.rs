@@ -12,7 +12,7 @@
 //!   hex, exponent, decimals, empty). A value in every place's range goes into one document
 //!   at every such place; every other pair has a document of its own;
 //! * enumerated values: each near miss of the value a document has (other letter case,
-//!   blanks around it, a suffix, the empty string);
+//!   other letter case, blanks around it, a suffix, the empty string);
 //! * strings: empty, one character, long, XML-special characters, whitespace kinds,
 //!   non-ASCII, and what the patterns refuse; free-text places share one document per kind;
 //! * repeatable elements: none, one, two, many, and the same one twice.
@@ -23,7 +23,8 @@
 
 use domainbackup_model::model::{
     BackupDisk, BackupMode, BackupStore, Cipher, DiskState, DomainBackup, Encryption,
-    EncryptionFormat, PullServer, Seclabel, SecretLookup, StorageFormat, StoreType, Transport,
+    EncryptionFormat, Ivgen, PullServer, Seclabel, SecretLookup, StorageFormat, StoreType,
+    Transport,
 };
 use domainbackup_model::{Mode, Profile};
 
@@ -375,7 +376,10 @@ fn base(profile: Profile, mode: Mode, unix: bool) -> DomainBackup {
                 mode: None,
                 hash: None,
             }),
-            ivgen: None,
+            ivgen: Some(Ivgen {
+                name: "plain64".into(),
+                hash: Some("sha256".into()),
+            }),
         }),
         ..BackupStore::default()
     };
@@ -483,15 +487,28 @@ fn plan(name: String, unix: bool, edits: Vec<(&'static Site, String, bool)>) -> 
 /// Every planned document, in the pass's order: first those that share a document among
 /// many places (numbers in every place's range, strings at every free-text place,
 /// repeated elements), then those of one place each (numbers beyond a place's range and
-/// spellings, near misses of enumerated values, strings at places with a pattern). `present` says which sites a (profile, mode) has.
+/// spellings, near misses of enumerated values, strings at places with a pattern), one
+/// place's turn about with the others'. `present` says which sites a (profile, mode) has.
 fn plans(present: &dyn Fn(&Site) -> bool) -> Vec<Plan> {
     // Documents that put a value at many places come first, then those of one place.
     let mut out = Vec::new();
-    let mut single = Vec::new();
+    let mut single: Vec<Plan> = Vec::new();
     let numeric: Vec<&Site> = SITES
         .iter()
         .filter(|s| matches!(s.datatype, Datatype::Number(_)) && present(s))
         .collect();
+    for s in SITES.iter().filter(|s| present(s)) {
+        let Datatype::Enumerated(value) = s.datatype else {
+            continue;
+        };
+        for (label, miss) in near_misses(value) {
+            single.push(plan(
+                format!("near-miss={label}@{}", s.name),
+                false,
+                vec![(s, miss, true)],
+            ));
+        }
+    }
     for (label, value) in numbers() {
         let number: Option<u128> = value
             .parse()
@@ -513,18 +530,6 @@ fn plans(present: &dyn Fn(&Site) -> bool) -> Vec<Plan> {
                 format!("number={label}@{}", s.name),
                 false,
                 vec![(s, value.clone(), true)],
-            ));
-        }
-    }
-    for s in SITES.iter().filter(|s| present(s)) {
-        let Datatype::Enumerated(value) = s.datatype else {
-            continue;
-        };
-        for (label, miss) in near_misses(value) {
-            single.push(plan(
-                format!("near-miss={label}@{}", s.name),
-                false,
-                vec![(s, miss, true)],
             ));
         }
     }
@@ -623,7 +628,28 @@ fn plans(present: &dyn Fn(&Site) -> bool) -> Vec<Plan> {
             }
         });
     }));
-    out.extend(single);
+    // One place's documents turn about with the others': every place once before any
+    // place twice.
+    let mut by_place: Vec<(String, std::collections::VecDeque<Plan>)> = Vec::new();
+    for p in single {
+        let place = p
+            .name
+            .split_once('@')
+            .map_or("", |(_, place)| place)
+            .to_string();
+        match by_place.iter_mut().find(|(name, _)| *name == place) {
+            Some((_, plans)) => plans.push_back(p),
+            None => by_place.push((place, std::collections::VecDeque::from([p]))),
+        }
+    }
+    while !by_place.is_empty() {
+        for (_, plans) in &mut by_place {
+            if let Some(p) = plans.pop_front() {
+                out.push(p);
+            }
+        }
+        by_place.retain(|(_, plans)| !plans.is_empty());
+    }
     out
 }
 
@@ -686,5 +712,66 @@ fn write(p: &Plan, profile: Profile, mode: Mode, seed: u64) -> BoundaryCase {
         mode,
         name: p.name.clone(),
         document: text.into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every document starts valid: what a case tries is its one value, not a base that
+    /// libvirt refuses anyway.
+    #[test]
+    fn the_base_documents_are_accepted() {
+        for profile in Profile::ALL {
+            for mode in Mode::ALL {
+                for unix in [false, true] {
+                    let p = plan("base".into(), unix, Vec::new());
+                    for seed in 0..8 {
+                        let case = write(&p, profile, mode, seed);
+                        let outcome =
+                            domainbackup_model::process(&case.document, mode.options(profile));
+                        assert!(
+                            outcome.is_ok(),
+                            "{profile} {mode} unix={unix} seed {seed}: {:?}\n{}",
+                            outcome.err().map(|r| r.to_line()),
+                            String::from_utf8_lossy(&case.document)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The packed documents (a value in every place's range) are accepted too, where no
+    /// value of theirs is one libvirt refuses: the number edges within u16.
+    #[test]
+    fn packed_numbers_within_every_range_are_accepted() {
+        for profile in Profile::ALL {
+            for mode in Mode::ALL {
+                let plans = plans(&|s: &Site| applies(s, profile, mode));
+                for p in plans.iter().filter(|p| {
+                    [
+                        "number=0@",
+                        "number=1@",
+                        "number=255@",
+                        "number=32768@",
+                        "number=65535@",
+                    ]
+                    .iter()
+                    .any(|n| p.name.starts_with(n))
+                }) {
+                    let case = write(p, profile, mode, 3);
+                    let outcome =
+                        domainbackup_model::process(&case.document, mode.options(profile));
+                    assert!(
+                        outcome.is_ok(),
+                        "{profile} {mode} {}: {:?}",
+                        p.name,
+                        outcome.err().map(|r| r.to_line())
+                    );
+                }
+            }
+        }
     }
 }
