@@ -5,10 +5,9 @@
 
 use std::process::Command;
 
-/// The defects a 300-case campaign catches in every seed tried. The others in
-/// `examples/wrong/` are not found within 300 cases yet: `enum-values-stripped` (found
-/// from case 400), `names-truncated-at-255`, `tls-by-first-letter` and
-/// `transport-any-case`.
+/// The defects a 300-case campaign catches in every seed tried. The one other defect in
+/// `examples/wrong/*.py`, `tls-by-first-letter`, needs a suffix near miss of `tls`, which
+/// the boundary pass's third round of near misses reaches after case 300.
 const CAUGHT_AT_300: &[&str] = &[
     "ampersand-not-escaped",
     "backup-defaults-to-no",
@@ -17,16 +16,19 @@ const CAUGHT_AT_300: &[&str] = &[
     "crashes-on-many-disks",
     "disks-keyed-by-name",
     "empty-exportname-dropped",
+    "enum-values-stripped",
     "hangs-on-port-zero",
     "incremental-not-inherited",
     "incremental-stripped",
     "index-is-uint64",
     "keeps-one-seclabel",
+    "names-truncated-at-255",
     "non-ascii-as-latin1",
     "port-is-int16",
     "port-is-uint16",
     "port-read-with-int",
     "socket-not-checked",
+    "transport-any-case",
 ];
 
 fn python() -> Option<&'static str> {
