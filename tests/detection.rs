@@ -39,12 +39,9 @@ fn python() -> Option<&'static str> {
     found.then_some("python3")
 }
 
-#[test]
-fn every_listed_defect_is_caught_within_300_cases() {
-    let Some(python) = python() else {
-        eprintln!("note: detection: no python3, the defects are not run");
-        return;
-    };
+/// The harness binary, and a `PATH` with its folder first (the defects start `serve` by
+/// name).
+fn harness_on_path() -> (&'static str, String) {
     let harness = env!("CARGO_BIN_EXE_domainbackup-harness");
     let bin_dir = std::path::Path::new(harness).parent().expect("a folder");
     let path = format!(
@@ -52,6 +49,16 @@ fn every_listed_defect_is_caught_within_300_cases() {
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
+    (harness, path)
+}
+
+#[test]
+fn every_listed_defect_is_caught_within_300_cases() {
+    let Some(python) = python() else {
+        eprintln!("note: detection: no python3, the defects are not run");
+        return;
+    };
+    let (harness, path) = harness_on_path();
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let mut missed = Vec::new();
     for defect in CAUGHT_AT_300 {
@@ -97,13 +104,7 @@ fn the_correct_baseline_agrees() {
     let Some(python) = python() else {
         return;
     };
-    let harness = env!("CARGO_BIN_EXE_domainbackup-harness");
-    let bin_dir = std::path::Path::new(harness).parent().expect("a folder");
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let (harness, path) = harness_on_path();
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let script = tmp.path().join("baseline.py");
     std::fs::write(

@@ -113,15 +113,8 @@ pub fn leading_cases(
         .chain(&boundary)
         .collect();
     let coverage = coverage_pass(&combos, seed, &broken_by_corpus, &reached);
-    let mut first: Vec<Case> = Vec::with_capacity(coverage.len() + corpus_first.len());
-    let mut generated = coverage.into_iter();
-    let mut corpus = corpus_first.iter().map(|&i| fixed[i].clone());
-    loop {
-        match (generated.next(), corpus.next()) {
-            (None, None) => break,
-            (g, c) => first.extend(g.into_iter().chain(c)),
-        }
-    }
+    let corpus: Vec<Case> = corpus_first.iter().map(|&i| fixed[i].clone()).collect();
+    let mut first = turn_about(coverage, corpus);
     first.extend(boundary);
     first.extend(
         fixed
@@ -273,15 +266,17 @@ fn coverage_pass(
             });
         }
     }
-    // Valid and invalid turn about.
-    let mut out = Vec::with_capacity(valid.len() + invalid.len());
-    let mut v = valid.into_iter();
-    let mut i = invalid.into_iter();
+    turn_about(valid, invalid)
+}
+
+/// `a` and `b` turn about, one case each, until both are used up.
+fn turn_about(a: Vec<Case>, b: Vec<Case>) -> Vec<Case> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter(), b.into_iter());
     loop {
-        match (v.next(), i.next()) {
-            (None, None) => break,
-            (a, b) => out.extend(a.into_iter().chain(b)),
+        match (a.next(), b.next()) {
+            (None, None) => return out,
+            (x, y) => out.extend(x.into_iter().chain(y)),
         }
     }
-    out
 }
