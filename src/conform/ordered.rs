@@ -2,10 +2,11 @@
 //! first, whatever N is.
 //!
 //! 1. **First pass**: the generator's coverage pass (valid documents until every production
-//!    of the grammar is reached, each draw the best of several; every rule id broken once)
-//!    interleaved with the fixed corpus's first pass (libvirt's upstream vectors, and one
-//!    corpus file for each rule the corpus breaks, which the generator then does not break
-//!    again), in the campaign's profiles and modes turn about.
+//!    of the grammar is reached in some profile, each draw the best of several; every rule
+//!    id broken once) interleaved with the fixed corpus's first pass (libvirt's upstream
+//!    vectors, and one corpus file for each rule the corpus breaks, which the generator
+//!    then does not break again), in the campaign's profiles and modes turn about. A rule
+//!    that a document of the boundary pass is refused by is left to that document.
 //! 2. **Boundary pass** ([`crate::generator::boundary`]): number edges, near misses of
 //!    enumerated values, string kinds, repeated elements.
 //! 3. **The rest of the fixed cases**: the other corpus files, and every file in its other
@@ -71,25 +72,6 @@ pub fn leading_cases(
         }
         slot.push(i);
     }
-    // Of those, the first pass takes libvirt's upstream vectors and one corpus file per
-    // catalogue rule; the others wait for the third.
-    let mut taken = vec![false; fixed.len()];
-    let mut corpus_first: Vec<usize> = Vec::new();
-    let mut rules_taken: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for (n, file) in files.iter().enumerate() {
-        let all = &first_of[file];
-        let pick = all[n % all.len()];
-        let case = &fixed[pick];
-        let wanted = case.source == "upstream"
-            || (crate::rules::by_id(&case.rule).is_some()
-                && rules_taken.insert(case.rule.as_str()));
-        if wanted {
-            taken[pick] = true;
-            corpus_first.push(pick);
-        }
-    }
-    let broken_by_corpus = rules_taken;
-
     let boundary: Vec<Case> = boundary_cases(&combos, seed)
         .into_iter()
         .map(|b| Case {
@@ -105,6 +87,39 @@ pub fn leading_cases(
             document: b.document,
         })
         .collect();
+    // The rules the boundary pass's refused documents are refused by are reached there:
+    // neither the corpus's first pass nor the generator breaks them again before it.
+    let broken_by_boundary: std::collections::HashSet<&'static str> = boundary
+        .iter()
+        .filter_map(|c| {
+            crate::process(&c.document, c.mode.options(c.profile))
+                .err()?
+                .rule
+                .map(|r| r.id)
+        })
+        .collect();
+
+    // Of those, the first pass takes libvirt's upstream vectors and one corpus file per
+    // catalogue rule; the others wait for the third.
+    let mut taken = vec![false; fixed.len()];
+    let mut corpus_first: Vec<usize> = Vec::new();
+    let mut rules_taken: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (n, file) in files.iter().enumerate() {
+        let all = &first_of[file];
+        let pick = all[n % all.len()];
+        let case = &fixed[pick];
+        let wanted = case.source == "upstream"
+            || (crate::rules::by_id(&case.rule).is_some()
+                && !broken_by_boundary.contains(case.rule.as_str())
+                && rules_taken.insert(case.rule.as_str()));
+        if wanted {
+            taken[pick] = true;
+            corpus_first.push(pick);
+        }
+    }
+    let mut broken = rules_taken;
+    broken.extend(broken_by_boundary.iter().copied());
+
     // What the fixed first pass and the boundary pass reach already needs no generated
     // document of its own.
     let reached: Vec<&Case> = corpus_first
@@ -112,7 +127,7 @@ pub fn leading_cases(
         .map(|&i| &fixed[i])
         .chain(&boundary)
         .collect();
-    let coverage = coverage_pass(&combos, seed, &broken_by_corpus, &reached);
+    let coverage = coverage_pass(&combos, seed, &broken, &reached);
     let corpus: Vec<Case> = corpus_first.iter().map(|&i| fixed[i].clone()).collect();
     let mut first = turn_about(coverage, corpus);
     first.extend(boundary);
@@ -132,25 +147,25 @@ pub fn leading_cases(
 fn coverage_pass(
     combos: &[(Profile, Mode)],
     seed: u64,
-    broken_by_corpus: &std::collections::HashSet<&str>,
+    broken: &std::collections::HashSet<&str>,
     reached: &[&Case],
 ) -> Vec<Case> {
     let mut runner = runner(seed);
     let mut valid: Vec<Case> = Vec::new();
-    // Parse and align read the same productions; internal parses read more.
-    let mut targets: Vec<(Profile, bool, Coverage, Vec<Mode>)> = Vec::new();
+    // Parse and align read the same productions; internal parses read more. A production
+    // is reached once for every profile that has it: the implementation under test reads
+    // it the same way whichever libvirt it is compared with.
+    let mut targets: Vec<(bool, Coverage, Vec<(Profile, Mode)>)> = Vec::new();
     for &(p, m) in combos {
         let internal = m.options(p).internal;
-        match targets.iter_mut().find(|t| t.0 == p && t.1 == internal) {
-            Some(t) => t.3.push(m),
-            None => targets.push((p, internal, Coverage::default(), vec![m])),
+        match targets.iter_mut().find(|t| t.0 == internal) {
+            Some(t) => t.2.push((p, m)),
+            None => targets.push((internal, Coverage::default(), vec![(p, m)])),
         }
     }
     for case in reached {
         let options = case.mode.options(case.profile);
-        let target = targets
-            .iter_mut()
-            .find(|t| t.0 == case.profile && t.1 == options.internal);
+        let target = targets.iter_mut().find(|t| t.0 == options.internal);
         if let (Some(t), Ok(def)) = (
             target,
             crate::parse(
@@ -161,22 +176,31 @@ fn coverage_pass(
                 },
             ),
         ) {
-            t.2.record(&def);
+            t.1.record(&def);
         }
     }
-    for (profile, _, coverage, modes) in &mut targets {
-        let strategies: Vec<_> = modes
+    for (_, coverage, combos) in &mut targets {
+        let strategies: Vec<_> = combos
             .iter()
-            .map(|&m| (m, crate::generator::valid(*profile, m)))
+            .map(|&(p, m)| (p, m, crate::generator::valid(p, m)))
             .collect();
         let mut turn = 0;
         let mut draws = 0;
         while draws < COVERAGE_DRAWS {
-            let (mode, strategy) = &strategies[turn % strategies.len()];
-            let missing = coverage.missing(*profile, *mode).len();
-            if missing == 0 {
+            // The next combination, in turn, that still misses a production of its own.
+            let Some(next) = (0..strategies.len())
+                .map(|k| (turn + k) % strategies.len())
+                .find(|&i| {
+                    !coverage
+                        .missing(strategies[i].0, strategies[i].1)
+                        .is_empty()
+                })
+            else {
                 break;
-            }
+            };
+            turn = next;
+            let (profile, mode, strategy) = &strategies[turn];
+            let missing = coverage.missing(*profile, *mode).len();
             // The best of several draws: the one that reaches most of what is missing.
             let mut best: Option<(usize, Coverage, crate::generator::ValidCase)> = None;
             for _ in 0..CANDIDATES {
@@ -237,7 +261,7 @@ fn coverage_pass(
     };
     for breach in order {
         let rule = breach.split('/').next().unwrap_or(breach);
-        if broken_by_corpus.contains(rule) || done.contains(rule) {
+        if broken.contains(rule) || done.contains(rule) {
             continue;
         }
         let n = invalid.len();

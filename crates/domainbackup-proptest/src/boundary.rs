@@ -12,14 +12,17 @@
 //!   hex, exponent, decimals, empty). A value in every place's range goes into one document
 //!   at every such place; every other pair has a document of its own;
 //! * enumerated values: each near miss of the value a document has (other letter case,
-//!   other letter case, blanks around it, a suffix, the empty string);
+//!   blanks around it, a suffix, the empty string);
 //! * strings: empty, one character, long, XML-special characters, whitespace kinds,
 //!   non-ASCII, and what the patterns refuse; free-text places share one document per kind;
 //! * repeatable elements: none, one, two, many, and the same one twice.
 //!
+//! Documents of one place each that libvirt accepts share a document with those of other
+//! places (see [`boundary_cases`]).
+//!
 //! A case carries no expectation: which of these libvirt accepts is the reference's answer
-//! (and real libvirt's, which the agreement suites hold it to). This module must not decide
-//! verdicts.
+//! (and real libvirt's, which the agreement suites hold it to). This module decides no
+//! verdict; it asks the reference only which documents can share one.
 
 use domainbackup_model::model::{
     BackupDisk, BackupMode, BackupStore, Cipher, DiskState, DomainBackup, Encryption,
@@ -468,6 +471,9 @@ fn applies(site: &Site, profile: Profile, mode: Mode) -> bool {
 /// A planned document: its name, whether it needs the unix server, and its edits.
 struct Plan {
     name: String,
+    /// What the pass writes once: the name, or for a value shared by every place in its
+    /// range, the value alone (whose places depend on the mode).
+    key: String,
     unix: bool,
     /// (site, value, first occurrence only).
     edits: Vec<(&'static Site, String, bool)>,
@@ -477,6 +483,7 @@ struct Plan {
 
 fn plan(name: String, unix: bool, edits: Vec<(&'static Site, String, bool)>) -> Plan {
     Plan {
+        key: name.clone(),
         name,
         unix,
         edits,
@@ -519,11 +526,13 @@ fn plans(present: &dyn Fn(&Site) -> bool) -> Vec<Plan> {
         );
         if !inside.is_empty() {
             let names: Vec<&str> = inside.iter().map(|s| s.name).collect();
-            out.push(plan(
+            let mut p = plan(
                 format!("number={label}@{}", names.join(",")),
                 false,
                 inside.iter().map(|s| (*s, value.clone(), false)).collect(),
-            ));
+            );
+            p.key = format!("number={label}");
+            out.push(p);
         }
         for s in outside.into_iter().filter(|s| first_outside(s, number)) {
             single.push(plan(
@@ -569,6 +578,7 @@ fn plans(present: &dyn Fn(&Site) -> bool) -> Vec<Plan> {
     }
     let repeat = |name: &str, shape: fn(&mut Node)| Plan {
         name: name.into(),
+        key: name.into(),
         unix: false,
         edits: Vec::new(),
         shape: Some(shape),
@@ -656,61 +666,111 @@ fn plans(present: &dyn Fn(&Site) -> bool) -> Vec<Plan> {
 /// The pass's documents for the combinations `combos` (profile and mode pairs): every
 /// planned document once, in the first combination (from a rotating start) that has all
 /// of its places, spelled from `seed`.
+///
+/// A document that changes one place and that the reference accepts is put together with
+/// other such documents (of other places, in a combination that has them all) as long as
+/// the reference accepts them together: a correct parser reads every value the same way
+/// alone or together, and a budget holds more of them. What libvirt says of a case is
+/// still the reference's answer when the case is checked; the pass only asks it which
+/// documents can share.
 pub fn boundary_cases(combos: &[(Profile, Mode)], seed: u64) -> Vec<BoundaryCase> {
     let per_combo: Vec<Vec<Plan>> = combos
         .iter()
         .map(|&(profile, mode)| plans(&|s: &Site| applies(s, profile, mode)))
         .collect();
-    // The pass's order: the plans of every combination, interleaved, each name once.
+    // The pass's order: the plans of every combination, interleaved, each key once.
     let mut order: Vec<&str> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let longest = per_combo.iter().map(Vec::len).max().unwrap_or(0);
     for i in 0..longest {
         for plans in &per_combo {
             if let Some(p) = plans.get(i) {
-                if seen.insert(p.name.as_str()) {
-                    order.push(p.name.as_str());
+                if seen.insert(p.key.as_str()) {
+                    order.push(p.key.as_str());
                 }
             }
         }
     }
-    let mut out = Vec::with_capacity(order.len());
-    for (n, name) in order.into_iter().enumerate() {
+    struct Doc<'a> {
+        combo: usize,
+        plans: Vec<&'a Plan>,
+        seed: u64,
+        shared: bool,
+    }
+    let accepted = |plans: &[&Plan], combo: usize, seed: u64| {
+        let (profile, mode) = combos[combo];
+        let case = write(plans, profile, mode, seed);
+        domainbackup_model::process(&case.document, mode.options(profile)).is_ok()
+    };
+    let place = |p: &Plan| p.edits.first().map(|e| e.0.name);
+    let mut docs: Vec<Doc> = Vec::with_capacity(order.len());
+    for (n, key) in order.into_iter().enumerate() {
         let found = (0..combos.len()).find_map(|offset| {
             let c = (n + offset) % combos.len();
-            per_combo[c].iter().find(|p| p.name == name).map(|p| (c, p))
+            per_combo[c].iter().find(|p| p.key == key).map(|p| (c, p))
         });
-        if let Some((c, p)) = found {
-            let (profile, mode) = combos[c];
-            out.push(write(
-                p,
-                profile,
-                mode,
-                seed ^ (n as u64).wrapping_mul(0x2545_F491_4F6C_DD1D),
-            ));
+        let Some((c, p)) = found else {
+            continue;
+        };
+        let spelled = seed ^ (n as u64).wrapping_mul(0x2545_F491_4F6C_DD1D);
+        let single = p.shape.is_none() && p.edits.len() == 1;
+        if single && accepted(&[p], c, spelled) {
+            let joined = docs.iter_mut().filter(|d| d.shared).find_map(|d| {
+                let q = per_combo[d.combo].iter().find(|q| q.key == key)?;
+                let fits = d.plans[0].unix == q.unix
+                    && d.plans.iter().all(|r| place(r) != place(q))
+                    && accepted(&[&d.plans[..], &[q]].concat(), d.combo, d.seed);
+                fits.then(|| d.plans.push(q))
+            });
+            if joined.is_none() {
+                docs.push(Doc {
+                    combo: c,
+                    plans: vec![p],
+                    seed: spelled,
+                    shared: true,
+                });
+            }
+            continue;
         }
+        docs.push(Doc {
+            combo: c,
+            plans: vec![p],
+            seed: spelled,
+            shared: false,
+        });
     }
-    out
+    docs.into_iter()
+        .map(|d| {
+            let (profile, mode) = combos[d.combo];
+            write(&d.plans, profile, mode, d.seed)
+        })
+        .collect()
 }
 
-fn write(p: &Plan, profile: Profile, mode: Mode, seed: u64) -> BoundaryCase {
-    let def = base(profile, mode, p.unix);
+/// The document of `plans` together: their edits on one base (the unix server's if the
+/// first needs it), named by their names joined with `+`.
+fn write(plans: &[&Plan], profile: Profile, mode: Mode, seed: u64) -> BoundaryCase {
+    let unix = plans.first().is_some_and(|p| p.unix);
+    let def = base(profile, mode, unix);
     let target = Target {
         profile,
         internal: mode.options(profile).internal,
     };
     let text = render::render_edited(&def, target, seed, |root| {
-        for (s, value, first) in &p.edits {
-            set(root, s, value, *first);
-        }
-        if let Some(shape) = p.shape {
-            shape(root);
+        for p in plans {
+            for (s, value, first) in &p.edits {
+                set(root, s, value, *first);
+            }
+            if let Some(shape) = p.shape {
+                shape(root);
+            }
         }
     });
+    let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
     BoundaryCase {
         profile,
         mode,
-        name: p.name.clone(),
+        name: names.join("+"),
         document: text.into_bytes(),
     }
 }
@@ -728,7 +788,7 @@ mod tests {
                 for unix in [false, true] {
                     let p = plan("base".into(), unix, Vec::new());
                     for seed in 0..8 {
-                        let case = write(&p, profile, mode, seed);
+                        let case = write(&[&p], profile, mode, seed);
                         let outcome =
                             domainbackup_model::process(&case.document, mode.options(profile));
                         assert!(
@@ -761,7 +821,7 @@ mod tests {
                     .iter()
                     .any(|n| p.name.starts_with(n))
                 }) {
-                    let case = write(p, profile, mode, 3);
+                    let case = write(&[p], profile, mode, 3);
                     let outcome =
                         domainbackup_model::process(&case.document, mode.options(profile));
                     assert!(
@@ -772,6 +832,50 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// Documents that share are accepted together, and every planned document is in the
+    /// pass once, alone or shared.
+    #[test]
+    fn shared_documents_are_accepted_and_every_plan_is_written_once() {
+        for profile in Profile::ALL {
+            let combos: Vec<(Profile, Mode)> = [Mode::Parse, Mode::Align, Mode::Internal]
+                .into_iter()
+                .map(|m| (profile, m))
+                .collect();
+            let cases = boundary_cases(&combos, 5);
+            let mut written: Vec<String> = Vec::new();
+            let mut shared = 0;
+            for case in &cases {
+                let names: Vec<&str> = case.name.split('+').collect();
+                if names.len() > 1 {
+                    shared += 1;
+                    let outcome =
+                        domainbackup_model::process(&case.document, case.mode.options(profile));
+                    assert!(
+                        outcome.is_ok(),
+                        "{profile} {}: {:?}",
+                        case.name,
+                        outcome.err().map(|r| r.to_line())
+                    );
+                }
+                written.extend(names.into_iter().map(String::from));
+            }
+            assert!(shared > 0, "{profile}: some documents share");
+            let mut keys: Vec<String> = Vec::new();
+            for &(p, m) in &combos {
+                for plan in plans(&|s: &Site| applies(s, p, m)) {
+                    if !keys.contains(&plan.key) {
+                        keys.push(plan.key);
+                    }
+                }
+            }
+            assert_eq!(written.len(), keys.len(), "{profile}: {written:?}");
+            let mut unique = written.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), written.len(), "{profile}: a plan twice");
         }
     }
 }
