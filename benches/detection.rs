@@ -8,7 +8,9 @@
 //! `cargo bench --bench detection` prints, per defect, the share of seeds caught within
 //! 100, 300 and 1,000 cases and the median (and range) of cases to the first
 //! counterexample. `DETECTION_SEEDS` (default 10) sets the number of seeds,
-//! `DETECTION_ONLY` a substring of the defects to run.
+//! `DETECTION_ONLY` a substring of the defects to run. A defect whose file has a line
+//! `# check with: --compare LEVEL` is checked at that comparison level (a wrong error code
+//! is found only with `codes`); the others at the default.
 
 use std::ffi::OsString;
 use std::sync::Mutex;
@@ -42,7 +44,17 @@ impl Progress for FirstDisagreement<'_> {
     }
 }
 
-fn defects() -> Vec<(String, ImplementationSpec)> {
+/// The comparison level a defect's file asks for (`# check with: --compare LEVEL`).
+fn compare_level(path: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().find_map(|line| {
+        let rest = line.trim_start_matches('#').trim();
+        let level = rest.strip_prefix("check with: --compare ")?;
+        Some(level.trim().to_string())
+    })
+}
+
+fn defects() -> Vec<(String, ImplementationSpec, Option<String>)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/wrong");
     let harness = format!(
         "DOMAINBACKUP_HARNESS={}",
@@ -69,6 +81,7 @@ fn defects() -> Vec<(String, ImplementationSpec)> {
                 return None;
             }
             let python = path.extension().is_some_and(|e| e == "py");
+            let level = compare_level(&path);
             let mut command: Vec<OsString> = vec!["env".into(), harness.clone().into()];
             command.push(if python { "python3" } else { "sh" }.into());
             command.push(path.into_os_string());
@@ -79,6 +92,7 @@ fn defects() -> Vec<(String, ImplementationSpec)> {
                 } else {
                     ImplementationSpec::PerCase { command }
                 },
+                level,
             ))
         })
         .collect()
@@ -87,6 +101,7 @@ fn defects() -> Vec<(String, ImplementationSpec)> {
 /// Cases run before the first disagreement within the largest budget, and its class.
 fn first_disagreement(
     spec: &ImplementationSpec,
+    level: Option<&str>,
     seed: u64,
 ) -> Result<Option<(usize, String)>, String> {
     let settings = LaunchSettings {
@@ -108,6 +123,9 @@ fn first_disagreement(
         counterexample_dir: tmp.path().to_path_buf(),
         ..CheckConfig::default()
     };
+    if let Some(level) = level {
+        config.compare = level.parse()?;
+    }
     config.compare.validation = launcher.capabilities().validates;
     let feed = build_feed(&config, launcher.capabilities(), &[]).map_err(|e| e.to_string())?;
     let cancel = AtomicBool::new(false);
@@ -137,12 +155,12 @@ fn main() {
         BUDGETS[0], BUDGETS[1], BUDGETS[2]
     );
     println!("|---|---|---|---|---|---|");
-    for (name, spec) in defects() {
+    for (name, spec, level) in defects() {
         let mut firsts: Vec<usize> = Vec::new();
         let mut class = String::new();
         let mut errors = Vec::new();
         for seed in 0..seeds {
-            match first_disagreement(&spec, seed) {
+            match first_disagreement(&spec, level.as_deref(), seed) {
                 Ok(Some((n, c))) => {
                     firsts.push(n);
                     if class.is_empty() {
@@ -168,6 +186,10 @@ fn main() {
             class
         } else {
             format!("{class} (errors: {})", errors.join("; "))
+        };
+        let name = match &level {
+            Some(level) => format!("{name} (--compare {level})"),
+            None => name,
         };
         println!(
             "| {name} | {} | {} | {} | {spread} | {} |",
