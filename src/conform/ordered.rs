@@ -155,7 +155,8 @@ fn coverage_pass(
     // Parse and align read the same productions; internal parses read more. A production
     // is reached once for every profile that has it: the implementation under test reads
     // it the same way whichever libvirt it is compared with.
-    let mut targets: Vec<(bool, Coverage, Vec<(Profile, Mode)>)> = Vec::new();
+    type Target = (bool, Coverage, Vec<(Profile, Mode)>);
+    let mut targets: Vec<Target> = Vec::new();
     for &(p, m) in combos {
         let internal = m.options(p).internal;
         match targets.iter_mut().find(|t| t.0 == internal) {
