@@ -962,6 +962,25 @@ fn check_reports_libvirts_error() {
     );
 }
 
+/// A violation names its rule, where it is and what was found; a value in the detail is
+/// quoted with its control characters escaped, so that the message stays one readable line.
+#[test]
+fn a_violation_says_what_and_where_with_values_escaped() {
+    let v =
+        validate("<domainbackup mode='pull\u{85}&#9;'/>", Profile::V11_3).expect_err("not a mode");
+    assert_eq!(v.rule.id, "schema.mode.value");
+    assert!(v.detail.contains("'pull\\u{85}\\t'"), "{}", v.detail);
+    assert_eq!(
+        v.to_string(),
+        format!("schema.mode.value ({}): {}", v.position, v.detail)
+    );
+    assert!(
+        v.to_string()
+            .starts_with("schema.mode.value (line 1, column "),
+        "{v}"
+    );
+}
+
 /// Deep trees are refused at the first element the schema does not expect, without
 /// walking further.
 #[test]
