@@ -75,6 +75,21 @@ fn check_valid(case: &ValidCase) -> Result<(), TestCaseError> {
             case.expected
         )));
     }
+    // Nested in the status XML (`<backups>`), the same text with every line indented. A
+    // value with a line break of its own is left out: libvirt indents where it starts a
+    // line, not after a break inside a value.
+    let def = aligned_or_read(case);
+    let breaks = format!("{def:?}");
+    if !breaks.contains("\\n") && !breaks.contains("\\r") {
+        let mut nested = String::new();
+        domainbackup_harness::xml::format::format_into(&mut nested, &def, options.internal, 4);
+        let indented: String = output.lines().map(|l| format!("    {l}\n")).collect();
+        if nested != indented {
+            return Err(fail(format!(
+                "formatted at indent 4\n--- expected\n{indented}--- actual\n{nested}"
+            )));
+        }
+    }
     let read_back = parse(
         case.document.as_bytes(),
         Options {
