@@ -112,11 +112,9 @@ fn prop_tristate<'a>(node: &'a Element, name: &str) -> Result<Option<bool>, &'a 
 /// `virStrToLong_ullp(s, NULL, 10, &v)`: as [`parse_unsigned`], for 64 bits.
 pub fn parse_unsigned_long(s: &str) -> Option<u64> {
     let rest = s.trim_start_matches([' ', '\t', '\n', '\u{0B}', '\u{0C}', '\r']);
-    let digits = match rest.as_bytes().first() {
-        Some(b'+') => &rest[1..],
-        Some(b'-') => return None,
-        _ => rest,
-    };
+    // A leading `-` (which the `p` variants refuse) is not a digit, so the check below
+    // refuses it with everything else that is not one.
+    let digits = rest.strip_prefix('+').unwrap_or(rest);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
