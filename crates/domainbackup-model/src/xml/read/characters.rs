@@ -48,20 +48,30 @@ pub(super) const NAME_START: u8 = 1;
 pub(super) const NAME_CHAR: u8 = 2;
 /// A blank (XML's `S`).
 pub(super) const BLANK: u8 = 4;
+/// A byte that starts and continues a name: both bits.
+const LETTER: u8 = 3;
+const _: () = assert!(LETTER == NAME_START | NAME_CHAR);
+
+/// The class bits of byte `c`.
+const fn class_of(c: u8) -> u8 {
+    if c.is_ascii_alphabetic() || c == b'_' {
+        LETTER
+    } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
+        NAME_CHAR
+    } else if c == b' ' || c == b'\t' || c == b'\n' || c == b'\r' {
+        BLANK
+    } else {
+        0
+    }
+}
 
 /// The class bits of every byte.
 const CLASSES: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
+    // Every entry is written: a loop that ran past the table would not compile.
     while b < 256 {
-        let c = b as u8;
-        if c.is_ascii_alphabetic() || c == b'_' {
-            table[b] = NAME_START | NAME_CHAR;
-        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
-            table[b] = NAME_CHAR;
-        } else if c == b' ' || c == b'\t' || c == b'\n' || c == b'\r' {
-            table[b] = BLANK;
-        }
+        table[b] = class_of(b as u8);
         b += 1;
     }
     table

@@ -132,7 +132,7 @@ struct SimpleTag {
 }
 
 /// The most attributes a simple start tag has.
-const SIMPLE_ATTRIBUTES: usize = 12;
+pub(super) const SIMPLE_ATTRIBUTES: usize = 12;
 
 /// Reads the start tag at the start of `tag` (the text after a `<`) when it is of the
 /// simplest kind, which most are: ASCII names without a colon, at most
@@ -354,116 +354,18 @@ fn describe_quick_xml_error(e: &quick_xml::Error) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::super::{MAX_DEPTH, read_tags};
-
-    /// Every document of the corpus (the fuzzing inputs included), tags on the edge of
-    /// "simple" and markup that breaks off in every place read the same with and without
-    /// the fast path: the same tree with the same positions, or the same error.
-    #[test]
-    fn the_fast_path_reads_as_the_general_path_reads() {
-        let mut inputs: Vec<Vec<u8>> = [
-            "<a/>",
-            "<a b='1' c=\"2\"/>",
-            "<a\n  b = '1'\tc='x&amp;y'/>",
-            "<a b='1' b='2'/>",
-            "<a b='1'c='2'/>",
-            "<a xmlns='u'><b c='1'/></a>",
-            "<a xmlns:p='u'><p:b p:c='1' c='2'/></a>",
-            "<a xml:space='preserve'><b> </b></a>",
-            "<a b='é'/>",
-            "<a é='1'/>",
-            "<a b='<'/>",
-            "<a b=1/>",
-            "<a b/>",
-            "<a/b>",
-            "<a b='1' / >",
-            "<a b='1'/ >",
-            "<a/ >",
-            "<a//>",
-            "<a b='1' >x</a >",
-            "<a b='x>y' c=\"'>\"/>",
-            "<a\tb='1'\n/>",
-            "<a b='1'",
-            "<a b='1' c",
-            "<a b='1' c=",
-            "<a b='1' c='2",
-            "<a:b xmlns:a='u'/>",
-            "<a b:c='1'/>",
-            "<a b='1'c='2'>",
-            "<a b='1' c='2' d='3' e='4' f='5' g='6' h='7' i='8' j='9' k='10' l='11' m='12' n='13'/>",
-            "<domainbackup><disks>\n<disk name='vda' backup='yes'/></disks></domainbackup>",
-            // How the text is split: around every kind of markup, and where it breaks off.
-            "</a>",
-            "<a></a></b>",
-            "<a/></a>",
-            "<a/><b/>",
-            "<a>x&amp;y&#x41;&#66;</a>",
-            "<a>x&y</a>",
-            "<a>&",
-            "<a>&amp",
-            "<a>&amp&lt;</a>",
-            "<a>&amp<b/></a>",
-            "<a>&;</a>",
-            "&amp;<a/>",
-            "<a/>&amp;",
-            "<a><!-- c --><?pi x?><![CDATA[x]]></a>",
-            "<a><!----><!-----><!-- a -- b --><!--->--></a>",
-            "<a><!-->--></a>",
-            "<a><!-- x</a>",
-            "<a><![CDATA[]]><![CDATA[]>]]]]><![CDATA[x]]]></a>",
-            "<a><![cdata[x]]></a>",
-            "<a><![CDATA[x</a>",
-            "<a><!x></a>",
-            "<a><?></a>",
-            "<a><??></a>",
-            "<a><?x?></a>",
-            "<a><?x ?><?x y?z?></a>",
-            "<a><?xml?></a>",
-            "<a><?xml-stylesheet x?></a>",
-            "<a><?xml\tx?></a>",
-            "<a><?x ></a>",
-            "<?xml version='1.0'?>\n<?xml version='1.0'?><a/>",
-            "<?xml?><a/>",
-            "<?XML version='1.0'?><a/>",
-            "<?xml version='1.0'?><a/>",
-            " <?xml version='1.0'?><a/>",
-            "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>",
-            "<a b='>'>x</a b=\"'>\">",
-            "<a",
-            "<a b='",
-            "<a b=\"",
-            "<a>",
-            "<a></",
-            "<a><!--",
-            "<a><?x",
-            "<>",
-            "< a/>",
-            "</>",
-            "<a/>x",
-            "x<a/>",
-            "<a>]]></a>",
-            "<a>\r\n x\r</a>",
-            "\u{FEFF}\u{FEFF}<a/>",
-            "\u{FEFF}<a/>",
-        ]
-        .iter()
-        .map(|s| s.as_bytes().to_vec())
-        .collect();
-        // Too deep, by simple tags and by tags that are not.
-        inputs.push("<a>".repeat(MAX_DEPTH + 2).into_bytes());
-        inputs.push("<a:a xmlns:a='u'>".repeat(MAX_DEPTH + 2).into_bytes());
-        // The corpus's documents and fuzz inputs are compared the same way by the harness's
-        // corpus suite (`tests/corpus.rs`) and fuzz replay (`fuzzing::check_parse`).
-        assert!(inputs.len() > 50, "{} inputs", inputs.len());
-        for input in &inputs {
-            assert_eq!(
-                read_tags(input, true),
-                read_tags(input, false),
-                "{}",
-                String::from_utf8_lossy(input)
-            );
-        }
-    }
+/// [`simple_tag`] for the reader's probe.
+pub(super) fn probe_simple_tag(tag: &[u8]) -> Option<super::probe::SimpleTag> {
+    let mut out = SimpleTag::default();
+    let len = simple_tag(tag, &mut out)?;
+    let range = |from: u32, to: u32| from as usize..to as usize;
+    Some(super::probe::SimpleTag {
+        len,
+        name: 0..out.name_len as usize,
+        attributes: out.attributes[..out.count]
+            .iter()
+            .map(|&(ns, ne, vs, ve)| (range(ns, ne), range(vs, ve)))
+            .collect(),
+        empty: out.empty,
+    })
 }
