@@ -62,31 +62,3 @@ pub fn text(text: &str, out: &mut String) {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::xml::read;
-
-    #[test]
-    fn lossless_escapes_read_back() {
-        let value = "a&b<c>d'e\"f\tg\nh\ri\u{e9}";
-        let mut doc = String::from("<a v='");
-        attribute_value(value, &mut doc);
-        doc.push_str("'>");
-        text(value, &mut doc);
-        doc.push_str("</a>");
-        let read = read::read(doc.as_bytes()).expect("well-formed");
-        assert_eq!(read.root.prop("v"), Some(value));
-        assert_eq!(read.root.string_value(), value);
-    }
-
-    #[test]
-    fn libvirt_drops_control_characters() {
-        assert_eq!(libvirt("a\u{1}<b>"), "a&lt;b&gt;");
-        assert!(matches!(
-            libvirt("plain"),
-            std::borrow::Cow::Borrowed("plain")
-        ));
-    }
-}

@@ -12,3 +12,23 @@ pub mod semantic;
 pub mod tree;
 
 pub use tree::{Attribute, Document, Element, EntityReference, Node, Text};
+
+/// Parts of the reader's document type and encoding checks, open to the harness's tests so
+/// that each is held directly and not only through whole documents. Not an interface to
+/// build on.
+#[doc(hidden)]
+pub mod probe {
+    pub use super::dtd::Doctype;
+
+    /// How libxml2 reads `text`, which starts with `<!DOCTYPE` and ends with `>`, as one
+    /// document type declaration (`standalone`: the XML declaration says
+    /// `standalone='yes'`): what it declares, or where it is refused and why.
+    pub fn doctype(text: &str, standalone: bool) -> Result<Doctype, (usize, String)> {
+        super::dtd::parse(text, standalone)
+    }
+
+    /// Whether libxml2 finds a handler for the encoding `name` of an XML declaration.
+    pub fn is_supported_encoding(name: &str) -> bool {
+        super::encodings::is_supported(name)
+    }
+}
