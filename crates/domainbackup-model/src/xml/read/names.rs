@@ -97,9 +97,6 @@ pub(super) fn split_qname(qname: &str) -> (Option<&str>, &str) {
 /// start a name leaves characters in the tag that nothing reads.
 #[inline]
 pub(super) fn qname_is_complete(qname: &str) -> bool {
-    if !qname.bytes().any(|b| b == b':') {
-        return true;
-    }
     match split_qname(qname) {
         (Some(_), local) => match local.split_once(':') {
             Some((_, tail)) => {
