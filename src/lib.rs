@@ -98,6 +98,7 @@
 
 pub mod conform;
 pub mod corpus;
+pub mod emit;
 pub mod fuzzing;
 pub mod generator;
 #[cfg(feature = "libvirt")]

@@ -1,0 +1,19 @@
+//! Emitter conformance: tools that write backup XML rather than read it (they build a
+//! `<domainbackup>` and hand it to `virDomainBackupBegin`). The harness tells such a tool
+//! what to write, as an intent ([`intent`]), and judges the document it writes by what
+//! libvirt makes of it, against what libvirt makes of the reference's own document for the
+//! same intent ([`write`]).
+//!
+//! * [`intent`]: the intent format (JSON, shaped like the document, every value a string)
+//!   and its JSON Schema, one per profile.
+//! * [`write`]: the reference's document for an intent.
+//! * [`from_model`]: the intent of a parsed definition, so that the generator's valid
+//!   definitions become valid intents.
+//!
+//! Nothing here prints or panics on input.
+
+pub mod from_model;
+pub mod intent;
+pub mod write;
+
+pub use intent::BackupIntent;
