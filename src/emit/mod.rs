@@ -7,6 +7,8 @@
 //! * [`intent`]: the intent format (JSON, shaped like the document, every value a string)
 //!   and its JSON Schema, one per profile.
 //! * [`write`]: the reference's document for an intent.
+//! * [`judge`]: what libvirt makes of the reference's document and of the emitter's, and
+//!   the outcome ([`judge::EmitOutcome`]) with its class.
 //! * [`from_model`]: the intent of a parsed definition, so that the generator's valid
 //!   definitions become valid intents.
 //!
@@ -14,6 +16,7 @@
 
 pub mod from_model;
 pub mod intent;
+pub mod judge;
 pub mod write;
 
 pub use intent::BackupIntent;

@@ -40,7 +40,7 @@ pub(crate) fn push_number(s: &mut String, n: i32) {
     let _ = std::fmt::Write::write_fmt(s, format_args!("{n}"));
 }
 
-pub(super) fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     let line = s.trim_end().replace('\n', "\\n");
     if line.chars().count() > 300 {
         let cut: String = line.chars().take(300).collect();

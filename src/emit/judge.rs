@@ -1,0 +1,356 @@
+//! One intent's verdict: what libvirt makes of the reference's document for the intent
+//! ([`expect`]) beside what it makes of the emitter's answer ([`judge`]).
+//!
+//! libvirt reads what `virDomainBackupBegin` is given with a public parse (the schema
+//! checked), then aligns it with the domain's disks. Both documents are aligned with one
+//! domain ([`domain_for`]: a file disk per disk the intent names, then one more), so that a disk the emitter leaves out is read as the
+//! `backup='no'` disk alignment makes of it, and meanings are compared after alignment,
+//! field by field, each difference named by the path libvirt prints it at.
+//!
+//! It decides; it does not run an emitter, and it does not print.
+
+use crate::align::{self, Domain, DomainDisk};
+use crate::conform::compare::{Difference, diff_models, one_line};
+use crate::{DomainBackup, Mode, Profile, Rejection};
+
+use super::intent::BackupIntent;
+use super::write;
+
+/// What libvirt does with an intent: with the reference's document for it.
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    /// The reference's document for the intent.
+    pub document: String,
+    /// The domain both documents are aligned with.
+    pub domain: Domain,
+    /// libvirt's reading of the document, aligned, or its rejection.
+    pub verdict: Result<DomainBackup, Rejection>,
+}
+
+/// The domain an intent's documents are aligned with: the one libvirt's xml2xml test builds
+/// for a backup naming the intent's disks (a file disk `/fake/NAME.qcow2` each, in order,
+/// then `vdextradisk`), built from the intent itself so that an intent libvirt refuses
+/// still has one.
+pub fn domain_for(intent: &BackupIntent) -> Domain {
+    let disks = intent
+        .disks
+        .iter()
+        .flatten()
+        .filter_map(|disk| disk.name.as_deref())
+        .chain(std::iter::once("vdextradisk"))
+        .map(|name| DomainDisk::file(name, format!("/fake/{name}.qcow2")))
+        .collect();
+    Domain { disks }
+}
+
+/// How libvirt reads `document` for `virDomainBackupBegin` on a domain with `domain`'s
+/// disks: a public parse, then alignment.
+fn begin(document: &[u8], profile: Profile, domain: &Domain) -> Result<DomainBackup, Rejection> {
+    let mut definition = crate::parse(document, Mode::Parse.options(profile))?;
+    align::align(
+        &mut definition,
+        domain,
+        align::UPSTREAM_TEST_SUFFIX,
+        profile,
+    )?;
+    Ok(definition)
+}
+
+/// libvirt's verdict on the reference's document for `intent` under `profile`.
+pub fn expect(intent: &BackupIntent, profile: Profile) -> Expectation {
+    let document = write::document(intent);
+    let domain = domain_for(intent);
+    let verdict = begin(document.as_bytes(), profile, &domain);
+    Expectation {
+        document,
+        domain,
+        verdict,
+    }
+}
+
+/// What an emitter answered for an intent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// The document it wrote.
+    Document(String),
+    /// It cannot express these fields of the intent (paths such as `disks[0].driver`).
+    Unsupported(Vec<String>),
+    /// It refused the intent, with its message.
+    Refused(String),
+    /// It died, with what is known of how.
+    Crash(String),
+    /// It did not answer in time.
+    Timeout(String),
+    /// It answered outside the protocol.
+    ProtocolError(String),
+}
+
+/// How one intent ended.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum EmitOutcome {
+    /// libvirt reads the emitted document as it reads the reference's (both accepted with
+    /// one meaning, or both refused by the same rule), or the emitter refused an intent
+    /// libvirt refuses.
+    Agree,
+    /// libvirt refuses the emitted document: the intent is one it accepts, or one it
+    /// refuses for another reason.
+    RejectedByLibvirt,
+    /// libvirt accepts the emitted document with another meaning than the intent's.
+    OtherMeaning,
+    /// libvirt refuses the intent, but accepts what the emitter wrote for it: the emitter
+    /// changed the intent into something else without saying so.
+    InvalidMadeValid,
+    /// The emitter said it cannot express a field of the intent.
+    Unsupported,
+    /// The emitter refused an intent libvirt accepts.
+    Refused,
+    /// The emitter died.
+    Crash,
+    /// The emitter did not answer in time.
+    Timeout,
+    /// The emitter answered outside the protocol.
+    ProtocolError,
+}
+
+impl EmitOutcome {
+    /// Every outcome, in report order.
+    pub const ALL: [EmitOutcome; 9] = [
+        EmitOutcome::Agree,
+        EmitOutcome::RejectedByLibvirt,
+        EmitOutcome::OtherMeaning,
+        EmitOutcome::InvalidMadeValid,
+        EmitOutcome::Unsupported,
+        EmitOutcome::Refused,
+        EmitOutcome::Crash,
+        EmitOutcome::Timeout,
+        EmitOutcome::ProtocolError,
+    ];
+
+    /// The name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            EmitOutcome::Agree => "agree",
+            EmitOutcome::RejectedByLibvirt => "rejected by libvirt",
+            EmitOutcome::OtherMeaning => "accepted with another meaning",
+            EmitOutcome::InvalidMadeValid => "invalid intent made valid",
+            EmitOutcome::Unsupported => "unsupported field",
+            EmitOutcome::Refused => "refused",
+            EmitOutcome::Crash => "crash",
+            EmitOutcome::Timeout => "timeout",
+            EmitOutcome::ProtocolError => "protocol error",
+        }
+    }
+
+    /// Whether the outcome is a disagreement with libvirt (an unsupported field is a
+    /// declared limit, counted and shown, not a failure).
+    pub fn is_disagreement(self) -> bool {
+        !matches!(self, EmitOutcome::Agree | EmitOutcome::Unsupported)
+    }
+}
+
+impl std::fmt::Display for EmitOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The verdict on one emitter answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmitJudgement {
+    /// The outcome.
+    pub outcome: EmitOutcome,
+    /// The class reports count and shrinking keeps: the outcome with the rule, the first
+    /// differing path (indexes aside) and its kind, or the unsupported field.
+    pub class: String,
+    /// For another meaning: every difference, by path.
+    pub differences: Vec<Difference>,
+    /// What libvirt says of the emitted document, when it refuses it.
+    pub libvirt_message: Option<String>,
+    /// One line saying what happened, for reports.
+    pub detail: String,
+}
+
+/// The rule id of a rejection, or its first line when it has none.
+fn rule_or_line(rejection: &Rejection) -> String {
+    rejection
+        .rule_id()
+        .map(str::to_string)
+        .unwrap_or_else(|| one_line(&rejection.message))
+}
+
+/// An unsupported field's path with its indexes dropped (`disks[1].driver` →
+/// `disks.driver`).
+fn field_shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            c if !in_index => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Judges `answer`, the emitter's for the intent `expectation` is of, under `profile`.
+pub fn judge(expectation: &Expectation, answer: &Answer, profile: Profile) -> EmitJudgement {
+    let verdict = |outcome: EmitOutcome, class: String, detail: String| EmitJudgement {
+        outcome,
+        class,
+        differences: Vec::new(),
+        libvirt_message: None,
+        detail,
+    };
+    match answer {
+        Answer::Document(text) => judge_document(expectation, text, profile),
+        Answer::Unsupported(fields) => {
+            let mut shapes: Vec<String> = fields.iter().map(|f| field_shape(f)).collect();
+            shapes.sort();
+            shapes.dedup();
+            let shown = if shapes.is_empty() {
+                "(no field named)".to_string()
+            } else {
+                shapes.join(", ")
+            };
+            verdict(
+                EmitOutcome::Unsupported,
+                format!("unsupported field: {shown}"),
+                format!("cannot express {}", fields.join(", ")),
+            )
+        }
+        Answer::Refused(message) => match &expectation.verdict {
+            Err(rejection) => verdict(
+                EmitOutcome::Agree,
+                EmitOutcome::Agree.name().to_string(),
+                format!(
+                    "refused ({}), as libvirt refuses the intent: {}",
+                    one_line(message),
+                    one_line(&rejection.message)
+                ),
+            ),
+            Ok(_) => verdict(
+                EmitOutcome::Refused,
+                EmitOutcome::Refused.name().to_string(),
+                format!("refused an intent libvirt accepts: {}", one_line(message)),
+            ),
+        },
+        Answer::Crash(detail) => verdict(EmitOutcome::Crash, "crash".to_string(), one_line(detail)),
+        Answer::Timeout(detail) => verdict(
+            EmitOutcome::Timeout,
+            "timeout".to_string(),
+            one_line(detail),
+        ),
+        Answer::ProtocolError(detail) => verdict(
+            EmitOutcome::ProtocolError,
+            "protocol error".to_string(),
+            one_line(detail),
+        ),
+    }
+}
+
+fn judge_document(expectation: &Expectation, text: &str, profile: Profile) -> EmitJudgement {
+    let got = begin(text.as_bytes(), profile, &expectation.domain);
+    let judgement = |outcome: EmitOutcome, class: String, detail: String| EmitJudgement {
+        outcome,
+        class,
+        differences: Vec::new(),
+        libvirt_message: None,
+        detail,
+    };
+    match (&expectation.verdict, got) {
+        (Ok(expected), Ok(got)) => {
+            let differences = diff_models(expected, &got);
+            if differences.is_empty() {
+                return judgement(
+                    EmitOutcome::Agree,
+                    EmitOutcome::Agree.name().to_string(),
+                    "accepted with the intent's meaning".to_string(),
+                );
+            }
+            let first = &differences[0];
+            let class = format!(
+                "{}: {} {}",
+                EmitOutcome::OtherMeaning.name(),
+                first.shape(),
+                first.kind()
+            );
+            let detail = differences
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ");
+            EmitJudgement {
+                outcome: EmitOutcome::OtherMeaning,
+                class,
+                differences,
+                libvirt_message: None,
+                detail,
+            }
+        }
+        (Ok(_), Err(rejection)) => EmitJudgement {
+            libvirt_message: Some(rejection.message.clone()),
+            ..judgement(
+                EmitOutcome::RejectedByLibvirt,
+                format!(
+                    "{}: {}",
+                    EmitOutcome::RejectedByLibvirt.name(),
+                    rule_or_line(&rejection)
+                ),
+                format!(
+                    "libvirt refuses the emitted document: {}",
+                    one_line(&rejection.message)
+                ),
+            )
+        },
+        (Err(expected), Err(rejection)) => {
+            if expected.rule_id() == rejection.rule_id()
+                && (expected.rule_id().is_some() || expected.message == rejection.message)
+            {
+                judgement(
+                    EmitOutcome::Agree,
+                    EmitOutcome::Agree.name().to_string(),
+                    format!(
+                        "refused by libvirt as the intent is: {}",
+                        one_line(&rejection.message)
+                    ),
+                )
+            } else {
+                EmitJudgement {
+                    libvirt_message: Some(rejection.message.clone()),
+                    ..judgement(
+                        EmitOutcome::RejectedByLibvirt,
+                        format!(
+                            "{}: {} (the intent: {})",
+                            EmitOutcome::RejectedByLibvirt.name(),
+                            rule_or_line(&rejection),
+                            rule_or_line(expected)
+                        ),
+                        format!(
+                            "libvirt refuses the emitted document for another reason than \
+                             the intent's: {} (the intent: {})",
+                            one_line(&rejection.message),
+                            one_line(&expected.message)
+                        ),
+                    )
+                }
+            }
+        }
+        (Err(expected), Ok(_)) => judgement(
+            EmitOutcome::InvalidMadeValid,
+            format!(
+                "{}: {}",
+                EmitOutcome::InvalidMadeValid.name(),
+                rule_or_line(expected)
+            ),
+            format!(
+                "libvirt refuses the intent ({}) but accepts what was written for it",
+                one_line(&expected.message)
+            ),
+        ),
+    }
+}
