@@ -54,6 +54,14 @@ enum Command {
     /// Exit 0: all agree (or only known failures); 1: disagreements; 2: usage or
     /// environment problem; 130: interrupted.
     Check(Box<CheckArgs>),
+    /// Check a tool that writes backup XML (an emitter) against libvirt's behaviour.
+    ///
+    /// Puts intents (valid ones, ones libvirt refuses, values that need escaping) to
+    /// COMMAND over the emitter protocol, judges each document it writes by what libvirt
+    /// makes of it beside the reference's own document for the intent, and shrinks each
+    /// disagreement to a minimal intent. Exit 0: all agree (unsupported fields are
+    /// reported, not failures); 1: disagreements; 2: usage or environment problem.
+    CheckEmitter(EmitterArgs),
     /// Write generated cases (valid, invalid or mixed) and a manifest of JSON lines
     /// (id, file, profile, mode, rule, expected verdict and output) into a folder.
     ///
@@ -96,6 +104,28 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(clap::Args)]
+struct EmitterArgs {
+    /// Seed of every choice.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Number of intents.
+    #[arg(long, default_value_t = 600)]
+    cases: usize,
+    /// Profiles to run (comma-separated; default: every one the emitter declares).
+    #[arg(long, value_delimiter = ',')]
+    profiles: Vec<Profile>,
+    /// Seconds one intent may take.
+    #[arg(long, default_value_t = 5.0)]
+    timeout: f64,
+    /// The most candidates tried while shrinking one class's counterexample.
+    #[arg(long, default_value_t = 400)]
+    shrink_budget: usize,
+    /// The emitter's command and arguments (after `--`), speaking the emitter protocol.
+    #[arg(last = true, value_name = "COMMAND", required = true)]
+    command: Vec<std::ffi::OsString>,
 }
 
 #[derive(clap::Args)]
@@ -792,6 +822,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Check(args) => check_command(&args),
+        Command::CheckEmitter(args) => check_emitter_command(&args),
         Command::Generate(args) => generate_command(&args),
         Command::Matrix(args) => matrix_command(&args),
         Command::Implementations { dir, libvirt_so } => {
@@ -799,6 +830,46 @@ fn main() -> ExitCode {
         }
         Command::Report { dirs, out } => report_command(&dirs, &out),
         Command::Rules { rule } => rules_command(rule.as_deref()),
+    }
+}
+
+fn check_emitter_command(args: &EmitterArgs) -> ExitCode {
+    use domainbackup_harness::emit::campaign::{self, EmitCheckConfig};
+    use domainbackup_harness::emit::protocol::EmitterProcess;
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        eprintln!(
+            "domainbackup-harness check-emitter: --timeout {} is not a positive number of seconds",
+            args.timeout
+        );
+        return ExitCode::from(2);
+    }
+    let timeout = std::time::Duration::from_secs_f64(args.timeout);
+    let mut process =
+        match EmitterProcess::start(args.command.clone(), timeout, conform::DEFAULT_OUTPUT_CAP) {
+            Ok(process) => process,
+            Err(e) => {
+                eprintln!("domainbackup-harness check-emitter: {e}");
+                return ExitCode::from(2);
+            }
+        };
+    let config = EmitCheckConfig {
+        seed: args.seed,
+        cases: args.cases,
+        profiles: args.profiles.clone(),
+        shrink_budget: args.shrink_budget,
+    };
+    let report = campaign::run(&mut process, &config);
+    print!("{}", campaign::summary(&report));
+    if report.profiles.is_empty() {
+        eprintln!(
+            "domainbackup-harness check-emitter: the emitter declares none of the profiles asked for"
+        );
+        return ExitCode::from(2);
+    }
+    if report.disagreements() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -45,7 +45,7 @@ pub mod registry;
 pub mod report;
 pub mod run;
 pub mod serve;
-mod session;
+pub(crate) mod session;
 pub mod shrink;
 mod xmltree;
 

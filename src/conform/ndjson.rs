@@ -46,28 +46,12 @@ fn handshake(
     timeout: Duration,
     cap: usize,
 ) -> Result<(Session, Capabilities, bool), String> {
-    let mut session =
-        Session::spawn(command, cap).map_err(|e| format!("could not be started: {e}"))?;
-    session.send(&json!({"cmd": "start", "version": PROTOCOL_VERSION}));
-    let line = match session.receive(timeout) {
-        Err(()) => {
-            session.stop(false);
-            return Err(format!(
-                "no answer to {{\"cmd\":\"start\"}} within {} ms",
-                timeout.as_millis()
-            ));
-        }
-        Ok(Line::Eof) => {
-            let detail = session.exit_detail();
-            session.stop(false);
-            return Err(format!("no answer to {{\"cmd\":\"start\"}}: {detail}"));
-        }
-        Ok(Line::TooLong) => {
-            session.stop(false);
-            return Err(format!("the answer to start is longer than {cap} bytes"));
-        }
-        Ok(Line::Text(line)) => line,
-    };
+    let (session, line) = Session::start(
+        command,
+        timeout,
+        cap,
+        &json!({"cmd": "start", "version": PROTOCOL_VERSION}),
+    )?;
     match parse_capabilities(&line) {
         Ok(caps) => Ok((session, caps, declares_bytes(&line))),
         Err(e) => {

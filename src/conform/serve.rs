@@ -7,6 +7,10 @@
 //! is missing or wrong) is answered with `{"seq":N,"skipped":"bad request: ..."}` (or
 //! `{"ok":false,"error":..}` when the line names no `seq`), and the loop goes on.
 //!
+//! It is also the reference emitter (the emitter protocol, `crate::emit::protocol`): a
+//! `start` with `"role":"emitter"` is answered as an emitter, and `emit` with the
+//! reference's document for the intent (an intent it cannot read is `refused`).
+//!
 //! It must not know about campaigns: it is the reference's verdict per request, nothing more.
 
 use std::io::{BufRead, Write};
@@ -55,6 +59,15 @@ fn answer(line: &[u8]) -> Answer {
         None => json!({"ok": false, "error": format!("bad request: {why}")}),
     };
     match request.get("cmd").and_then(Value::as_str) {
+        Some("start") if request.get("role").and_then(Value::as_str) == Some("emitter") => {
+            Answer::Line(json!({
+                "ok": true,
+                "role": "emitter",
+                "name": "reference",
+                "version": env!("CARGO_PKG_VERSION"),
+                "profiles": Profile::ALL.iter().map(|p| p.name()).collect::<Vec<_>>(),
+            }))
+        }
         Some("start") => Answer::Line(json!({
             "ok": true,
             "name": "reference",
@@ -72,7 +85,19 @@ fn answer(line: &[u8]) -> Answer {
             }
             Err(why) => bad(why),
         }),
-        Some(other) => Answer::Line(bad(format!("unknown cmd {other:?} (start, run or stop)"))),
+        Some("emit") => Answer::Line(match emit(&request) {
+            Ok(mut value) => {
+                value["seq"] = seq.unwrap_or(Value::Null);
+                value
+            }
+            Err(why) => match &seq {
+                Some(seq) => json!({"seq": seq, "refused": format!("bad request: {why}")}),
+                None => json!({"ok": false, "error": format!("bad request: {why}")}),
+            },
+        }),
+        Some(other) => Answer::Line(bad(format!(
+            "unknown cmd {other:?} (start, run, emit or stop)"
+        ))),
         None => Answer::Line(bad("no \"cmd\"".into())),
     }
 }
@@ -110,6 +135,16 @@ fn run(request: &Value) -> Result<Value, String> {
             "message": r.message,
         }),
     })
+}
+
+/// The reference's document for the request's intent (the emitter protocol's `emit`).
+fn emit(request: &Value) -> Result<Value, String> {
+    let intent = request
+        .get("intent")
+        .ok_or_else(|| "no \"intent\"".to_string())?;
+    let intent: crate::emit::BackupIntent =
+        serde_json::from_value(intent.clone()).map_err(|e| format!("the intent: {e}"))?;
+    Ok(json!({"xml": crate::emit::write::document(&intent)}))
 }
 
 #[cfg(test)]

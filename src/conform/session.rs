@@ -86,6 +86,38 @@ impl Session {
         })
     }
 
+    /// Starts `command` and sends it `request` (the protocol's `start`), giving back the
+    /// process and its first line, or why there is none.
+    pub(crate) fn start(
+        command: &[OsString],
+        timeout: Duration,
+        cap: usize,
+        request: &Value,
+    ) -> Result<(Session, Vec<u8>), String> {
+        let mut session =
+            Session::spawn(command, cap).map_err(|e| format!("could not be started: {e}"))?;
+        session.send(request);
+        match session.receive(timeout) {
+            Err(()) => {
+                session.stop(false);
+                Err(format!(
+                    "no answer to {{\"cmd\":\"start\"}} within {} ms",
+                    timeout.as_millis()
+                ))
+            }
+            Ok(Line::Eof) => {
+                let detail = session.exit_detail();
+                session.stop(false);
+                Err(format!("no answer to {{\"cmd\":\"start\"}}: {detail}"))
+            }
+            Ok(Line::TooLong) => {
+                session.stop(false);
+                Err(format!("the answer to start is longer than {cap} bytes"))
+            }
+            Ok(Line::Text(line)) => Ok((session, line)),
+        }
+    }
+
     pub(crate) fn send(&self, value: &Value) {
         let mut line = value.to_string().into_bytes();
         line.push(b'\n');

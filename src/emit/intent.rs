@@ -6,7 +6,7 @@
 //! value is a string as the XML has it (`"yes"`, `"10809"`), so a writer is never asked to
 //! spell a boolean or a number its own way. Nothing here checks a value: an intent may hold
 //! what libvirt refuses (a relative path, a port of 70000), and the reference's verdict on
-//! the document written for it ([`super::write`]) says what libvirt makes of it.
+//! the document written for it ([`super::write`](mod@super::write)) says what libvirt makes of it.
 //!
 //! The JSON Schema published in `schema/` is generated from these types
 //! ([`json_schema`]), one per profile; a test holds the files to them.

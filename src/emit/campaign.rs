@@ -1,0 +1,348 @@
+//! An emitter campaign: the intents of [`super::generate`] put to one emitter process,
+//! each answer judged ([`super::judge`]), the first disagreement of every class shrunk to a
+//! minimal intent ([`super::shrink`]), and a summary that says, per class, what was asked,
+//! what the emitter wrote and what libvirt makes of it.
+//!
+//! Library code: it returns the report and prints nothing.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::Profile;
+use crate::conform::compare::one_line;
+
+use super::generate::IntentSource;
+use super::intent::BackupIntent;
+use super::judge::{Answer, EmitJudgement, EmitOutcome, Expectation, expect, judge};
+use super::protocol::{EmitterCapabilities, EmitterProcess, PIPELINE};
+use super::shrink::{self, Trial};
+
+/// What an emitter campaign is run with. [`EmitCheckConfig::default`] gives the command
+/// line's defaults.
+#[derive(Debug, Clone)]
+pub struct EmitCheckConfig {
+    /// Seed of every choice. Default 0.
+    pub seed: u64,
+    /// How many intents. Default 600.
+    pub cases: usize,
+    /// The libvirt versions (none: every one the emitter declares). Default none.
+    pub profiles: Vec<Profile>,
+    /// The most candidates tried while shrinking one class's counterexample. Default 400.
+    pub shrink_budget: usize,
+}
+
+impl Default for EmitCheckConfig {
+    fn default() -> Self {
+        EmitCheckConfig {
+            seed: 0,
+            cases: 600,
+            profiles: Vec::new(),
+            shrink_budget: 400,
+        }
+    }
+}
+
+/// The most candidates tried while shrinking a timeout, each of which may cost the whole
+/// timeout.
+pub const TIMEOUT_SHRINK_BUDGET: usize = 24;
+
+/// One intent's result.
+#[derive(Debug, Clone)]
+pub struct EmitResult {
+    /// Its number in the campaign.
+    pub index: usize,
+    /// The libvirt version.
+    pub profile: Profile,
+    /// The kind of intent (`valid`, `invalid: port out of range`, ...).
+    pub kind: String,
+    /// The intent.
+    pub intent: BackupIntent,
+    /// Whether libvirt accepts the intent (as the reference writes it).
+    pub intent_accepted: bool,
+    /// What the emitter answered.
+    pub answer: Answer,
+    /// The verdict.
+    pub judgement: EmitJudgement,
+}
+
+/// A class's minimal counterexample.
+#[derive(Debug, Clone)]
+pub struct Counterexample {
+    /// The class.
+    pub class: String,
+    /// The libvirt version.
+    pub profile: Profile,
+    /// The intent shrunk to.
+    pub intent: BackupIntent,
+    /// The intent's size (fields and list items) before and after shrinking.
+    pub size: (usize, usize),
+    /// Candidates put to the emitter while shrinking.
+    pub tried: usize,
+    /// What libvirt does with the reference's document for the intent.
+    pub expectation: Expectation,
+    /// What the emitter answered for it.
+    pub answer: Answer,
+    /// The verdict on that answer.
+    pub judgement: EmitJudgement,
+}
+
+/// An emitter campaign's results.
+#[derive(Debug, Clone)]
+pub struct EmitReport {
+    /// What the emitter said of itself.
+    pub emitter: EmitterCapabilities,
+    /// The command it ran.
+    pub command: String,
+    /// The profiles run.
+    pub profiles: Vec<Profile>,
+    /// Every intent's result, in campaign order.
+    pub results: Vec<EmitResult>,
+    /// One minimal counterexample per disagreeing class, in class order.
+    pub counterexamples: Vec<Counterexample>,
+}
+
+impl EmitReport {
+    /// How many intents ended in each outcome, in report order (outcomes with none left
+    /// out).
+    pub fn outcome_counts(&self) -> Vec<(EmitOutcome, usize)> {
+        EmitOutcome::ALL
+            .into_iter()
+            .map(|o| {
+                (
+                    o,
+                    self.results
+                        .iter()
+                        .filter(|r| r.judgement.outcome == o)
+                        .count(),
+                )
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    /// How many intents ended in each class other than agreement, most first.
+    pub fn class_counts(&self) -> Vec<(String, usize)> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for result in &self.results {
+            if result.judgement.outcome != EmitOutcome::Agree {
+                *counts.entry(result.judgement.class.as_str()).or_default() += 1;
+            }
+        }
+        let mut counts: Vec<(String, usize)> = counts
+            .into_iter()
+            .map(|(c, n)| (c.to_string(), n))
+            .collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counts
+    }
+
+    /// How many intents disagree with libvirt.
+    pub fn disagreements(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.judgement.outcome.is_disagreement())
+            .count()
+    }
+}
+
+/// libvirt's verdict on an intent, in one line.
+pub fn describe_expectation(expectation: &Expectation) -> String {
+    match &expectation.verdict {
+        Ok(_) => "accepts it".to_string(),
+        Err(rejection) => format!(
+            "refuses it{}: {}",
+            rejection
+                .rule_id()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default(),
+            one_line(&rejection.message)
+        ),
+    }
+}
+
+/// What an emitter answered, in a few lines.
+pub fn describe_answer(answer: &Answer) -> String {
+    match answer {
+        Answer::Document(text) => text.trim_end().to_string(),
+        Answer::Unsupported(fields) => format!("unsupported: {}", fields.join(", ")),
+        Answer::Refused(message) => format!("refused: {}", one_line(message)),
+        Answer::Crash(detail) => format!("crashed: {}", one_line(detail)),
+        Answer::Timeout(detail) => format!("timed out: {}", one_line(detail)),
+        Answer::ProtocolError(detail) => format!("protocol error: {}", one_line(detail)),
+    }
+}
+
+/// Runs the campaign on `process`. Never fails: an emitter that cannot answer shows in
+/// the results as crashes, timeouts or protocol errors.
+pub fn run(process: &mut EmitterProcess, config: &EmitCheckConfig) -> EmitReport {
+    let declared = process.capabilities().profiles.clone();
+    let profiles: Vec<Profile> = if config.profiles.is_empty() {
+        declared
+    } else {
+        config
+            .profiles
+            .iter()
+            .copied()
+            .filter(|p| declared.contains(p))
+            .collect()
+    };
+    let mut report = EmitReport {
+        emitter: process.capabilities().clone(),
+        command: process.command_line(),
+        profiles: profiles.clone(),
+        results: Vec::with_capacity(config.cases),
+        counterexamples: Vec::new(),
+    };
+    if profiles.is_empty() {
+        return report;
+    }
+    let source = IntentSource::new(&profiles);
+    let intents: Vec<_> = (0..config.cases)
+        .filter_map(|i| source.intent(config.seed, i))
+        .collect();
+    let mut at = 0;
+    while at < intents.len() {
+        let batch: Vec<_> = intents[at..(at + PIPELINE).min(intents.len())]
+            .iter()
+            .map(|g| (&g.intent, g.profile))
+            .collect();
+        let answers = process.emit_batch(&batch);
+        // A failed process stops its batch at the failure; the rest go again.
+        for (generated, answer) in intents[at..].iter().zip(answers) {
+            let expectation = expect(&generated.intent, generated.profile);
+            let judgement = judge(&expectation, &answer, generated.profile);
+            report.results.push(EmitResult {
+                index: generated.index,
+                profile: generated.profile,
+                kind: generated.kind.clone(),
+                intent: generated.intent.clone(),
+                intent_accepted: expectation.verdict.is_ok(),
+                answer,
+                judgement,
+            });
+            at += 1;
+        }
+    }
+    // The first intent of each disagreeing class, shrunk: the first one libvirt accepts
+    // when there is one (a defect shown on a valid intent is the one to fix first).
+    let mut firsts: BTreeMap<&str, &EmitResult> = BTreeMap::new();
+    for result in report
+        .results
+        .iter()
+        .filter(|r| r.judgement.outcome.is_disagreement())
+    {
+        let slot = firsts
+            .entry(result.judgement.class.as_str())
+            .or_insert(result);
+        if !slot.intent_accepted && result.intent_accepted {
+            *slot = result;
+        }
+    }
+    let firsts: Vec<EmitResult> = firsts.into_values().cloned().collect();
+    for first in firsts {
+        // Every candidate that still hangs costs the whole timeout.
+        let budget = if first.judgement.outcome == EmitOutcome::Timeout {
+            config.shrink_budget.min(TIMEOUT_SHRINK_BUDGET)
+        } else {
+            config.shrink_budget
+        };
+        report
+            .counterexamples
+            .push(minimise(process, &first, budget));
+    }
+    report.counterexamples.sort_by(|a, b| a.class.cmp(&b.class));
+    report
+}
+
+/// Shrinks `result`'s intent while the emitter's answer stays in its class.
+fn minimise(process: &mut EmitterProcess, result: &EmitResult, budget: usize) -> Counterexample {
+    let profile = result.profile;
+    let class = result.judgement.class.clone();
+    // libvirt's verdict on the intent stays as it was too: a crash on a valid intent is
+    // shrunk to a valid intent, not to the smallest thing that crashes.
+    let verdict = |e: &Expectation| e.verdict.as_ref().map(|_| ()).map_err(|r| r.rule_id());
+    let original = verdict(&expect(&result.intent, profile));
+    let (intent, tried) = shrink::shrink(&result.intent, budget, |candidate| {
+        let expectation = expect(candidate, profile);
+        if verdict(&expectation) != original {
+            return Trial::Skipped;
+        }
+        let answer = process.emit(candidate, profile);
+        if judge(&expectation, &answer, profile).class == class {
+            Trial::Keeps
+        } else {
+            Trial::Loses
+        }
+    });
+    let expectation = expect(&intent, profile);
+    let answer = if intent == result.intent {
+        result.answer.clone()
+    } else {
+        process.emit(&intent, profile)
+    };
+    let judgement = judge(&expectation, &answer, profile);
+    Counterexample {
+        class,
+        profile,
+        size: (shrink::size(&result.intent), shrink::size(&intent)),
+        intent,
+        tried,
+        expectation,
+        answer,
+        judgement,
+    }
+}
+
+/// The terminal summary: the counts, then each class with its minimal intent, what libvirt
+/// makes of the intent, what the emitter wrote and what libvirt makes of that.
+pub fn summary(report: &EmitReport) -> String {
+    let mut out = String::new();
+    let profiles: Vec<&str> = report.profiles.iter().map(|p| p.name()).collect();
+    let _ = writeln!(
+        out,
+        "emitter {} {} ({}): {} intents, libvirt {}",
+        report.emitter.name,
+        report.emitter.version,
+        report.command,
+        report.results.len(),
+        if profiles.is_empty() {
+            "(no profile in common)".to_string()
+        } else {
+            profiles.join(", ")
+        }
+    );
+    for (outcome, n) in report.outcome_counts() {
+        let _ = writeln!(out, "{:<32}{n:>6}", outcome.name());
+    }
+    let counts = report.class_counts();
+    if counts.is_empty() {
+        return out;
+    }
+    out.push('\n');
+    for (class, n) in counts {
+        let _ = writeln!(out, "{n:>6}  {class}");
+        let Some(example) = report.counterexamples.iter().find(|c| c.class == class) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "        minimal intent ({}, {} fields from {}): {}",
+            example.profile.name(),
+            example.size.1,
+            example.size.0,
+            serde_json::to_string(&example.intent).unwrap_or_default()
+        );
+        let _ = writeln!(
+            out,
+            "        libvirt, given the intent as the reference writes it: {}",
+            describe_expectation(&example.expectation)
+        );
+        let answer = describe_answer(&example.answer);
+        let _ = writeln!(out, "        the emitter answered:");
+        for line in answer.lines() {
+            let _ = writeln!(out, "          {line}");
+        }
+        let _ = writeln!(out, "        so: {}", example.judgement.detail);
+    }
+    out
+}

@@ -1,0 +1,312 @@
+//! The emitter protocol: one process per job, one JSON object per line each way, like the
+//! persistent reader protocol.
+//!
+//! ```text
+//! → {"cmd":"start","version":1,"role":"emitter"}
+//! ← {"ok":true,"role":"emitter","name":"..","version":"..","profiles":["9.0","11.3"]}
+//! → {"cmd":"emit","seq":1,"profile":"11.3","intent":{"mode":"push","disks":[..]}}
+//! ← {"seq":1,"xml":"<domainbackup mode='push'>..</domainbackup>"}
+//!   or {"seq":1,"unsupported":["disks[0].target.encryption"]}   (the fields it cannot write)
+//!   or {"seq":1,"refused":"why"}                                (it will not write this intent)
+//! → {"cmd":"stop"}
+//! ```
+//!
+//! The intent is [`super::intent::BackupIntent`] as JSON (its schema is in
+//! `schema/intent/`). Every read has the timeout; a process that dies, answers garbage, a
+//! line over the cap or the wrong `seq` is stopped and started again before the next
+//! intent, and its intent ends as a crash, a timeout or a protocol error.
+
+use std::ffi::OsString;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::Profile;
+use crate::conform::EnvironmentError;
+use crate::conform::implementation::shell_words;
+use crate::conform::session::{Line, Session};
+
+use super::intent::BackupIntent;
+use super::judge::Answer;
+
+/// The emitter protocol's version.
+pub const EMITTER_PROTOCOL_VERSION: u64 = 1;
+
+/// How many intents are sent before the first answer is waited for (answers come in order).
+pub const PIPELINE: usize = 32;
+
+/// What an emitter's handshake says of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmitterCapabilities {
+    /// Its name.
+    pub name: String,
+    /// Its version, as it reports it.
+    pub version: String,
+    /// The libvirt versions it writes for.
+    pub profiles: Vec<Profile>,
+}
+
+/// Reads the answer to `start`.
+pub fn parse_handshake(line: &[u8]) -> Result<EmitterCapabilities, String> {
+    let shown: String = String::from_utf8_lossy(line).chars().take(200).collect();
+    let value: Value = serde_json::from_slice(line)
+        .map_err(|e| format!("the answer to start is not JSON ({e}): {shown}"))?;
+    if value.get("ok") != Some(&Value::Bool(true)) {
+        return Err(format!(
+            "the answer to start is not {{\"ok\":true,..}}: {shown}"
+        ));
+    }
+    if value.get("role").and_then(Value::as_str) != Some("emitter") {
+        return Err(format!(
+            "the answer to start does not say \"role\":\"emitter\" (a reader adapter \
+             speaks the reader protocol): {shown}"
+        ));
+    }
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let profiles = match value.get("profiles") {
+        None => Profile::ALL.to_vec(),
+        Some(Value::Array(list)) => {
+            let mut profiles = Vec::new();
+            for item in list {
+                let name = item
+                    .as_str()
+                    .ok_or_else(|| format!("\"profiles\" holds {item}, not a profile name"))?;
+                // A profile the harness does not model is left out, not an error: the
+                // emitter may know newer libvirt versions.
+                if let Ok(profile) = name.parse::<Profile>() {
+                    profiles.push(profile);
+                }
+            }
+            profiles
+        }
+        Some(other) => return Err(format!("\"profiles\" is {other}, not a list")),
+    };
+    Ok(EmitterCapabilities {
+        name: text("name"),
+        version: text("version"),
+        profiles,
+    })
+}
+
+/// Reads the answer to intent `seq`.
+pub fn parse_answer(line: &[u8], seq: u64) -> Result<Answer, String> {
+    let shown: String = String::from_utf8_lossy(line).chars().take(200).collect();
+    let value: Value = serde_json::from_slice(line)
+        .map_err(|e| format!("the answer is not JSON ({e}): {shown}"))?;
+    match value.get("seq").and_then(Value::as_u64) {
+        Some(got) if got == seq => {}
+        Some(got) => return Err(format!("the answer is for seq {got}, expected {seq}")),
+        None => return Err(format!("the answer has no \"seq\": {shown}")),
+    }
+    if let Some(xml) = value.get("xml") {
+        return xml
+            .as_str()
+            .map(|xml| Answer::Document(xml.to_string()))
+            .ok_or_else(|| format!("\"xml\" is not a string: {shown}"));
+    }
+    if let Some(fields) = value.get("unsupported") {
+        let list = fields
+            .as_array()
+            .ok_or_else(|| format!("\"unsupported\" is not a list of fields: {shown}"))?;
+        let mut names = Vec::with_capacity(list.len());
+        for field in list {
+            names.push(
+                field
+                    .as_str()
+                    .ok_or_else(|| format!("\"unsupported\" holds {field}, not a field name"))?
+                    .to_string(),
+            );
+        }
+        return Ok(Answer::Unsupported(names));
+    }
+    if let Some(message) = value.get("refused") {
+        return Ok(Answer::Refused(match message {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        }));
+    }
+    Err(format!(
+        "the answer has none of \"xml\", \"unsupported\", \"refused\": {shown}"
+    ))
+}
+
+/// One emitter process, started again after a failure.
+pub struct EmitterProcess {
+    command: Vec<OsString>,
+    session: Option<Session>,
+    capabilities: EmitterCapabilities,
+    seq: u64,
+    timeout: Duration,
+    cap: usize,
+}
+
+/// The least time a process is given to answer `start`: starting an interpreter on a busy
+/// machine may take longer than one answer should.
+pub const MIN_START_TIMEOUT: Duration = Duration::from_secs(5);
+
+fn handshake(
+    command: &[OsString],
+    timeout: Duration,
+    cap: usize,
+) -> Result<(Session, EmitterCapabilities), String> {
+    let (session, line) = Session::start(
+        command,
+        timeout.max(MIN_START_TIMEOUT),
+        cap,
+        &json!({"cmd": "start", "version": EMITTER_PROTOCOL_VERSION, "role": "emitter"}),
+    )?;
+    match parse_handshake(&line) {
+        Ok(capabilities) => Ok((session, capabilities)),
+        Err(e) => {
+            session.stop(false);
+            Err(e)
+        }
+    }
+}
+
+impl EmitterProcess {
+    /// Starts `command` and performs the handshake.
+    pub fn start(
+        command: Vec<OsString>,
+        timeout: Duration,
+        cap: usize,
+    ) -> Result<EmitterProcess, EnvironmentError> {
+        if command.is_empty() {
+            return Err(EnvironmentError::Usage(
+                "no emitter command given after `--`".into(),
+            ));
+        }
+        let (session, mut capabilities) =
+            handshake(&command, timeout, cap).map_err(|detail| EnvironmentError::Handshake {
+                command: shell_words(&command),
+                detail,
+            })?;
+        if capabilities.name.trim().is_empty() {
+            capabilities.name = command
+                .first()
+                .map(|p| {
+                    std::path::Path::new(p)
+                        .file_name()
+                        .unwrap_or(p)
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .unwrap_or_default();
+        }
+        Ok(EmitterProcess {
+            command,
+            session: Some(session),
+            capabilities,
+            seq: 0,
+            timeout,
+            cap,
+        })
+    }
+
+    /// What its handshake said.
+    pub fn capabilities(&self) -> &EmitterCapabilities {
+        &self.capabilities
+    }
+
+    /// The command it runs.
+    pub fn command_line(&self) -> String {
+        shell_words(&self.command)
+    }
+
+    fn fail(&mut self, answer: Answer) -> Answer {
+        if let Some(session) = self.session.take() {
+            session.stop(false);
+        }
+        answer
+    }
+
+    fn ensure_session(&mut self) -> Result<(), Answer> {
+        if self.session.is_none() {
+            match handshake(&self.command, self.timeout, self.cap) {
+                Ok((session, _)) => self.session = Some(session),
+                Err(detail) => {
+                    return Err(Answer::ProtocolError(format!("restart failed: {detail}")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn answer(&mut self, seq: u64) -> Answer {
+        let Some(session) = self.session.as_mut() else {
+            return Answer::ProtocolError("no process".into());
+        };
+        match session.receive(self.timeout) {
+            Err(()) => self.fail(Answer::Timeout(format!(
+                "no answer within {} ms",
+                self.timeout.as_millis()
+            ))),
+            Ok(Line::Eof) => {
+                let detail = session.exit_detail();
+                self.fail(Answer::Crash(detail))
+            }
+            Ok(Line::TooLong) => self.fail(Answer::ProtocolError(format!(
+                "an answer line is longer than {} bytes",
+                self.cap
+            ))),
+            Ok(Line::Text(line)) => match parse_answer(&line, seq) {
+                Ok(answer) => answer,
+                Err(detail) => self.fail(Answer::ProtocolError(detail)),
+            },
+        }
+    }
+
+    /// The emitter's answers for `intents`, in order. Requests are sent ahead of the
+    /// answers; when the process fails on one, the answers stop there (fewer answers than
+    /// intents: the caller sends the rest again, to the process started anew).
+    pub fn emit_batch(&mut self, intents: &[(&BackupIntent, Profile)]) -> Vec<Answer> {
+        if intents.is_empty() {
+            return Vec::new();
+        }
+        if let Err(failed) = self.ensure_session() {
+            return vec![failed];
+        }
+        let mut sent = Vec::with_capacity(intents.len());
+        for (intent, profile) in intents {
+            self.seq += 1;
+            if let Some(session) = self.session.as_ref() {
+                session.send(&json!({
+                    "cmd": "emit",
+                    "seq": self.seq,
+                    "profile": profile.name(),
+                    "intent": intent,
+                }));
+            }
+            sent.push(self.seq);
+        }
+        let mut answers = Vec::with_capacity(sent.len());
+        for seq in sent {
+            answers.push(self.answer(seq));
+            if self.session.is_none() {
+                break;
+            }
+        }
+        answers
+    }
+
+    /// The emitter's answer for one intent.
+    pub fn emit(&mut self, intent: &BackupIntent, profile: Profile) -> Answer {
+        self.emit_batch(&[(intent, profile)])
+            .pop()
+            .unwrap_or_else(|| Answer::ProtocolError("no answer".into()))
+    }
+}
+
+impl Drop for EmitterProcess {
+    fn drop(&mut self) {
+        if let Some(session) = self.session.take() {
+            session.stop(true);
+        }
+    }
+}
