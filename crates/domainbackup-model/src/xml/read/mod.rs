@@ -151,7 +151,6 @@ struct Reader<'t> {
     stack: Vec<Open<'t>>,
     root: Option<Element>,
     has_doctype: bool,
-    seen_decl_slot: bool,
     /// The XML declaration says `standalone='yes'`: undeclared entities are then errors
     /// even under an external subset.
     standalone: bool,
@@ -191,7 +190,6 @@ impl<'t> Reader<'t> {
             stack: Vec::new(),
             root: None,
             has_doctype: false,
-            seen_decl_slot: false,
             standalone: false,
             entities: Vec::new(),
             external_subset: false,
@@ -291,7 +289,6 @@ impl<'t> Reader<'t> {
             Piece::Instruction => self.processing_instruction(start, end)?,
             Piece::DocType => self.doctype(start, end)?,
         }
-        self.seen_decl_slot = true;
         Ok(())
     }
 

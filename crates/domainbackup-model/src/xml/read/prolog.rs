@@ -10,7 +10,8 @@ use crate::xml::tree::Node;
 
 impl<'t> Reader<'t> {
     pub(super) fn declaration(&mut self, start: usize, end: usize) -> Result<(), Rejection> {
-        if start != 0 || self.seen_decl_slot {
+        // Only at the very start: any piece before it (a blank, a comment) puts it past 0.
+        if start != 0 {
             return Err(self.fail(
                 start,
                 &rules::WF_XML_DECLARATION,
@@ -87,13 +88,11 @@ impl<'t> Reader<'t> {
             };
             let value = &after[1..1 + close];
             let valid = match name {
-                "version" => {
-                    let mut parts = value.splitn(2, '.');
-                    let major = parts.next().unwrap_or("");
-                    let minor = parts.next().unwrap_or("");
-                    // libxml2 accepts any 1.x version (with a warning) and refuses others.
-                    major == "1" && !minor.is_empty() && minor.chars().all(|c| c.is_ascii_digit())
-                }
+                // libxml2 accepts any 1.x version (with a warning) and refuses others; its
+                // `xmlParseVersionNum` takes "1." followed by digits, none at all included.
+                "version" => value
+                    .strip_prefix("1.")
+                    .is_some_and(|minor| minor.chars().all(|c| c.is_ascii_digit())),
                 "encoding" => {
                     let mut chars = value.chars();
                     chars.next().is_some_and(|c| c.is_ascii_alphabetic())

@@ -65,7 +65,6 @@ impl<'t> Reader<'t> {
                 if let Some(len) = simple_tag(&bytes[i + 1..], &mut tag) {
                     self.may_open(i)?;
                     self.simple_start_tag(i, &tag);
-                    self.seen_decl_slot = true;
                     i += 1 + len;
                     continue;
                 }
