@@ -5,7 +5,7 @@
 
 use domainbackup_harness::xml::read::probe::{self, SIMPLE_ATTRIBUTES};
 use domainbackup_harness::xml::read::{
-    MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_NAME_LENGTH, read, read_tags,
+    MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_NAME_LENGTH, MAX_TEXT_LENGTH, read, read_tags,
 };
 
 /// A start tag as the fast path reads it: its length, its name and its attributes as
@@ -359,4 +359,22 @@ fn the_size_limit_takes_a_document_of_its_size_and_refuses_one_byte_more() {
     // What follows a NUL byte is not counted.
     document.replace_range(root.len()..root.len() + 1, "\0");
     assert!(read(document.as_bytes()).is_ok());
+}
+
+/// libxml2's limit on one comment, processing instruction's data or CDATA section: one
+/// of exactly `MAX_TEXT_LENGTH` bytes is read, one byte more is refused (and the blanks
+/// between a processing instruction's target and its data are not counted).
+#[test]
+fn the_text_limit_takes_a_comment_pi_or_cdata_of_its_size_and_refuses_one_byte_more() {
+    assert_eq!(MAX_TEXT_LENGTH, 10_000_000);
+    let fill = "x".repeat(MAX_TEXT_LENGTH);
+    for (open, close) in [("<!--", "-->"), ("<?x   ", "?>"), ("<![CDATA[", "]]>")] {
+        let at_limit =
+            format!("<domainbackup><incremental>{open}{fill}{close}</incremental></domainbackup>");
+        assert!(read(at_limit.as_bytes()).is_ok(), "{open} at the limit");
+        let over =
+            format!("<domainbackup><incremental>{open}{fill}x{close}</incremental></domainbackup>");
+        let e = read(over.as_bytes()).expect_err("over the limit");
+        assert_eq!(e.rule_id(), Some("wf.limit"), "{open}: {}", e.message);
+    }
 }

@@ -160,9 +160,7 @@ impl<'t> Reader<'t> {
                 format!("PI {target} too big found"),
             ));
         }
-        if target_len < body.len() || !body[target_len..].is_empty() {
-            self.check_chars(start + 2 + target_len, &body[target_len..])?;
-        }
+        self.check_chars(start + 2 + target_len, &body[target_len..])?;
         let p = self.pos(start);
         self.push_misc(Node::ProcessingInstruction(p));
         Ok(())
