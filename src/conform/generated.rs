@@ -34,10 +34,16 @@ pub const GROUP: usize = 4;
 const RULE_TRIES: usize = 16;
 
 fn runner(seed: u64, group: u64) -> TestRunner {
+    seeded_runner(seed, group, *b"dombkup!")
+}
+
+/// A proptest runner whose choices depend only on `seed`, `n` and `tag` (which keeps the
+/// draws of one use apart from another's).
+pub(crate) fn seeded_runner(seed: u64, n: u64, tag: [u8; 8]) -> TestRunner {
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    bytes[8..16].copy_from_slice(&group.to_le_bytes());
-    bytes[16..24].copy_from_slice(b"dombkup!");
+    bytes[8..16].copy_from_slice(&n.to_le_bytes());
+    bytes[16..24].copy_from_slice(&tag);
     TestRunner::new_with_rng(
         Config::default(),
         TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),

@@ -7,9 +7,9 @@
 //! reference's document for it.
 
 use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 use crate::conform::case::Rng;
+use crate::conform::generated::seeded_runner;
 use crate::model::DomainBackup;
 use crate::{Mode, Profile};
 
@@ -70,17 +70,6 @@ pub struct IntentSource {
     definitions: Vec<(Profile, BoxedStrategy<DomainBackup>)>,
 }
 
-fn runner(seed: u64, index: u64) -> TestRunner {
-    let mut bytes = [0u8; 32];
-    bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    bytes[8..16].copy_from_slice(&index.to_le_bytes());
-    bytes[16..24].copy_from_slice(b"emitters");
-    TestRunner::new_with_rng(
-        Config::default(),
-        TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
-    )
-}
-
 impl IntentSource {
     /// A source for `profiles` (none: every modelled profile).
     pub fn new(profiles: &[Profile]) -> IntentSource {
@@ -101,7 +90,7 @@ impl IntentSource {
     /// A quarter each: valid, valid with libvirt's defaults left out, invalid, escaping.
     pub fn intent(&self, seed: u64, index: usize) -> Option<GeneratedIntent> {
         let (profile, definitions) = &self.definitions[index % self.definitions.len()];
-        let mut runner = runner(seed, index as u64);
+        let mut runner = seeded_runner(seed, index as u64, *b"emitters");
         let definition = definitions.new_tree(&mut runner).ok()?.current();
         let mut rng = Rng::new(seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let mut intent = intent_of(&definition);

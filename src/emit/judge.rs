@@ -9,8 +9,8 @@
 //!
 //! It decides; it does not run an emitter, and it does not print.
 
-use crate::align::{self, Domain, DomainDisk};
-use crate::conform::compare::{Difference, diff_models, one_line};
+use crate::align::{self, Domain};
+use crate::conform::compare::{Difference, diff_models, one_line, without_indexes};
 use crate::{DomainBackup, Mode, Profile, Rejection};
 
 use super::intent::BackupIntent;
@@ -32,15 +32,13 @@ pub struct Expectation {
 /// then `vdextradisk`), built from the intent itself so that an intent libvirt refuses
 /// still has one.
 pub fn domain_for(intent: &BackupIntent) -> Domain {
-    let disks = intent
-        .disks
-        .iter()
-        .flatten()
-        .filter_map(|disk| disk.name.as_deref())
-        .chain(std::iter::once("vdextradisk"))
-        .map(|name| DomainDisk::file(name, format!("/fake/{name}.qcow2")))
-        .collect();
-    Domain { disks }
+    Domain::upstream_test_for(
+        intent
+            .disks
+            .iter()
+            .flatten()
+            .filter_map(|disk| disk.name.as_deref()),
+    )
 }
 
 /// How libvirt reads `document` for `virDomainBackupBegin` on a domain with `domain`'s
@@ -181,22 +179,6 @@ fn rule_or_line(rejection: &Rejection) -> String {
         .unwrap_or_else(|| one_line(&rejection.message))
 }
 
-/// An unsupported field's path with its indexes dropped (`disks[1].driver` →
-/// `disks.driver`).
-fn field_shape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_index = false;
-    for c in path.chars() {
-        match c {
-            '[' => in_index = true,
-            ']' => in_index = false,
-            c if !in_index => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 /// Judges `answer`, the emitter's for the intent `expectation` is of, under `profile`.
 pub fn judge(expectation: &Expectation, answer: &Answer, profile: Profile) -> EmitJudgement {
     let verdict = |outcome: EmitOutcome, class: String, detail: String| EmitJudgement {
@@ -209,7 +191,7 @@ pub fn judge(expectation: &Expectation, answer: &Answer, profile: Profile) -> Em
     match answer {
         Answer::Document(text) => judge_document(expectation, text, profile),
         Answer::Unsupported(fields) => {
-            let mut shapes: Vec<String> = fields.iter().map(|f| field_shape(f)).collect();
+            let mut shapes: Vec<String> = fields.iter().map(|f| without_indexes(f)).collect();
             shapes.sort();
             shapes.dedup();
             let shown = if shapes.is_empty() {
@@ -253,6 +235,21 @@ pub fn judge(expectation: &Expectation, answer: &Answer, profile: Profile) -> Em
     }
 }
 
+/// libvirt refuses the emitted document by `rejection`: the class is its rule.
+fn rejected_by_libvirt(rejection: &Rejection, detail: String) -> EmitJudgement {
+    EmitJudgement {
+        outcome: EmitOutcome::RejectedByLibvirt,
+        class: format!(
+            "{}: {}",
+            EmitOutcome::RejectedByLibvirt.name(),
+            rule_or_line(rejection)
+        ),
+        differences: Vec::new(),
+        libvirt_message: Some(rejection.message.clone()),
+        detail,
+    }
+}
+
 fn judge_document(expectation: &Expectation, text: &str, profile: Profile) -> EmitJudgement {
     let got = begin(text.as_bytes(), profile, &expectation.domain);
     let judgement = |outcome: EmitOutcome, class: String, detail: String| EmitJudgement {
@@ -292,21 +289,13 @@ fn judge_document(expectation: &Expectation, text: &str, profile: Profile) -> Em
                 detail,
             }
         }
-        (Ok(_), Err(rejection)) => EmitJudgement {
-            libvirt_message: Some(rejection.message.clone()),
-            ..judgement(
-                EmitOutcome::RejectedByLibvirt,
-                format!(
-                    "{}: {}",
-                    EmitOutcome::RejectedByLibvirt.name(),
-                    rule_or_line(&rejection)
-                ),
-                format!(
-                    "libvirt refuses the emitted document: {}",
-                    one_line(&rejection.message)
-                ),
-            )
-        },
+        (Ok(_), Err(rejection)) => rejected_by_libvirt(
+            &rejection,
+            format!(
+                "libvirt refuses the emitted document: {}",
+                one_line(&rejection.message)
+            ),
+        ),
         (Err(expected), Err(rejection)) => {
             if expected.rule_id() == rejection.rule_id()
                 && (expected.rule_id().is_some() || expected.message == rejection.message)
@@ -322,23 +311,15 @@ fn judge_document(expectation: &Expectation, text: &str, profile: Profile) -> Em
             } else {
                 // The class is the emitted document's rule alone: one defect (escaping
                 // left out) shows on valid and invalid intents alike, as one class.
-                EmitJudgement {
-                    libvirt_message: Some(rejection.message.clone()),
-                    ..judgement(
-                        EmitOutcome::RejectedByLibvirt,
-                        format!(
-                            "{}: {}",
-                            EmitOutcome::RejectedByLibvirt.name(),
-                            rule_or_line(&rejection)
-                        ),
-                        format!(
-                            "libvirt refuses the emitted document for another reason than \
-                             the intent's: {} (the intent: {})",
-                            one_line(&rejection.message),
-                            one_line(&expected.message)
-                        ),
-                    )
-                }
+                rejected_by_libvirt(
+                    &rejection,
+                    format!(
+                        "libvirt refuses the emitted document for another reason than the \
+                         intent's: {} (the intent: {})",
+                        one_line(&rejection.message),
+                        one_line(&expected.message)
+                    ),
+                )
             }
         }
         (Err(expected), Ok(_)) => judgement(

@@ -82,10 +82,13 @@ impl Domain {
     /// file disk `/fake/<name>.qcow2` per backup disk (in parse order, `backup='no'`
     /// ones included), then `vdextradisk`.
     pub fn upstream_test(def: &DomainBackup) -> Domain {
-        let disks = def
-            .disks
-            .iter()
-            .map(|d| d.name.as_str())
+        Domain::upstream_test_for(def.disks.iter().map(|d| d.name.as_str()))
+    }
+
+    /// The domain of [`Domain::upstream_test`] for a backup naming the disks `names`, in
+    /// order.
+    pub fn upstream_test_for<'a>(names: impl Iterator<Item = &'a str>) -> Domain {
+        let disks = names
             .chain(std::iter::once("vdextradisk"))
             .map(|name| DomainDisk::file(name, format!("/fake/{name}.qcow2")))
             .collect();

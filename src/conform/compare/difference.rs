@@ -22,17 +22,7 @@ impl Difference {
     /// The path with indexes dropped (`disk[2]` → `disk`): what stays the same while a
     /// counterexample is shrunk.
     pub fn shape(&self) -> String {
-        let mut out = String::with_capacity(self.path.len());
-        let mut in_index = false;
-        for c in self.path.chars() {
-            match c {
-                '[' => in_index = true,
-                ']' => in_index = false,
-                c if !in_index => out.push(c),
-                _ => {}
-            }
-        }
-        out
+        without_indexes(&self.path)
     }
 }
 
@@ -48,6 +38,22 @@ impl Difference {
             _ => "changed",
         }
     }
+}
+
+/// `path` with its indexes dropped (`disk[2]` → `disk`, `disks[0].driver` →
+/// `disks.driver`).
+pub fn without_indexes(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            c if !in_index => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// How [`super::semantic`] begins the `got` of output libvirt cannot read back.
