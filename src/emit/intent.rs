@@ -293,13 +293,3 @@ pub fn json_schema_text(profile: Profile) -> String {
 pub fn json_schema_path(profile: Profile) -> String {
     format!("schema/intent/{}.json", profile.name())
 }
-
-/// Whether `intent` uses a field that `profile`'s grammar does not have (its name by path),
-/// so that a campaign under `profile` does not draw it.
-pub fn fields_missing_in(intent: &BackupIntent, profile: Profile) -> Vec<&'static str> {
-    let mut fields = Vec::new();
-    if !profile.has_fd_transport() && intent.server.as_ref().is_some_and(|s| s.fdgroup.is_some()) {
-        fields.push("server.fdgroup");
-    }
-    fields
-}

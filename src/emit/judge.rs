@@ -179,15 +179,19 @@ fn rule_or_line(rejection: &Rejection) -> String {
         .unwrap_or_else(|| one_line(&rejection.message))
 }
 
-/// Judges `answer`, the emitter's for the intent `expectation` is of, under `profile`.
-pub fn judge(expectation: &Expectation, answer: &Answer, profile: Profile) -> EmitJudgement {
-    let verdict = |outcome: EmitOutcome, class: String, detail: String| EmitJudgement {
+/// A verdict with no differences and no message of libvirt's.
+fn plain(outcome: EmitOutcome, class: String, detail: String) -> EmitJudgement {
+    EmitJudgement {
         outcome,
         class,
         differences: Vec::new(),
         libvirt_message: None,
         detail,
-    };
+    }
+}
+
+/// Judges `answer`, the emitter's for the intent `expectation` is of, under `profile`.
+pub fn judge(expectation: &Expectation, answer: &Answer, profile: Profile) -> EmitJudgement {
     match answer {
         Answer::Document(text) => judge_document(expectation, text, profile),
         Answer::Unsupported(fields) => {
@@ -199,14 +203,14 @@ pub fn judge(expectation: &Expectation, answer: &Answer, profile: Profile) -> Em
             } else {
                 shapes.join(", ")
             };
-            verdict(
+            plain(
                 EmitOutcome::Unsupported,
                 format!("unsupported field: {shown}"),
                 format!("cannot express {}", fields.join(", ")),
             )
         }
         Answer::Refused(message) => match &expectation.verdict {
-            Err(rejection) => verdict(
+            Err(rejection) => plain(
                 EmitOutcome::Agree,
                 EmitOutcome::Agree.name().to_string(),
                 format!(
@@ -215,19 +219,19 @@ pub fn judge(expectation: &Expectation, answer: &Answer, profile: Profile) -> Em
                     one_line(&rejection.message)
                 ),
             ),
-            Ok(_) => verdict(
+            Ok(_) => plain(
                 EmitOutcome::Refused,
                 EmitOutcome::Refused.name().to_string(),
                 format!("refused an intent libvirt accepts: {}", one_line(message)),
             ),
         },
-        Answer::Crash(detail) => verdict(EmitOutcome::Crash, "crash".to_string(), one_line(detail)),
-        Answer::Timeout(detail) => verdict(
+        Answer::Crash(detail) => plain(EmitOutcome::Crash, "crash".to_string(), one_line(detail)),
+        Answer::Timeout(detail) => plain(
             EmitOutcome::Timeout,
             "timeout".to_string(),
             one_line(detail),
         ),
-        Answer::ProtocolError(detail) => verdict(
+        Answer::ProtocolError(detail) => plain(
             EmitOutcome::ProtocolError,
             "protocol error".to_string(),
             one_line(detail),
@@ -252,18 +256,11 @@ fn rejected_by_libvirt(rejection: &Rejection, detail: String) -> EmitJudgement {
 
 fn judge_document(expectation: &Expectation, text: &str, profile: Profile) -> EmitJudgement {
     let got = begin(text.as_bytes(), profile, &expectation.domain);
-    let judgement = |outcome: EmitOutcome, class: String, detail: String| EmitJudgement {
-        outcome,
-        class,
-        differences: Vec::new(),
-        libvirt_message: None,
-        detail,
-    };
     match (&expectation.verdict, got) {
         (Ok(expected), Ok(got)) => {
             let differences = diff_models(expected, &got);
             if differences.is_empty() {
-                return judgement(
+                return plain(
                     EmitOutcome::Agree,
                     EmitOutcome::Agree.name().to_string(),
                     "accepted with the intent's meaning".to_string(),
@@ -300,7 +297,7 @@ fn judge_document(expectation: &Expectation, text: &str, profile: Profile) -> Em
             if expected.rule_id() == rejection.rule_id()
                 && (expected.rule_id().is_some() || expected.message == rejection.message)
             {
-                judgement(
+                plain(
                     EmitOutcome::Agree,
                     EmitOutcome::Agree.name().to_string(),
                     format!(
@@ -322,7 +319,7 @@ fn judge_document(expectation: &Expectation, text: &str, profile: Profile) -> Em
                 )
             }
         }
-        (Err(expected), Ok(_)) => judgement(
+        (Err(expected), Ok(_)) => plain(
             EmitOutcome::InvalidMadeValid,
             format!(
                 "{}: {}",

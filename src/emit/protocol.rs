@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 use crate::Profile;
 use crate::conform::EnvironmentError;
 use crate::conform::implementation::shell_words;
+use crate::conform::process::command_name;
 use crate::conform::session::{Line, Session};
 
 use super::intent::BackupIntent;
@@ -188,16 +189,7 @@ impl EmitterProcess {
                 detail,
             })?;
         if capabilities.name.trim().is_empty() {
-            capabilities.name = command
-                .first()
-                .map(|p| {
-                    std::path::Path::new(p)
-                        .file_name()
-                        .unwrap_or(p)
-                        .to_string_lossy()
-                        .into_owned()
-                })
-                .unwrap_or_default();
+            capabilities.name = command_name(&command);
         }
         Ok(EmitterProcess {
             command,
