@@ -123,8 +123,20 @@ struct EmitterArgs {
     /// The most candidates tried while shrinking one class's counterexample.
     #[arg(long, default_value_t = 400)]
     shrink_budget: usize,
+    /// An emitter by name (see `domainbackup-harness implementations`): `reference` (this
+    /// program's own) or a shipped emitter adapter, built first if it is not.
+    #[arg(long = "impl", value_name = "NAME")]
+    implementation: Option<String>,
+    /// The adapters' folder for --impl (default: $DOMAINBACKUP_IMPLEMENTATIONS or this
+    /// crate's implementations/).
+    #[arg(long)]
+    implementations: Option<PathBuf>,
     /// The emitter's command and arguments (after `--`), speaking the emitter protocol.
-    #[arg(last = true, value_name = "COMMAND", required = true)]
+    #[arg(
+        last = true,
+        value_name = "COMMAND",
+        required_unless_present = "implementation"
+    )]
     command: Vec<std::ffi::OsString>,
 }
 
@@ -294,7 +306,7 @@ fn check_request(args: &CheckArgs) -> Result<conform::run::CheckRequest, String>
             .or_else(conform::registry::default_dir);
         let spec =
             conform::registry::resolve(dir.as_deref(), name, args.libvirt_so.clone(), &|adapter| {
-                eprintln!("building {name}: {}", adapter.dir.join("build").display())
+                eprintln!("building {name}: {}", adapter.build_command().display())
             })
             .map_err(|e| e.to_string())?;
         let mut request = check_request_for(args, spec)?;
@@ -511,7 +523,7 @@ fn matrix_command(args: &MatrixArgs) -> ExitCode {
             dir.as_deref(),
             name,
             args.libvirt_so.clone(),
-            &|adapter| eprintln!("building {name}: {}", adapter.dir.join("build").display()),
+            &|adapter| eprintln!("building {name}: {}", adapter.build_command().display()),
         ) {
             Ok(spec) => spec,
             Err(e) => return fail(&e),
@@ -608,15 +620,23 @@ fn implementations_command(
             return ExitCode::from(2);
         }
     };
+    let width = entries
+        .iter()
+        .map(|e| e.name.len())
+        .max()
+        .unwrap_or(0)
+        .max(12);
     println!(
-        "{:<12} {:<8} {:<9} {:<10} status",
-        "name", "language", "protocol", "validates"
+        "{:<width$} {:<8} {:<15} {:<9} {:<10} status",
+        "name", "language", "role", "protocol", "validates"
     );
     for e in &entries {
+        let roles: Vec<&str> = e.roles.iter().map(|r| r.name()).collect();
         println!(
-            "{:<12} {:<8} {:<9} {:<10} {}: {}",
+            "{:<width$} {:<8} {:<15} {:<9} {:<10} {}: {}",
             e.name,
             e.language,
+            roles.join(", "),
             e.protocol,
             e.validates.name(),
             e.readiness.label(),
@@ -630,7 +650,10 @@ fn implementations_command(
             conform::registry::IMPLEMENTATIONS_ENV
         ),
     }
-    println!("run one: domainbackup-harness check --impl NAME");
+    println!(
+        "run one: domainbackup-harness check --impl NAME (a reader), \
+         domainbackup-harness check-emitter --impl NAME (an emitter)"
+    );
     ExitCode::SUCCESS
 }
 
@@ -844,14 +867,37 @@ fn check_emitter_command(args: &EmitterArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let timeout = std::time::Duration::from_secs_f64(args.timeout);
-    let mut process =
-        match EmitterProcess::start(args.command.clone(), timeout, conform::DEFAULT_OUTPUT_CAP) {
-            Ok(process) => process,
-            Err(e) => {
-                eprintln!("domainbackup-harness check-emitter: {e}");
-                return ExitCode::from(2);
+    let command = match (&args.implementation, args.command.is_empty()) {
+        (Some(_), false) => {
+            eprintln!(
+                "domainbackup-harness check-emitter: give either --impl or `-- COMMAND`, not both"
+            );
+            return ExitCode::from(2);
+        }
+        (Some(name), true) => {
+            let dir = args
+                .implementations
+                .clone()
+                .or_else(conform::registry::default_dir);
+            match conform::registry::resolve_emitter(dir.as_deref(), name, &|adapter| {
+                eprintln!("building {name}: {}", adapter.build_command().display())
+            }) {
+                Ok(command) => command,
+                Err(e) => {
+                    eprintln!("domainbackup-harness check-emitter: {e}");
+                    return ExitCode::from(2);
+                }
             }
-        };
+        }
+        (None, _) => args.command.clone(),
+    };
+    let mut process = match EmitterProcess::start(command, timeout, conform::DEFAULT_OUTPUT_CAP) {
+        Ok(process) => process,
+        Err(e) => {
+            eprintln!("domainbackup-harness check-emitter: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let config = EmitCheckConfig {
         seed: args.seed,
         cases: args.cases,

@@ -77,6 +77,31 @@ pub struct Manifest {
     pub capabilities: ManifestCapabilities,
     /// What a user needs to install, in a sentence.
     pub needs: String,
+    /// What the implementation does with backup XML: reads it (the default) or writes it.
+    #[serde(default)]
+    pub role: Role,
+}
+
+/// Whether an adapter reads documents (`check`) or writes them from intents
+/// (`check-emitter`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// It reads a document: the reader protocols, `check --impl`.
+    #[default]
+    Reader,
+    /// It writes a document for an intent: the emitter protocol, `check-emitter --impl`.
+    Emitter,
+}
+
+impl Role {
+    /// `reader` or `emitter`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Emitter => "emitter",
+        }
+    }
 }
 
 /// An adapter's protocol.
@@ -146,6 +171,8 @@ pub struct Entry {
     pub name: String,
     /// Its language.
     pub language: String,
+    /// What it does: reads documents, writes them, or both (the reference).
+    pub roles: Vec<Role>,
     /// `built-in`, `ndjson` or `per-case`.
     pub protocol: &'static str,
     /// What it validates.
@@ -195,6 +222,7 @@ pub fn list(dir: Option<&Path>, library: Option<&Path>) -> Result<Vec<Entry>, En
         Entry {
             name: "reference".into(),
             language: "Rust".into(),
+            roles: vec![Role::Reader, Role::Emitter],
             protocol: "built-in",
             validates: Validation::Full,
             readiness: Readiness::Ready("the model, in process".into()),
@@ -202,6 +230,7 @@ pub fn list(dir: Option<&Path>, library: Option<&Path>) -> Result<Vec<Entry>, En
         Entry {
             name: "libvirt".into(),
             language: "C".into(),
+            roles: vec![Role::Reader],
             protocol: "built-in",
             validates: Validation::Full,
             readiness: libvirt_readiness(library),
@@ -212,6 +241,7 @@ pub fn list(dir: Option<&Path>, library: Option<&Path>) -> Result<Vec<Entry>, En
             entries.push(Entry {
                 name: adapter.manifest.name.clone(),
                 language: adapter.manifest.language.clone(),
+                roles: vec![adapter.manifest.role],
                 protocol: match adapter.manifest.protocol {
                     Protocol::Ndjson => "ndjson",
                     Protocol::PerCase => "per-case",
@@ -267,6 +297,26 @@ impl Adapter {
         if manifest.run.is_empty() {
             return Err(EnvironmentError::io(path, "\"run\" is empty"));
         }
+        if manifest.role == Role::Emitter {
+            if manifest.protocol != Protocol::Ndjson {
+                return Err(EnvironmentError::io(
+                    path,
+                    "an emitter speaks the emitter protocol, one process of JSON lines: \
+                     \"protocol\" must be \"ndjson\"",
+                ));
+            }
+            if manifest.capabilities.modes != ["emit"] {
+                return Err(EnvironmentError::io(
+                    path,
+                    "an emitter's \"modes\" are [\"emit\"]",
+                ));
+            }
+        } else if manifest.capabilities.modes.iter().any(|m| m == "emit") {
+            return Err(EnvironmentError::io(
+                path,
+                "mode \"emit\" is an emitter's: give the manifest \"role\": \"emitter\"",
+            ));
+        }
         if manifest.name.is_empty() || BUILTIN.contains(&manifest.name.as_str()) {
             return Err(EnvironmentError::io(
                 path,
@@ -312,7 +362,8 @@ impl Adapter {
         }
     }
 
-    fn build_command(&self) -> PathBuf {
+    /// The build script.
+    pub fn build_command(&self) -> PathBuf {
         self.dir
             .join(self.manifest.build.as_deref().unwrap_or("build"))
     }
@@ -368,7 +419,11 @@ impl Adapter {
             .map(|arg| {
                 let local = self.dir.join(arg);
                 if Path::new(arg).is_relative() && (arg.contains('/') || local.is_file()) {
-                    local.into_os_string()
+                    // `../other/target/x` (an adapter built by another's build) reads
+                    // better resolved.
+                    std::fs::canonicalize(&local)
+                        .unwrap_or(local)
+                        .into_os_string()
                 } else {
                     OsString::from(arg)
                 }
@@ -436,16 +491,60 @@ pub fn resolve(
         Named::Reference => ImplementationSpec::Reference,
         Named::Libvirt => ImplementationSpec::Libvirt { library },
         Named::Adapter(adapter) => {
-            if let Readiness::NotBuilt(_) = adapter.readiness() {
-                on_build(&adapter);
+            if adapter.manifest.role == Role::Emitter {
+                return Err(EnvironmentError::Usage(format!(
+                    "{name} writes backup XML rather than reading it: check it with \
+                     `domainbackup-harness check-emitter --impl {name}`"
+                )));
             }
-            adapter.ensure_built()?;
+            built(&adapter, on_build)?;
             adapter.spec()
         }
     })
 }
 
-/// The implementations a matrix runs when none is named.
+fn built(adapter: &Adapter, on_build: &dyn Fn(&Adapter)) -> Result<(), EnvironmentError> {
+    if let Readiness::NotBuilt(_) = adapter.readiness() {
+        on_build(adapter);
+    }
+    adapter.ensure_built().map(drop)
+}
+
+/// The emitter `name` names, as the command that runs it: the reference's own (this
+/// program's `serve`), or an emitter adapter, built first if it is not (`on_build` is told
+/// before its build starts).
+pub fn resolve_emitter(
+    dir: Option<&Path>,
+    name: &str,
+    on_build: &dyn Fn(&Adapter),
+) -> Result<Vec<OsString>, EnvironmentError> {
+    match find(dir, name)? {
+        Named::Reference => {
+            let exe = std::env::current_exe()
+                .map_err(|e| EnvironmentError::io(Path::new("the running program"), e))?;
+            Ok(vec![exe.into_os_string(), OsString::from("serve")])
+        }
+        Named::Libvirt => Err(EnvironmentError::Usage(
+            "libvirt reads backup XML and writes none from an intent: `check --impl libvirt` \
+             checks it as a reader; `check-emitter --impl` takes an emitter \
+             (see `domainbackup-harness implementations`)"
+                .into(),
+        )),
+        Named::Adapter(adapter) => {
+            if adapter.manifest.role != Role::Emitter {
+                return Err(EnvironmentError::Usage(format!(
+                    "{name} reads backup XML rather than writing it: check it with \
+                     `domainbackup-harness check --impl {name}` (the emitters are the \
+                     implementations whose role is emitter)"
+                )));
+            }
+            built(&adapter, on_build)?;
+            Ok(adapter.command())
+        }
+    }
+}
+
+/// The reader implementations a matrix runs when none is named.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Runnable {
     /// Those that are ready or can be built.
@@ -458,6 +557,9 @@ pub struct Runnable {
 pub fn runnable(dir: Option<&Path>, library: Option<&Path>) -> Result<Runnable, EnvironmentError> {
     let mut out = Runnable::default();
     for entry in list(dir, library)? {
+        if !entry.roles.contains(&Role::Reader) {
+            continue;
+        }
         match entry.readiness {
             Readiness::Missing(why) => out.left_out.push((entry.name, why)),
             _ => out.names.push(entry.name),
@@ -565,5 +667,88 @@ mod tests {
         let spec = resolve(Some(tmp.path()), "a", None, &|_| built.set(true)).unwrap();
         assert!(!built.get(), "a has nothing to build");
         assert!(matches!(spec, ImplementationSpec::PerCase { .. }));
+    }
+
+    fn emitter(dir: &Path, name: &str, protocol: &str, modes: &str) -> PathBuf {
+        let folder = dir.join(name);
+        std::fs::create_dir_all(&folder).unwrap();
+        let path = folder.join("manifest.json");
+        std::fs::write(
+            &path,
+            format!(
+                r#"{{"name":"{name}","role":"emitter","language":"sh","homepage":"h",
+                "implementation":"i","version":"1","run":["../shared/target/w"],
+                "protocol":"{protocol}","capabilities":{{"modes":{modes},"profiles":["9.0"],
+                "validates":"none"}},"needs":"a shell"}}"#
+            ),
+        )
+        .unwrap();
+        path
+    }
+
+    #[test]
+    fn emitters_are_resolved_by_their_role() {
+        let tmp = tempfile::tempdir().unwrap();
+        manifest(tmp.path(), "r", "");
+        emitter(tmp.path(), "w", "ndjson", r#"["emit"]"#);
+        // Another adapter's build output, named from this one's folder.
+        std::fs::create_dir_all(tmp.path().join("shared/target")).unwrap();
+        std::fs::write(tmp.path().join("shared/target/w"), "").unwrap();
+        let entries = list(Some(tmp.path()), None).unwrap();
+        let roles: Vec<(&str, Vec<Role>)> = entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.roles.clone()))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("reference", vec![Role::Reader, Role::Emitter]),
+                ("libvirt", vec![Role::Reader]),
+                ("r", vec![Role::Reader]),
+                ("w", vec![Role::Emitter]),
+            ]
+        );
+        let command = resolve_emitter(Some(tmp.path()), "w", &|_| {}).unwrap();
+        let canonical = std::fs::canonicalize(tmp.path().join("shared/target/w")).unwrap();
+        assert_eq!(command, [canonical.into_os_string()]);
+        let e = resolve(Some(tmp.path()), "w", None, &|_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("check-emitter --impl w"), "{e}");
+        let e = resolve_emitter(Some(tmp.path()), "r", &|_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("check --impl r"), "{e}");
+        let e = resolve_emitter(Some(tmp.path()), "libvirt", &|_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("writes none"), "{e}");
+        let reference = resolve_emitter(None, "reference", &|_| {}).unwrap();
+        assert_eq!(reference.last(), Some(&OsString::from("serve")));
+        // A matrix of readers leaves the emitter out.
+        let runnable = runnable(Some(tmp.path()), None).unwrap();
+        assert!(!runnable.names.contains(&"w".to_string()), "{runnable:?}");
+        assert!(runnable.names.contains(&"r".to_string()), "{runnable:?}");
+    }
+
+    #[test]
+    fn a_role_and_its_protocol_must_agree() {
+        let tmp = tempfile::tempdir().unwrap();
+        emitter(tmp.path(), "w", "per-case", r#"["emit"]"#);
+        let e = discover(tmp.path()).unwrap_err().to_string();
+        assert!(e.contains("\"protocol\" must be \"ndjson\""), "{e}");
+
+        let tmp = tempfile::tempdir().unwrap();
+        emitter(tmp.path(), "w", "ndjson", r#"["parse"]"#);
+        let e = discover(tmp.path()).unwrap_err().to_string();
+        assert!(e.contains("an emitter's \"modes\" are [\"emit\"]"), "{e}");
+
+        let tmp = tempfile::tempdir().unwrap();
+        manifest(tmp.path(), "r", "");
+        let path = tmp.path().join("r/manifest.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace(r#"["parse"]"#, r#"["parse","emit"]"#)).unwrap();
+        let e = discover(tmp.path()).unwrap_err().to_string();
+        assert!(e.contains("give the manifest \"role\": \"emitter\""), "{e}");
     }
 }
