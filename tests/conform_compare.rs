@@ -387,6 +387,13 @@ fn output_without_state_reads_back() {
     assert!(!exact_differences(text, respelled).is_empty());
     // Unreadable output is a difference too.
     assert!(!semantic_differences(text, "not xml", Profile::V11_3).is_empty());
+    // A control character in a value is shown as an escape, not written to the terminal.
+    let controlled = text.replace("/a", "/a&#13;&#9;\u{e9}&#10;");
+    let diffs = semantic_differences(text, &controlled, Profile::V11_3);
+    assert_eq!(
+        diffs[0].to_string(),
+        "/domainbackup/disks/disk[1]/target/@file: expected '/a', got '/a\\r\\t\u{e9}\\n'"
+    );
 }
 
 #[test]

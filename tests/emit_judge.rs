@@ -144,13 +144,19 @@ fn refusals_unsupported_fields_and_failures() {
     let unsupported = judge(
         &expectation,
         &Answer::Unsupported(vec![
+            "server.tls".into(),
             "disks[0].exportname".into(),
             "disks[1].exportname".into(),
         ]),
         P,
     );
     assert_eq!(unsupported.outcome, EmitOutcome::Unsupported);
+    // One class a field, the first in order; the detail names every one.
     assert_eq!(unsupported.class, "unsupported field: disks.exportname");
+    assert_eq!(
+        unsupported.detail,
+        "cannot express server.tls, disks[0].exportname, disks[1].exportname"
+    );
     assert!(!unsupported.outcome.is_disagreement());
     for (answer, outcome) in [
         (Answer::Crash("exit status 1".into()), EmitOutcome::Crash),
@@ -165,4 +171,16 @@ fn refusals_unsupported_fields_and_failures() {
     ] {
         assert_eq!(judge(&expectation, &answer, P).outcome, outcome);
     }
+}
+
+#[test]
+fn an_emitted_document_is_shown_with_its_control_characters_escaped() {
+    use domainbackup_harness::emit::campaign::describe_answer;
+    let shown = describe_answer(&Answer::Document(
+        "<domainbackup>\r\n  <incremental>a\u{1}\tb</incremental>\n</domainbackup>\n".into(),
+    ));
+    assert_eq!(
+        shown,
+        "<domainbackup>\\r\n  <incremental>a\\u{1}\tb</incremental>\n</domainbackup>"
+    );
 }

@@ -160,10 +160,26 @@ pub fn describe_expectation(expectation: &Expectation) -> String {
     }
 }
 
+/// A document for a terminal or a page: its control characters other than line feeds and
+/// tabs (a raw carriage return, a `\u{1}` some writers let through) as escapes, `\r` and
+/// `\u{1}`, since written as they are they act on the terminal rather than show.
+fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// What an emitter answered, in a few lines.
 pub fn describe_answer(answer: &Answer) -> String {
     match answer {
-        Answer::Document(text) => text.trim_end().to_string(),
+        Answer::Document(text) => visible(text.trim_end()),
         Answer::Unsupported(fields) => format!("unsupported: {}", fields.join(", ")),
         Answer::Refused(message) => format!("refused: {}", one_line(message)),
         Answer::Crash(detail) => format!("crashed: {}", one_line(detail)),

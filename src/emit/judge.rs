@@ -198,11 +198,10 @@ pub fn judge(expectation: &Expectation, answer: &Answer, profile: Profile) -> Em
             let mut shapes: Vec<String> = fields.iter().map(|f| without_indexes(f)).collect();
             shapes.sort();
             shapes.dedup();
-            let shown = if shapes.is_empty() {
-                "(no field named)".to_string()
-            } else {
-                shapes.join(", ")
-            };
+            // One class a field (the first, in order), however many an intent also names:
+            // classes then count what an emitter cannot write, not which fields happened to
+            // come together; the detail names them all.
+            let shown = shapes.first().map_or("(no field named)", String::as_str);
             plain(
                 EmitOutcome::Unsupported,
                 format!("unsupported field: {shown}"),

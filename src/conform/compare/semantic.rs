@@ -75,11 +75,25 @@ pub fn semantic_differences(expected: &str, got: &str, profile: Profile) -> Vec<
     }
 }
 
+/// A value in quotes, its control characters written as escapes (`\r`, `\u{1}`) so that a
+/// carriage return or a tab shows as what it is rather than acting on the terminal.
 fn quoted(v: Option<&str>) -> String {
-    match v {
-        Some(s) => format!("'{s}'"),
-        None => "absent".to_string(),
+    let Some(s) = v else {
+        return "absent".to_string();
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
     }
+    out.push('\'');
+    out
 }
 
 struct Differ {
