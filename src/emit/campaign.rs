@@ -342,9 +342,10 @@ pub fn summary(report: &EmitReport) -> String {
         };
         let _ = writeln!(
             out,
-            "        minimal intent ({}, {} fields from {}): {}",
+            "        minimal intent ({}, {} field{} from {}): {}",
             example.profile.name(),
             example.size.1,
+            if example.size.1 == 1 { "" } else { "s" },
             example.size.0,
             serde_json::to_string(&example.intent).unwrap_or_default()
         );

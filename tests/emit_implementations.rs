@@ -1,0 +1,150 @@
+//! The shipped emitter adapters (`implementations/`, role `emitter`), built and run the way
+//! a user runs them (`check-emitter --impl NAME`). What a 600-intent campaign finds in each
+//! (its outcome totals and classes, each with its minimal intent, libvirt's answer to it and
+//! what the emitter wrote) is pinned by a reviewed snapshot beside the adapter
+//! (`implementations/NAME/classes.snap`), and the findings worth reporting upstream are
+//! asserted by name.
+//!
+//! An adapter whose toolchain is missing is skipped with a line saying so, unless
+//! `DOMAINBACKUP_REQUIRE_ADAPTERS=1` (which `.ci/run` sets): then its absence fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether `tool` runs; when it does not, skips (or fails, when adapters are required).
+fn have(tool: &str, probe: &str) -> bool {
+    let found = Command::new(tool)
+        .arg(probe)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var_os("DOMAINBACKUP_REQUIRE_ADAPTERS").is_none(),
+            "{tool} is required (DOMAINBACKUP_REQUIRE_ADAPTERS) and does not run"
+        );
+        eprintln!("skipped: {tool} does not run here, so its emitter is not checked");
+    }
+    found
+}
+
+/// The summary of a 600-intent campaign through `check-emitter --impl NAME` (which builds
+/// the adapter first), its first line (which names the command, a path of this machine)
+/// without the command; `None` after saying why when the adapter cannot be built here,
+/// unless adapters are required.
+fn campaign(name: &str) -> Option<String> {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = Command::new(env!("CARGO_BIN_EXE_domainbackup-harness"))
+        .args(["check-emitter", "--impl", name, "--cases", "600"])
+        .current_dir(tmp.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("the harness runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.code() == Some(2)
+        && stderr.contains("the build failed")
+        && std::env::var_os("DOMAINBACKUP_REQUIRE_ADAPTERS").is_none()
+    {
+        eprintln!("note: {name} could not be built here, so it is not checked:\n{stderr}");
+        return None;
+    }
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    let (first, rest) = stdout.split_once('\n').expect("a summary");
+    let (who, what) = first.split_once(" (").expect("the command in brackets");
+    let what = what
+        .split_once("): ")
+        .expect("the campaign after the command")
+        .1;
+    assert!(who.starts_with(&format!("emitter {name} ")), "{first}");
+    // A real implementation behind a small adapter: no crash, no hang, no broken answer.
+    for failure in ["crash", "timeout", "protocol error"] {
+        assert!(
+            !rest.lines().any(|l| l.starts_with(failure)),
+            "{name}: {failure}:\n{stdout}"
+        );
+    }
+    Some(format!("{who}: {what}\n{rest}"))
+}
+
+fn assert_classes(adapter: &Path, summary: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(adapter);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!("classes", summary));
+}
+
+/// Whether the summary has a class line ending in `class` (after its count).
+fn has_class(summary: &str, class: &str) -> bool {
+    summary.lines().any(|l| {
+        l.trim_start()
+            .split_once("  ")
+            .is_some_and(|(_, c)| c == class)
+    })
+}
+
+#[test]
+fn libvirtxml_marshal_drops_empty_values_and_replaces_control_characters() {
+    if !have("go", "version") {
+        return;
+    }
+    let Some(summary) = campaign("libvirtxml-marshal") else {
+        return;
+    };
+    // Findings worth reporting upstream. The binding's attributes are `omitempty`: an
+    // empty value libvirt keeps (exportname='', a seclabel's model='') is not written;
+    for class in [
+        "accepted with another meaning: /domainbackup/disks/disk/@exportname dropped",
+        "accepted with another meaning: /domainbackup/disks/disk/@exportbitmap dropped",
+        // a <target> with no file (libvirt refuses it) is not written at all, so the
+        // document libvirt gets is valid and backs the disk up somewhere else;
+        "invalid intent made valid: schema.target.path-required",
+        // and encoding/xml writes a control character libvirt refuses as U+FFFD.
+        "invalid intent made valid: wf.invalid-character",
+    ] {
+        assert!(has_class(&summary, class), "{class} not found:\n{summary}");
+    }
+    // The binding's disk encryption has no <cipher>: such intents cannot be written.
+    assert!(
+        has_class(
+            &summary,
+            "unsupported field: disks.target.encryption.cipher"
+        ),
+        "{summary}"
+    );
+    assert_classes(&root().join("implementations/libvirtxml-marshal"), &summary);
+}
+
+#[test]
+fn avocado_vt_setup_attrs_writes_carriage_returns_raw() {
+    if !have("python3", "--version") {
+        return;
+    }
+    let Some(summary) = campaign("avocado-vt-setup-attrs") else {
+        return;
+    };
+    // lxml writes a carriage return in text as it is, and libvirt's reader turns it into a
+    // line feed: the checkpoint libvirt starts from is another one.
+    assert!(
+        has_class(
+            &summary,
+            "accepted with another meaning: /domainbackup/incremental changed"
+        ),
+        "{summary}"
+    );
+    // DiskXML's target and scratch have no seclabel property.
+    assert!(
+        has_class(&summary, "unsupported field: disks.target.seclabels"),
+        "{summary}"
+    );
+    assert_classes(
+        &root().join("implementations/avocado-vt-setup-attrs"),
+        &summary,
+    );
+}
