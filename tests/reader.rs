@@ -377,4 +377,17 @@ fn the_text_limit_takes_a_comment_pi_or_cdata_of_its_size_and_refuses_one_byte_m
         let e = read(over.as_bytes()).expect_err("over the limit");
         assert_eq!(e.rule_id(), Some("wf.limit"), "{open}: {}", e.message);
     }
+    // The same limit inside the document type declaration, where a failure is one of the
+    // declaration's own (libxml2 stops the declaration there).
+    for (open, close, complaint) in [
+        ("<!--", "-->", "Comment too big found"),
+        ("<?x   ", "?>", "PI too big found"),
+    ] {
+        let at_limit = format!("<!DOCTYPE domainbackup [{open}{fill}{close}]><domainbackup/>");
+        assert!(read(at_limit.as_bytes()).is_ok(), "{open} at the limit");
+        let over = format!("<!DOCTYPE domainbackup [{open}{fill}x{close}]><domainbackup/>");
+        let e = read(over.as_bytes()).expect_err("over the limit");
+        assert_eq!(e.rule_id(), Some("wf.doctype"), "{open}: {}", e.message);
+        assert!(e.message.ends_with(complaint), "{open}: {}", e.message);
+    }
 }
