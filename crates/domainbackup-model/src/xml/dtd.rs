@@ -507,7 +507,9 @@ impl<'t> Parser<'t> {
     fn attribute_default(&mut self) -> Result<(), Error> {
         let start = self.at + 1;
         let value = self.literal("AttValue:", |c| c != '<')?;
-        check_references(value, false).map_err(|(i, m)| (start + i, m))
+        check_references(value, false)
+            .map(drop)
+            .map_err(|(i, m)| (start + i, m))
     }
 
     fn entity_declaration(&mut self) -> Result<(), Error> {
@@ -526,7 +528,7 @@ impl<'t> Parser<'t> {
             if raw.len() > MAX_TEXT_LENGTH {
                 return self.fail("entity value too long");
             }
-            Some(decode_entity_value(raw).map_err(|(i, m)| (start + i, m))?)
+            Some(check_references(raw, true).map_err(|(i, m)| (start + i, m))?)
         } else if self.external_id(true)? {
             if !parameter && !matches!(self.peek(), Some('>')) {
                 let blank = self.skip_blanks() > 0;
@@ -561,17 +563,21 @@ impl<'t> Parser<'t> {
 }
 
 /// Checks the `&` references of a literal: `&Name;` or a valid character reference
-/// (`in_entity`: also no `%`, which the internal subset forbids in an entity value).
-fn check_references(value: &str, in_entity: bool) -> Result<(), Error> {
+/// (`in_entity`: also no `%`, which the internal subset forbids in an entity value). The
+/// literal as libxml2 stores it: character references decoded, the rest as written.
+fn check_references(value: &str, in_entity: bool) -> Result<String, Error> {
+    let mut out = String::with_capacity(value.len());
     let mut rest = value;
     let mut offset = 0;
     while let Some(i) = rest.find(['&', '%']) {
+        out.push_str(&rest[..i]);
         let tail = &rest[i..];
         let at = offset + i;
         if let Some(after) = tail.strip_prefix('%') {
             if in_entity {
                 return Err((at, "PEReferences forbidden in internal subset".to_string()));
             }
+            out.push('%');
             rest = after;
             offset = at + 1;
             continue;
@@ -580,17 +586,19 @@ fn check_references(value: &str, in_entity: bool) -> Result<(), Error> {
             return Err((at, "EntityRef: expecting ';'".to_string()));
         };
         let body = &tail[1..end];
-        let ok = match body.strip_prefix('#') {
-            Some(number) => char_reference(number).is_some(),
-            None => is_name(body),
-        };
-        if !ok {
-            return Err((at, format!("invalid reference '&{body};'")));
+        match body.strip_prefix('#') {
+            Some(number) => match char_reference(number) {
+                Some(c) => out.push(c),
+                None => return Err((at, format!("invalid reference '&{body};'"))),
+            },
+            None if is_name(body) => out.push_str(&tail[..=end]),
+            None => return Err((at, format!("invalid reference '&{body};'"))),
         }
         rest = &tail[end + 1..];
         offset = at + end + 1;
     }
-    Ok(())
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// The character a character reference's number (after `#`) stands for, if it is a valid one.
@@ -606,25 +614,4 @@ fn char_reference(number: &str) -> Option<char> {
         None => None,
     };
     value.and_then(char::from_u32).filter(|c| is_xml_char(*c))
-}
-
-/// An entity value as libxml2 stores it: references checked, character references
-/// decoded, general entity references kept as written.
-fn decode_entity_value(raw: &str) -> Result<String, Error> {
-    check_references(raw, true)?;
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(i) = rest.find("&#") {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        // check_references has seen a ';' and a valid number here.
-        let end = tail.find(';').unwrap_or(tail.len() - 1);
-        match char_reference(&tail[2..end]) {
-            Some(c) => out.push(c),
-            None => out.push_str(&tail[..=end]),
-        }
-        rest = &tail[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
 }
