@@ -3,7 +3,10 @@
 
 use domainbackup_harness::Profile;
 use domainbackup_harness::emit::intent::{BackupIntent, DiskIntent, ServerIntent, StoreIntent};
-use domainbackup_harness::emit::judge::{Answer, EmitOutcome, expect, judge};
+use domainbackup_harness::emit::judge::{
+    Answer, EmitOutcome, document_path, domain_for, expect, intent_value, judge,
+};
+use domainbackup_harness::emit::write::domain_xml;
 
 const P: Profile = Profile::V11_3;
 
@@ -183,4 +186,147 @@ fn an_emitted_document_is_shown_with_its_control_characters_escaped() {
         shown,
         "<domainbackup>\\r\n  <incremental>a\\u{1}\tb</incremental>\n</domainbackup>"
     );
+}
+
+#[test]
+fn intent_paths_name_document_paths() {
+    for (intent, document) in [
+        ("mode", "/domainbackup/@mode"),
+        ("incremental", "/domainbackup/incremental"),
+        ("server.port", "/domainbackup/server/@port"),
+        (
+            "disks[0].scratch.file",
+            "/domainbackup/disks/disk[1]/scratch/@file",
+        ),
+        (
+            "disks[2].incremental",
+            "/domainbackup/disks/disk[3]/@incremental",
+        ),
+        (
+            "disks[0].driver",
+            "/domainbackup/disks/disk[1]/driver/@type",
+        ),
+        (
+            "disks[1].target.seclabels[0].labels[1]",
+            "/domainbackup/disks/disk[2]/target/seclabel[1]/label[2]",
+        ),
+        (
+            "disks[0].target.encryption.secrets[0].uuid",
+            "/domainbackup/disks/disk[1]/target/encryption/secret[1]/@uuid",
+        ),
+        (
+            "disks[0].scratch.encryption.cipher.size",
+            "/domainbackup/disks/disk[1]/scratch/encryption/cipher/@size",
+        ),
+    ] {
+        assert_eq!(document_path(intent), document, "{intent}");
+    }
+    let intent = serde_json::to_value(pull()).unwrap();
+    assert_eq!(
+        intent_value(&intent, "disks[0].scratch.file"),
+        Some(&serde_json::json!("/var/tmp/vda.scratch"))
+    );
+    assert_eq!(intent_value(&intent, "disks[1].scratch.file"), None);
+    assert_eq!(intent_value(&intent, "disks[5].name"), None);
+    assert_eq!(intent_value(&intent, "disks[x].name"), None);
+}
+
+/// A tool that names its own scratch files: its choice is not another meaning where the
+/// intent leaves the file out, and is one where the intent names it.
+#[test]
+fn what_an_emitter_chooses_itself_is_not_another_meaning() {
+    let mut intent = pull();
+    let disks = intent.disks.as_mut().unwrap();
+    disks[0].scratch = None;
+    let expectation = expect(&intent, P);
+    assert!(expectation.verdict.is_ok(), "{:?}", expectation.verdict);
+    let written = "<domainbackup mode='pull'><server name='localhost' port='10809'/><disks>\
+                   <disk name='vda' backup='yes' type='file' exportname='a&amp;b'>\
+                   <scratch file='/var/tmp/backup.X1.vda'/></disk>\
+                   <disk name='vdb' backup='no'/></disks></domainbackup>";
+    let plain = judge(&expectation, &Answer::Document(written.into()), P);
+    assert_eq!(plain.outcome, EmitOutcome::OtherMeaning, "{}", plain.detail);
+    assert!(
+        plain.class.ends_with("/scratch/@file changed"),
+        "{}",
+        plain.class
+    );
+    let chosen = vec!["disks[0].scratch.file".to_string()];
+    let choosing = judge(
+        &expectation,
+        &Answer::Choosing(written.into(), chosen.clone()),
+        P,
+    );
+    assert_eq!(choosing.outcome, EmitOutcome::Agree, "{}", choosing.detail);
+    assert!(
+        choosing
+            .detail
+            .ends_with("the emitter chose '/var/tmp/backup.X1.vda' itself"),
+        "{}",
+        choosing.detail
+    );
+    // Where the intent names the file, writing another is another meaning, chosen or not.
+    let expectation = expect(&pull(), P);
+    let named = judge(&expectation, &Answer::Choosing(written.into(), chosen), P);
+    assert_eq!(named.outcome, EmitOutcome::OtherMeaning, "{}", named.detail);
+}
+
+#[test]
+fn the_domain_is_sent_as_libvirt_prints_it() {
+    let xml = domain_xml(&domain_for(&pull()));
+    let disk = |name: &str| {
+        format!(
+            "    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n      \
+             <source file='/fake/{name}.qcow2'/>\n      <target dev='{name}' bus='virtio'/>\n    \
+             </disk>\n"
+        )
+    };
+    assert_eq!(
+        xml,
+        format!(
+            "<domain type='kvm'>\n  <name>backup-test</name>\n  <devices>\n{}{}{}  </devices>\n</domain>\n",
+            disk("vda"),
+            disk("vdb"),
+            disk("vdextradisk")
+        )
+    );
+}
+
+#[test]
+fn an_intent_without_the_fields_an_emitter_cannot_write() {
+    use domainbackup_harness::emit::campaign::without_fields;
+    let intent = pull();
+    let fields = |list: &[&str]| list.iter().map(|f| f.to_string()).collect::<Vec<_>>();
+    let rest = without_fields(
+        &intent,
+        &fields(&[
+            "disks[0].exportname",
+            "disks[0].scratch.file",
+            "server.port",
+        ]),
+    )
+    .expect("fields taken out");
+    let disks = rest.disks.as_ref().unwrap();
+    assert_eq!(disks[0].exportname, None);
+    assert_eq!(disks[0].scratch.as_ref().unwrap().file, None);
+    assert_eq!(rest.server.as_ref().unwrap().port, None);
+    assert_eq!(disks[1], intent.disks.as_ref().unwrap()[1]);
+    // List items: both named ones go, whatever the order they are named in.
+    let rest = without_fields(&intent, &fields(&["disks[1]", "disks[0]"])).unwrap();
+    assert_eq!(rest.disks, Some(vec![]));
+    let rest = without_fields(&intent, &fields(&["disks[0]"])).unwrap();
+    assert_eq!(rest.disks.unwrap()[0].name.as_deref(), Some("vdb"));
+    // Nothing to take out: a field the intent does not have, or a path of nothing.
+    for nothing in [
+        &["incremental"][..],
+        &["disks[7].name"],
+        &["disks[x]"],
+        &["mode.x"],
+    ] {
+        assert_eq!(
+            without_fields(&intent, &fields(nothing)),
+            None,
+            "{nothing:?}"
+        );
+    }
 }

@@ -48,6 +48,16 @@ fn answers() {
         Ok(Answer::Unsupported(vec!["disks[0].driver".into()]))
     );
     assert_eq!(
+        parse_answer(
+            br#"{"seq":3,"xml":"<domainbackup/>","chosen":["disks[0].scratch.file"]}"#,
+            3
+        ),
+        Ok(Answer::Choosing(
+            "<domainbackup/>".into(),
+            vec!["disks[0].scratch.file".into()]
+        ))
+    );
+    assert_eq!(
         parse_answer(br#"{"seq":3,"refused":"no"}"#, 3),
         Ok(Answer::Refused("no".into()))
     );
@@ -57,6 +67,10 @@ fn answers() {
         (br#"{"seq":3,"xml":5}"#, "not a string"),
         (br#"{"seq":3,"unsupported":"driver"}"#, "not a list"),
         (br#"{"seq":3,"unsupported":[1]}"#, "not a field name"),
+        (
+            br#"{"seq":3,"xml":"","chosen":"file"}"#,
+            "\"chosen\" is not a list",
+        ),
         (br#"{"seq":3}"#, "none of"),
         (b"\xff", "not JSON"),
     ] {

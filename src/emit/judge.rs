@@ -25,6 +25,8 @@ pub struct Expectation {
     pub domain: Domain,
     /// libvirt's reading of the document, aligned, or its rejection.
     pub verdict: Result<DomainBackup, Rejection>,
+    /// The intent, as JSON (what an emitter may choose is what it leaves out).
+    pub intent: serde_json::Value,
 }
 
 /// The domain an intent's documents are aligned with: the one libvirt's xml2xml test builds
@@ -63,6 +65,7 @@ pub fn expect(intent: &BackupIntent, profile: Profile) -> Expectation {
         document,
         domain,
         verdict,
+        intent: serde_json::to_value(intent).unwrap_or_default(),
     }
 }
 
@@ -71,6 +74,10 @@ pub fn expect(intent: &BackupIntent, profile: Profile) -> Expectation {
 pub enum Answer {
     /// The document it wrote.
     Document(String),
+    /// The document it wrote, with values it chose itself where the intent left them out
+    /// (intent paths such as `disks[0].scratch.file`: a tool that names its own scratch
+    /// files): a difference there is the tool's choice, not another meaning.
+    Choosing(String, Vec<String>),
     /// It cannot express these fields of the intent (paths such as `disks[0].driver`).
     Unsupported(Vec<String>),
     /// It refused the intent, with its message.
@@ -193,7 +200,16 @@ fn plain(outcome: EmitOutcome, class: String, detail: String) -> EmitJudgement {
 /// Judges `answer`, the emitter's for the intent `expectation` is of, under `profile`.
 pub fn judge(expectation: &Expectation, answer: &Answer, profile: Profile) -> EmitJudgement {
     match answer {
-        Answer::Document(text) => judge_document(expectation, text, profile),
+        Answer::Document(text) => judge_document(expectation, text, &[], profile),
+        Answer::Choosing(text, chosen) => {
+            // A value the intent gives is not the emitter's to choose.
+            let left_out: Vec<String> = chosen
+                .iter()
+                .filter(|path| intent_value(&expectation.intent, path).is_none())
+                .cloned()
+                .collect();
+            judge_document(expectation, text, &left_out, profile)
+        }
         Answer::Unsupported(fields) => {
             let mut shapes: Vec<String> = fields.iter().map(|f| without_indexes(f)).collect();
             shapes.sort();
@@ -253,16 +269,98 @@ fn rejected_by_libvirt(rejection: &Rejection, detail: String) -> EmitJudgement {
     }
 }
 
-fn judge_document(expectation: &Expectation, text: &str, profile: Profile) -> EmitJudgement {
+/// The value at an intent path (`disks[0].scratch.file`) of `intent`, if it has one.
+pub fn intent_value<'v>(
+    intent: &'v serde_json::Value,
+    path: &str,
+) -> Option<&'v serde_json::Value> {
+    let mut at = intent;
+    for part in path.split('.') {
+        let (name, index) = match part.split_once('[') {
+            Some((name, rest)) => (
+                name,
+                Some(rest.trim_end_matches(']').parse::<usize>().ok()?),
+            ),
+            None => (part, None),
+        };
+        at = at.get(name)?;
+        if let Some(index) = index {
+            at = at.get(index)?;
+        }
+    }
+    Some(at)
+}
+
+/// The document path (`/domainbackup/disks/disk[1]/scratch/@file`) of an intent path
+/// (`disks[0].scratch.file`), as differences name it.
+pub fn document_path(intent_path: &str) -> String {
+    let mut out = String::from("/domainbackup");
+    let parts: Vec<&str> = intent_path.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let (name, index) = match part.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (*part, None),
+        };
+        let element = match name {
+            "disks" => "disks/disk",
+            "seclabels" => "seclabel",
+            "labels" => "label",
+            "secrets" => "secret",
+            other => other,
+        };
+        out.push('/');
+        // The leaves that are elements of their own; every other leaf is an attribute.
+        let is_element = index.is_some()
+            || !last
+            || matches!(
+                name,
+                "server" | "target" | "scratch" | "encryption" | "cipher" | "ivgen"
+            )
+            || (name == "incremental" && i == 0);
+        if name == "driver" {
+            out.push_str("driver/@type");
+        } else if is_element {
+            out.push_str(element);
+        } else {
+            out.push('@');
+            out.push_str(element);
+        }
+        if let Some(index) = index {
+            out.push_str(&format!("[{}]", index + 1));
+        }
+    }
+    out
+}
+
+fn judge_document(
+    expectation: &Expectation,
+    text: &str,
+    chosen: &[String],
+    profile: Profile,
+) -> EmitJudgement {
     let got = begin(text.as_bytes(), profile, &expectation.domain);
     match (&expectation.verdict, got) {
         (Ok(expected), Ok(got)) => {
-            let differences = diff_models(expected, &got);
+            let chosen: Vec<String> = chosen.iter().map(|p| document_path(p)).collect();
+            let (choices, differences): (Vec<Difference>, Vec<Difference>) =
+                diff_models(expected, &got)
+                    .into_iter()
+                    .partition(|d| chosen.contains(&d.path));
             if differences.is_empty() {
+                let detail = if choices.is_empty() {
+                    "accepted with the intent's meaning".to_string()
+                } else {
+                    let shown: Vec<String> = choices.iter().map(|d| d.got.clone()).collect();
+                    format!(
+                        "accepted with the intent's meaning; the emitter chose {} itself",
+                        shown.join(", ")
+                    )
+                };
                 return plain(
                     EmitOutcome::Agree,
                     EmitOutcome::Agree.name().to_string(),
-                    "accepted with the intent's meaning".to_string(),
+                    detail,
                 );
             }
             let first = &differences[0];

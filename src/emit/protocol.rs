@@ -4,8 +4,10 @@
 //! ```text
 //! → {"cmd":"start","version":1,"role":"emitter"}
 //! ← {"ok":true,"role":"emitter","name":"..","version":"..","profiles":["9.0","11.3"]}
-//! → {"cmd":"emit","seq":1,"profile":"11.3","intent":{"mode":"push","disks":[..]}}
+//! → {"cmd":"emit","seq":1,"profile":"11.3","intent":{"mode":"push","disks":[..]},
+//!    "domain":"<domain type='kvm'>..</domain>"}                 (the domain of the intent's disks)
 //! ← {"seq":1,"xml":"<domainbackup mode='push'>..</domainbackup>"}
+//!   or {"seq":1,"xml":"..","chosen":["disks[0].scratch.file"]}  (values it chose itself)
 //!   or {"seq":1,"unsupported":["disks[0].target.encryption"]}   (the fields it cannot write)
 //!   or {"seq":1,"refused":"why"}                                (it will not write this intent)
 //! → {"cmd":"stop"}
@@ -28,7 +30,8 @@ use crate::conform::process::command_name;
 use crate::conform::session::{Line, Session};
 
 use super::intent::BackupIntent;
-use super::judge::Answer;
+use super::judge::{Answer, domain_for};
+use super::write::domain_xml;
 
 /// The emitter protocol's version.
 pub const EMITTER_PROTOCOL_VERSION: u64 = 1;
@@ -106,25 +109,17 @@ pub fn parse_answer(line: &[u8], seq: u64) -> Result<Answer, String> {
         None => return Err(format!("the answer has no \"seq\": {shown}")),
     }
     if let Some(xml) = value.get("xml") {
-        return xml
+        let xml = xml
             .as_str()
-            .map(|xml| Answer::Document(xml.to_string()))
-            .ok_or_else(|| format!("\"xml\" is not a string: {shown}"));
+            .ok_or_else(|| format!("\"xml\" is not a string: {shown}"))?
+            .to_string();
+        return match value.get("chosen") {
+            None => Ok(Answer::Document(xml)),
+            Some(chosen) => Ok(Answer::Choosing(xml, field_list(chosen, "chosen")?)),
+        };
     }
     if let Some(fields) = value.get("unsupported") {
-        let list = fields
-            .as_array()
-            .ok_or_else(|| format!("\"unsupported\" is not a list of fields: {shown}"))?;
-        let mut names = Vec::with_capacity(list.len());
-        for field in list {
-            names.push(
-                field
-                    .as_str()
-                    .ok_or_else(|| format!("\"unsupported\" holds {field}, not a field name"))?
-                    .to_string(),
-            );
-        }
-        return Ok(Answer::Unsupported(names));
+        return Ok(Answer::Unsupported(field_list(fields, "unsupported")?));
     }
     if let Some(message) = value.get("refused") {
         return Ok(Answer::Refused(match message {
@@ -135,6 +130,21 @@ pub fn parse_answer(line: &[u8], seq: u64) -> Result<Answer, String> {
     Err(format!(
         "the answer has none of \"xml\", \"unsupported\", \"refused\": {shown}"
     ))
+}
+
+/// A list of intent fields (`"unsupported"`, `"chosen"`).
+fn field_list(value: &Value, key: &str) -> Result<Vec<String>, String> {
+    let list = value
+        .as_array()
+        .ok_or_else(|| format!("\"{key}\" is not a list of fields: {value}"))?;
+    list.iter()
+        .map(|field| {
+            field
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| format!("\"{key}\" holds {field}, not a field name"))
+        })
+        .collect()
 }
 
 /// One emitter process, started again after a failure.
@@ -273,6 +283,7 @@ impl EmitterProcess {
                     "seq": self.seq,
                     "profile": profile.name(),
                     "intent": intent,
+                    "domain": domain_xml(&domain_for(intent)),
                 }));
             }
             sent.push(self.seq);

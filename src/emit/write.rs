@@ -10,7 +10,45 @@ use super::intent::{
     BackupIntent, CipherIntent, DiskIntent, EncryptionIntent, IvgenIntent, SeclabelIntent,
     SecretIntent, ServerIntent, StoreIntent,
 };
+use crate::align::{Domain, SourceType};
 use crate::xml::escape;
+
+/// The domain the intent's disks belong to, as libvirt's `virDomainGetXMLDesc` prints the
+/// parts of it a backup tool reads (each disk's type, format, source and target): the
+/// emitter protocol sends it beside the intent, since tools that write backup XML from what
+/// libvirt says of the domain need it, and it is the domain both documents are aligned with.
+pub fn domain_xml(domain: &Domain) -> String {
+    let mut out = String::from("<domain type='kvm'>\n  <name>backup-test</name>\n  <devices>\n");
+    for disk in &domain.disks {
+        let (kind, source) = match disk.source_type {
+            SourceType::None | SourceType::File => ("file", "file"),
+            SourceType::Block => ("block", "dev"),
+            SourceType::Dir => ("dir", "dir"),
+            SourceType::Network => ("network", "name"),
+            SourceType::Volume => ("volume", "volume"),
+            SourceType::Nvme => ("nvme", "name"),
+            SourceType::VhostUser => ("vhostuser", "path"),
+            SourceType::VhostVdpa => ("vhostvdpa", "dev"),
+        };
+        out.push_str("    <disk type='");
+        out.push_str(kind);
+        out.push_str("' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n");
+        if disk.source_type != SourceType::None {
+            out.push_str("      <source");
+            attribute(&mut out, source, disk.path.as_deref());
+            out.push_str("/>\n");
+        }
+        out.push_str("      <target");
+        attribute(&mut out, "dev", Some(&disk.target));
+        out.push_str(" bus='virtio'/>\n");
+        if disk.readonly {
+            out.push_str("      <readonly/>\n");
+        }
+        out.push_str("    </disk>\n");
+    }
+    out.push_str("  </devices>\n</domain>\n");
+    out
+}
 
 /// The document the reference writes for `intent`, indented as libvirt's output is.
 pub fn document(intent: &BackupIntent) -> String {
