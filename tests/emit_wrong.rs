@@ -124,16 +124,46 @@ fn a_crash_and_a_hang_are_shrunk_to_valid_intents() {
 }
 
 #[test]
-fn unsupported_fields_are_counted_not_failed() {
+fn unsupported_fields_are_taken_out_and_the_rest_judged() {
     let report = run("no-encryption", Duration::from_secs(5));
     assert_eq!(report.disagreements(), 0, "{}", campaign::summary(&report));
-    let counts = report.class_counts();
+    // Taken out of the intents, which are then judged without it (and agree).
+    let removed = report.removed_counts();
+    let (field, n) = &removed[0];
     assert!(
-        counts
-            .iter()
-            .any(|(c, _)| c == "unsupported field: disks.target.encryption"),
-        "{counts:?}"
+        field == "disks.target.encryption" || field == "disks.scratch.encryption",
+        "{removed:?}"
     );
+    assert!(*n > 10, "{removed:?}");
+    let reduced: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| !r.removed.is_empty())
+        .collect();
+    assert!(!reduced.is_empty());
+    for r in reduced {
+        assert_eq!(
+            r.judgement.outcome,
+            EmitOutcome::Agree,
+            "{}",
+            r.judgement.detail
+        );
+        assert!(
+            r.removed.iter().all(|f| f.ends_with(".encryption")),
+            "{:?}",
+            r.removed
+        );
+        let disks = r.intent.disks.iter().flatten();
+        assert!(
+            disks
+                .flat_map(|d| [&d.target, &d.scratch])
+                .flatten()
+                .all(|store| store.encryption.is_none()),
+            "{:?}",
+            r.intent
+        );
+    }
+    assert!(campaign::summary(&report).contains("fields it cannot write"));
 }
 
 #[test]

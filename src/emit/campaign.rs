@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::Profile;
-use crate::conform::compare::one_line;
+use crate::conform::compare::{one_line, without_indexes};
 
 use super::generate::IntentSource;
 use super::intent::BackupIntent;
@@ -55,8 +55,12 @@ pub struct EmitResult {
     pub profile: Profile,
     /// The kind of intent (`valid`, `invalid: port out of range`, ...).
     pub kind: String,
-    /// The intent.
+    /// The intent judged: the generated one, or what is left of it once the fields the
+    /// emitter cannot write are taken out (`removed`).
     pub intent: BackupIntent,
+    /// The fields taken out of the generated intent, as the emitter named them unsupported,
+    /// before it wrote a document for the rest (empty: the intent as generated).
+    pub removed: Vec<String>,
     /// Whether libvirt accepts the intent (as the reference writes it).
     pub intent_accepted: bool,
     /// What the emitter answered.
@@ -120,6 +124,24 @@ impl EmitReport {
             .collect()
     }
 
+    /// Each field the emitter named unsupported (indexes dropped, `disks.driver`), with the
+    /// number of intents it was taken out of; most first.
+    pub fn removed_counts(&self) -> Vec<(String, usize)> {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for result in &self.results {
+            let mut shapes: Vec<String> =
+                result.removed.iter().map(|f| without_indexes(f)).collect();
+            shapes.sort();
+            shapes.dedup();
+            for shape in shapes {
+                *counts.entry(shape).or_default() += 1;
+            }
+        }
+        let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counts
+    }
+
     /// How many intents ended in each class other than agreement, most first.
     pub fn class_counts(&self) -> Vec<(String, usize)> {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -180,6 +202,11 @@ fn visible(text: &str) -> String {
 pub fn describe_answer(answer: &Answer) -> String {
     match answer {
         Answer::Document(text) => visible(text.trim_end()),
+        Answer::Choosing(text, chosen) => format!(
+            "{}\n(it chose {} itself)",
+            visible(text.trim_end()),
+            chosen.join(", ")
+        ),
         Answer::Unsupported(fields) => format!("unsupported: {}", fields.join(", ")),
         Answer::Refused(message) => format!("refused: {}", one_line(message)),
         Answer::Crash(detail) => format!("crashed: {}", one_line(detail)),
@@ -216,27 +243,52 @@ pub fn run(process: &mut EmitterProcess, config: &EmitCheckConfig) -> EmitReport
     let intents: Vec<_> = (0..config.cases)
         .filter_map(|i| source.intent(config.seed, i))
         .collect();
-    let mut at = 0;
-    while at < intents.len() {
-        let batch: Vec<_> = intents[at..(at + PIPELINE).min(intents.len())]
+    let batch: Vec<_> = intents.iter().map(|g| (&g.intent, g.profile)).collect();
+    for (generated, answer) in intents.iter().zip(answer_all(process, &batch)) {
+        let expectation = expect(&generated.intent, generated.profile);
+        let judgement = judge(&expectation, &answer, generated.profile);
+        report.results.push(EmitResult {
+            index: generated.index,
+            profile: generated.profile,
+            kind: generated.kind.clone(),
+            intent: generated.intent.clone(),
+            removed: Vec::new(),
+            intent_accepted: expectation.verdict.is_ok(),
+            answer,
+            judgement,
+        });
+    }
+    // An emitter that can write only part of the grammar (a tool with a few options) names
+    // what it cannot write; the rest of the intent is put to it again, so that what it does
+    // write is judged too, not only counted as unsupported.
+    for _ in 0..REDUCTION_ROUNDS {
+        let pending: Vec<(usize, Vec<String>, BackupIntent)> = report
+            .results
             .iter()
-            .map(|g| (&g.intent, g.profile))
+            .enumerate()
+            .filter_map(|(i, r)| match &r.answer {
+                Answer::Unsupported(fields) => {
+                    without_fields(&r.intent, fields).map(|rest| (i, fields.clone(), rest))
+                }
+                _ => None,
+            })
             .collect();
-        let answers = process.emit_batch(&batch);
-        // A failed process stops its batch at the failure; the rest go again.
-        for (generated, answer) in intents[at..].iter().zip(answers) {
-            let expectation = expect(&generated.intent, generated.profile);
-            let judgement = judge(&expectation, &answer, generated.profile);
-            report.results.push(EmitResult {
-                index: generated.index,
-                profile: generated.profile,
-                kind: generated.kind.clone(),
-                intent: generated.intent.clone(),
-                intent_accepted: expectation.verdict.is_ok(),
-                answer,
-                judgement,
-            });
-            at += 1;
+        if pending.is_empty() {
+            break;
+        }
+        let batch: Vec<_> = pending
+            .iter()
+            .map(|(i, _, rest)| (rest, report.results[*i].profile))
+            .collect();
+        let answers = answer_all(process, &batch);
+        for ((i, fields, rest), answer) in pending.into_iter().zip(answers) {
+            let result = &mut report.results[i];
+            let expectation = expect(&rest, result.profile);
+            result.judgement = judge(&expectation, &answer, result.profile);
+            result.intent_accepted = expectation.verdict.is_ok();
+            result.intent = rest;
+            result.removed.extend(fields);
+            result.answer = answer;
         }
     }
     // The first intent of each disagreeing class, shrunk: the first one libvirt accepts
@@ -268,6 +320,89 @@ pub fn run(process: &mut EmitterProcess, config: &EmitCheckConfig) -> EmitReport
     }
     report.counterexamples.sort_by(|a, b| a.class.cmp(&b.class));
     report
+}
+
+/// How many times an intent's unsupported fields are taken out and the rest put again.
+pub const REDUCTION_ROUNDS: usize = 3;
+
+/// The emitter's answers for `intents`, in order, sent [`PIPELINE`] at a time: a process
+/// that fails stops its batch there, and the rest go again to it started anew.
+fn answer_all(process: &mut EmitterProcess, intents: &[(&BackupIntent, Profile)]) -> Vec<Answer> {
+    let mut answers = Vec::with_capacity(intents.len());
+    while answers.len() < intents.len() {
+        let at = answers.len();
+        let batch = &intents[at..(at + PIPELINE).min(intents.len())];
+        answers.extend(process.emit_batch(batch));
+    }
+    answers
+}
+
+/// `intent` without the fields at `paths` (intent paths, `disks[0].scratch.file`), or
+/// `None` when that takes nothing out (a path naming what the intent does not have, as an
+/// emitter that must write a field the intent leaves out names it).
+pub fn without_fields(intent: &BackupIntent, paths: &[String]) -> Option<BackupIntent> {
+    let mut value = serde_json::to_value(intent).ok()?;
+    let mut removed = false;
+    for path in paths {
+        removed |= remove_path(&mut value, path);
+    }
+    if !removed {
+        return None;
+    }
+    drop_marked_items(&mut value);
+    serde_json::from_value(value).ok()
+}
+
+/// Takes the field at `path` out of `value`; whether there was one. A list item is marked
+/// (made null) rather than taken out, so that the items after it keep the indexes other
+/// paths name; [`drop_marked_items`] takes the marks out.
+fn remove_path(value: &mut serde_json::Value, path: &str) -> bool {
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut at = value;
+    for (n, part) in parts.iter().enumerate() {
+        let last = n + 1 == parts.len();
+        let (name, index) = match part.split_once('[') {
+            Some((name, rest)) => match rest.trim_end_matches(']').parse::<usize>() {
+                Ok(index) => (name, Some(index)),
+                Err(_) => return false,
+            },
+            None => (*part, None),
+        };
+        let Some(object) = at.as_object_mut() else {
+            return false;
+        };
+        let Some(index) = index else {
+            if last {
+                return object.remove(name).is_some();
+            }
+            match object.get_mut(name) {
+                Some(child) => at = child,
+                None => return false,
+            }
+            continue;
+        };
+        let Some(item) = object.get_mut(name).and_then(|list| list.get_mut(index)) else {
+            return false;
+        };
+        if last {
+            let was = !item.is_null();
+            *item = serde_json::Value::Null;
+            return was;
+        }
+        at = item;
+    }
+    false
+}
+
+fn drop_marked_items(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Array(items) => {
+            items.retain(|item| !item.is_null());
+            items.iter_mut().for_each(drop_marked_items);
+        }
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(drop_marked_items),
+        _ => {}
+    }
 }
 
 /// Shrinks `result`'s intent while the emitter's answer stays in its class.
@@ -329,6 +464,16 @@ pub fn summary(report: &EmitReport) -> String {
     );
     for (outcome, n) in report.outcome_counts() {
         let _ = writeln!(out, "{:<32}{n:>6}", outcome.name());
+    }
+    let removed = report.removed_counts();
+    if !removed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nfields it cannot write (taken out of the intents, the rest judged):"
+        );
+        for (field, n) in removed {
+            let _ = writeln!(out, "{n:>6}  {field}");
+        }
     }
     let counts = report.class_counts();
     if counts.is_empty() {
