@@ -8,29 +8,13 @@
 //! An adapter whose toolchain is missing is skipped with a line saying so, unless
 //! `DOMAINBACKUP_REQUIRE_ADAPTERS=1` (which `.ci/run` sets): then its absence fails.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Whether `tool` runs; when it does not, skips (or fails, when adapters are required).
-fn have(tool: &str, probe: &str) -> bool {
-    let found = Command::new(tool)
-        .arg(probe)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        assert!(
-            std::env::var_os("DOMAINBACKUP_REQUIRE_ADAPTERS").is_none(),
-            "{tool} is required (DOMAINBACKUP_REQUIRE_ADAPTERS) and does not run"
-        );
-        eprintln!("skipped: {tool} does not run here, so its emitter is not checked");
-    }
-    found
 }
 
 /// The summary of a 600-intent campaign through `check-emitter --impl NAME` (which builds
@@ -73,14 +57,6 @@ fn campaign(name: &str) -> Option<String> {
     Some(format!("{who}: {what}\n{rest}"))
 }
 
-fn assert_classes(adapter: &Path, summary: &str) {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(adapter);
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings.bind(|| insta::assert_snapshot!("classes", summary));
-}
-
 /// Whether the summary counts `field` among those the emitter cannot write.
 fn cannot_write(summary: &str, field: &str) -> bool {
     summary
@@ -103,7 +79,7 @@ fn has_class(summary: &str, class: &str) -> bool {
 
 #[test]
 fn libvirtxml_marshal_drops_empty_values_and_replaces_control_characters() {
-    if !have("go", "version") {
+    if !common::have_tool("go", "version") {
         return;
     }
     let Some(summary) = campaign("libvirtxml-marshal") else {
@@ -127,12 +103,12 @@ fn libvirtxml_marshal_drops_empty_values_and_replaces_control_characters() {
         cannot_write(&summary, "disks.target.encryption.cipher"),
         "{summary}"
     );
-    assert_classes(&root().join("implementations/libvirtxml-marshal"), &summary);
+    common::assert_classes_snapshot(&root().join("implementations/libvirtxml-marshal"), &summary);
 }
 
 #[test]
 fn avocado_vt_setup_attrs_writes_carriage_returns_raw() {
-    if !have("python3", "--version") {
+    if !common::have_tool("python3", "--version") {
         return;
     }
     let Some(summary) = campaign("avocado-vt-setup-attrs") else {
@@ -152,7 +128,7 @@ fn avocado_vt_setup_attrs_writes_carriage_returns_raw() {
         cannot_write(&summary, "disks.target.seclabels"),
         "{summary}"
     );
-    assert_classes(
+    common::assert_classes_snapshot(
         &root().join("implementations/avocado-vt-setup-attrs"),
         &summary,
     );
@@ -160,7 +136,7 @@ fn avocado_vt_setup_attrs_writes_carriage_returns_raw() {
 
 #[test]
 fn virtnbdbackup_always_writes_tls_and_a_port() {
-    if !have("python3", "--version") || !have("apt-get", "--version") {
+    if !common::have_tool("python3", "--version") || !common::have_tool("apt-get", "--version") {
         return;
     }
     let Some(summary) = campaign("virtnbdbackup") else {
@@ -189,5 +165,5 @@ fn virtnbdbackup_always_writes_tls_and_a_port() {
         summary.contains("(it chose disks[0].scratch.file itself)"),
         "{summary}"
     );
-    assert_classes(&root().join("implementations/virtnbdbackup"), &summary);
+    common::assert_classes_snapshot(&root().join("implementations/virtnbdbackup"), &summary);
 }

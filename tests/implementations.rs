@@ -7,6 +7,8 @@
 //! An adapter whose toolchain is missing is skipped with a line saying so, unless
 //! `DOMAINBACKUP_REQUIRE_ADAPTERS=1` (which `.ci/run` sets): then its absence fails.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -15,24 +17,6 @@ use domainbackup_harness::conform::{Outcome, RunReport};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Whether `tool` runs; when it does not, skips (or fails, when adapters are required).
-fn have(tool: &str, probe: &str) -> bool {
-    let found = Command::new(tool)
-        .arg(probe)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        assert!(
-            std::env::var_os("DOMAINBACKUP_REQUIRE_ADAPTERS").is_none(),
-            "{tool} is required (DOMAINBACKUP_REQUIRE_ADAPTERS) and does not run"
-        );
-        eprintln!("skipped: {tool} does not run here, so its adapter is not checked");
-    }
-    found
 }
 
 /// A 600-case campaign through `check --impl NAME` (which builds the adapter first), from
@@ -121,11 +105,7 @@ fn class_list(run: &RunReport) -> String {
 }
 
 fn assert_classes(adapter: &Path, run: &RunReport) {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(adapter);
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings.bind(|| insta::assert_snapshot!("classes", class_list(run)));
+    common::assert_classes_snapshot(adapter, &class_list(run));
 }
 
 /// Every counterexample of a rejection class is still refused by libvirt, by the same rule,
@@ -197,7 +177,7 @@ fn has_difference(run: &RunReport, outcome: Outcome, text: &str) -> bool {
 
 #[test]
 fn libvirtxml_loses_luks_ciphers_and_needs_a_disk_type() {
-    if !have("go", "version") {
+    if !common::have_tool("go", "version") {
         return;
     }
     let Some((run, stdout)) = campaign("libvirtxml") else {
@@ -246,7 +226,7 @@ fn libvirtxml_loses_luks_ciphers_and_needs_a_disk_type() {
 
 #[test]
 fn avocado_vt_loses_seclabels_and_luks_ciphers() {
-    if !have("python3", "--version") {
+    if !common::have_tool("python3", "--version") {
         return;
     }
     let Some((run, stdout)) = campaign("avocado-vt") else {

@@ -599,21 +599,27 @@ pub enum Named {
 mod tests {
     use super::*;
 
-    fn manifest(dir: &Path, name: &str, extra: &str) -> PathBuf {
+    /// `DIR/NAME/manifest.json` holding `{"name":NAME,` then `fields`.
+    fn write_manifest(dir: &Path, name: &str, fields: &str) -> PathBuf {
         let folder = dir.join(name);
         std::fs::create_dir_all(&folder).unwrap();
         let path = folder.join("manifest.json");
-        std::fs::write(
-            &path,
-            format!(
-                r#"{{"name":"{name}","language":"sh","homepage":"h","implementation":"i",
+        std::fs::write(&path, format!(r#"{{"name":"{name}",{fields}}}"#)).unwrap();
+        path
+    }
+
+    fn manifest(dir: &Path, name: &str, extra: &str) -> PathBuf {
+        let path = write_manifest(
+            dir,
+            name,
+            &format!(
+                r#""language":"sh","homepage":"h","implementation":"i",
                 "version":"1","run":["run.sh","--flag"],"protocol":"per-case",
                 "capabilities":{{"modes":["parse"],"profiles":["9.0"],"validates":"none"}},
-                "needs":"a shell"{extra}}}"#
+                "needs":"a shell"{extra}"#
             ),
-        )
-        .unwrap();
-        std::fs::write(folder.join("run.sh"), "#!/bin/sh\n").unwrap();
+        );
+        std::fs::write(dir.join(name).join("run.sh"), "#!/bin/sh\n").unwrap();
         path
     }
 
@@ -686,20 +692,16 @@ mod tests {
     }
 
     fn emitter(dir: &Path, name: &str, protocol: &str, modes: &str) -> PathBuf {
-        let folder = dir.join(name);
-        std::fs::create_dir_all(&folder).unwrap();
-        let path = folder.join("manifest.json");
-        std::fs::write(
-            &path,
-            format!(
-                r#"{{"name":"{name}","role":"emitter","language":"sh","homepage":"h",
+        write_manifest(
+            dir,
+            name,
+            &format!(
+                r#""role":"emitter","language":"sh","homepage":"h",
                 "implementation":"i","version":"1","run":["../shared/target/w"],
                 "protocol":"{protocol}","capabilities":{{"modes":{modes},"profiles":["9.0"],
-                "validates":"none"}},"needs":"a shell"}}"#
+                "validates":"none"}},"needs":"a shell""#
             ),
         )
-        .unwrap();
-        path
     }
 
     #[test]

@@ -9,7 +9,8 @@
 #![allow(dead_code)]
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::Once;
 
 /// `../shared/libvirt` beside the source, or `None` after saying (once per suite) that
@@ -34,4 +35,35 @@ pub fn shared_libvirt(suite: &str) -> Option<PathBuf> {
         );
     });
     None
+}
+
+/// Whether `tool` runs (`tool probe` succeeds); when it does not, says so, or fails when
+/// the shipped adapters are required (`DOMAINBACKUP_REQUIRE_ADAPTERS`, which `.ci/run` sets).
+pub fn have_tool(tool: &str, probe: &str) -> bool {
+    let found = Command::new(tool)
+        .arg(probe)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var_os("DOMAINBACKUP_REQUIRE_ADAPTERS").is_none(),
+            "{tool} is required (DOMAINBACKUP_REQUIRE_ADAPTERS) and does not run"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: {tool} does not run here, so its adapter is not checked"
+        );
+    }
+    found
+}
+
+/// `text` held by the reviewed snapshot `classes.snap` in an adapter's folder.
+pub fn assert_classes_snapshot(adapter: &Path, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(adapter);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!("classes", text));
 }
