@@ -131,6 +131,9 @@ struct EmitterArgs {
     /// crate's implementations/).
     #[arg(long)]
     implementations: Option<PathBuf>,
+    /// Write a report folder: results.jsonl, counterexamples.jsonl, summary.txt, index.html.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
     /// The emitter's command and arguments (after `--`), speaking the emitter protocol.
     #[arg(
         last = true,
@@ -906,6 +909,14 @@ fn check_emitter_command(args: &EmitterArgs) -> ExitCode {
     };
     let report = campaign::run(&mut process, &config);
     print!("{}", campaign::summary(&report));
+    if let Some(dir) = &args.report {
+        // The summary is out already: a folder that cannot be written loses nothing else.
+        if let Err(e) = domainbackup_harness::emit::report::write_report_dir(dir, &report) {
+            eprintln!("domainbackup-harness check-emitter: the report: {e}");
+            return ExitCode::from(2);
+        }
+        println!("report: {}", dir.join("index.html").display());
+    }
     if report.profiles.is_empty() {
         eprintln!(
             "domainbackup-harness check-emitter: the emitter declares none of the profiles asked for"

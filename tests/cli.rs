@@ -330,3 +330,50 @@ fn upstream_vectors_are_found_or_their_absence_is_named() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("no new disagreement (2 agree"), "{stdout}");
 }
+
+/// `check-emitter --impl reference` runs this program's own emitter and agrees with itself;
+/// `--report` writes the folder, and a wrong pairing of flags and roles is a usage error.
+#[test]
+fn check_emitter_runs_the_reference_and_writes_a_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("report");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let out = harness(
+        &[
+            "check-emitter",
+            "--impl",
+            "reference",
+            "--cases",
+            "40",
+            "--report",
+            &dir_arg,
+        ],
+        b"",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("40 intents"), "{stdout}");
+    assert!(stdout.contains(&format!("report: {}", dir.join("index.html").display())));
+    let results = std::fs::read_to_string(dir.join("results.jsonl")).unwrap();
+    assert_eq!(results.lines().count(), 40);
+    for args in [
+        &["check-emitter", "--impl", "libvirt"][..],
+        &[
+            "check-emitter",
+            "--impl",
+            "reference",
+            "--",
+            "python3",
+            "x.py",
+        ],
+    ] {
+        let out = harness(args, b"");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty());
+    }
+}

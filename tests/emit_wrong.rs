@@ -222,3 +222,51 @@ fn the_reference_emitter_agrees() {
     let refused = report.results.iter().filter(|r| !r.intent_accepted).count();
     assert!(refused > 80, "{refused} intents libvirt refuses");
 }
+
+/// The report folder holds every intent's result and each class's minimal intent, and its
+/// page shows the emitter's own document escaped (an unescaped `&` shown, not acted on).
+#[test]
+fn the_report_folder_holds_every_result_and_each_class() {
+    use domainbackup_harness::emit::report::write_report_dir;
+    let report = run("ampersand-not-escaped", Duration::from_secs(5));
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("report");
+    write_report_dir(&dir, &report).expect("written");
+    let results = std::fs::read_to_string(dir.join("results.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = results
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), report.results.len());
+    for (line, result) in lines.iter().zip(&report.results) {
+        assert_eq!(line["index"], result.index);
+        assert_eq!(line["class"], result.judgement.class.as_str());
+        assert!(line["answer"].is_object(), "{line}");
+    }
+    let class = "rejected by libvirt: wf.entity-reference-syntax";
+    let counterexamples = std::fs::read_to_string(dir.join("counterexamples.jsonl")).unwrap();
+    let example: serde_json::Value = counterexamples
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|c| c["class"] == class)
+        .expect("the class's counterexample");
+    let written = example["answer"]["xml"].as_str().expect("what it wrote");
+    assert!(written.contains("&"), "{written}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("summary.txt")).unwrap(),
+        campaign::summary(&report)
+    );
+    let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(page.contains(class), "{page}");
+    assert!(
+        page.contains("&lt;domainbackup"),
+        "the emitted document is escaped"
+    );
+    // A folder that cannot be made is an error naming it.
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let e = write_report_dir(&file.join("report"), &report)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("a-file"), "{e}");
+}

@@ -49,7 +49,7 @@ fn rule_summary(rule: &str) -> Option<&'static str> {
 /// Text escaped for XML and HTML alike (element text and quoted attribute values), with
 /// control characters other than TAB and LF shown as `\xNN`: a report shows a reader what
 /// a document held, where [`crate::xml::escape`] keeps it (or drops it, as libvirt does).
-fn escape_for_display(s: &str) -> String {
+pub(crate) fn escape_for_display(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
