@@ -73,7 +73,9 @@ pub(super) fn parse(text: &str, standalone: bool) -> Result<Doctype, Error> {
         }
         p.skip_blanks();
     }
-    if !p.eat(">") || p.at != text.len() {
+    // The reader's scan ends the declaration at the first '>' after it, outside literals
+    // and the subset: a '>' here is the text's last character.
+    if !p.eat(">") {
         return p.fail("DOCTYPE improperly terminated");
     }
     Ok(p.doctype)
