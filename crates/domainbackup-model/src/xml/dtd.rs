@@ -376,11 +376,12 @@ impl<'t> Parser<'t> {
 
     /// After `( S? #PCDATA`: `(S? '|' S? Name)* S? ')*'` or `S? ')'`.
     fn mixed_content(&mut self) -> Result<(), Error> {
-        let mut names = 0;
+        // `(#PCDATA)` may end without '*'; once a name follows, the '*' is required.
+        let mut named = false;
         loop {
             self.skip_blanks();
             if self.eat(")") {
-                if self.eat("*") || names == 0 {
+                if self.eat("*") || !named {
                     return Ok(());
                 }
                 return self.fail("xmlParseElementMixedContentDecl : '*' expected");
@@ -392,7 +393,7 @@ impl<'t> Parser<'t> {
             if self.name().is_none() {
                 return self.fail("xmlParseElementMixedContentDecl : Name expected");
             }
-            names += 1;
+            named = true;
         }
     }
 
