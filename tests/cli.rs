@@ -209,12 +209,12 @@ fn implementations_are_listed_with_whether_each_is_ready() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
-        stdout.contains("reference    Rust     built-in  full       ready"),
+        stdout.contains("reference    Rust     reader, emitter built-in  full       ready"),
         "{stdout}"
     );
     assert!(
         stdout.contains(
-            "mine         sh       per-case  full       not built: `check --impl mine` builds it"
+            "mine         sh       reader          per-case  full       not built: `check --impl mine` builds it"
         ),
         "{stdout}"
     );
