@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::Profile;
-use crate::conform::compare::{one_line, without_indexes};
+use crate::conform::compare::{one_line, show_controls, without_indexes};
 
 use super::generate::IntentSource;
 use super::intent::BackupIntent;
-use super::judge::{Answer, EmitJudgement, EmitOutcome, Expectation, expect, judge};
+use super::judge::{Answer, EmitJudgement, EmitOutcome, Expectation, expect, judge, path_steps};
 use super::protocol::{EmitterCapabilities, EmitterProcess, PIPELINE};
 use super::shrink::{self, Trial};
 
@@ -182,29 +182,13 @@ pub fn describe_expectation(expectation: &Expectation) -> String {
     }
 }
 
-/// A document for a terminal or a page: its control characters other than line feeds and
-/// tabs (a raw carriage return, a `\u{1}` some writers let through) as escapes, `\r` and
-/// `\u{1}`, since written as they are they act on the terminal rather than show.
-fn visible(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\t' => out.push(c),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// What an emitter answered, in a few lines.
 pub fn describe_answer(answer: &Answer) -> String {
     match answer {
-        Answer::Document(text) => visible(text.trim_end()),
+        Answer::Document(text) => show_controls(text.trim_end(), true),
         Answer::Choosing(text, chosen) => format!(
             "{}\n(it chose {} itself)",
-            visible(text.trim_end()),
+            show_controls(text.trim_end(), true),
             chosen.join(", ")
         ),
         Answer::Unsupported(fields) => format!("unsupported: {}", fields.join(", ")),
@@ -357,17 +341,13 @@ pub fn without_fields(intent: &BackupIntent, paths: &[String]) -> Option<BackupI
 /// (made null) rather than taken out, so that the items after it keep the indexes other
 /// paths name; [`drop_marked_items`] takes the marks out.
 fn remove_path(value: &mut serde_json::Value, path: &str) -> bool {
-    let parts: Vec<&str> = path.split('.').collect();
+    let Some(steps) = path_steps(path) else {
+        return false;
+    };
+    let count = steps.len();
     let mut at = value;
-    for (n, part) in parts.iter().enumerate() {
-        let last = n + 1 == parts.len();
-        let (name, index) = match part.split_once('[') {
-            Some((name, rest)) => match rest.trim_end_matches(']').parse::<usize>() {
-                Ok(index) => (name, Some(index)),
-                Err(_) => return false,
-            },
-            None => (*part, None),
-        };
+    for (n, (name, index)) in steps.into_iter().enumerate() {
+        let last = n + 1 == count;
         let Some(object) = at.as_object_mut() else {
             return false;
         };

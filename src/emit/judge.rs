@@ -269,20 +269,28 @@ fn rejected_by_libvirt(rejection: &Rejection, detail: String) -> EmitJudgement {
     }
 }
 
+/// The steps of an intent path: `disks[0].scratch.file` is `disks` (item 0), `scratch`,
+/// `file`; `None` when an index is not a number.
+pub(crate) fn path_steps(path: &str) -> Option<Vec<(&str, Option<usize>)>> {
+    path.split('.')
+        .map(|part| match part.split_once('[') {
+            Some((name, rest)) => rest
+                .trim_end_matches(']')
+                .parse()
+                .ok()
+                .map(|index| (name, Some(index))),
+            None => Some((part, None)),
+        })
+        .collect()
+}
+
 /// The value at an intent path (`disks[0].scratch.file`) of `intent`, if it has one.
 pub fn intent_value<'v>(
     intent: &'v serde_json::Value,
     path: &str,
 ) -> Option<&'v serde_json::Value> {
     let mut at = intent;
-    for part in path.split('.') {
-        let (name, index) = match part.split_once('[') {
-            Some((name, rest)) => (
-                name,
-                Some(rest.trim_end_matches(']').parse::<usize>().ok()?),
-            ),
-            None => (part, None),
-        };
+    for (name, index) in path_steps(path)? {
         at = at.get(name)?;
         if let Some(index) = index {
             at = at.get(index)?;
@@ -295,13 +303,13 @@ pub fn intent_value<'v>(
 /// (`disks[0].scratch.file`), as differences name it.
 pub fn document_path(intent_path: &str) -> String {
     let mut out = String::from("/domainbackup");
-    let parts: Vec<&str> = intent_path.split('.').collect();
-    for (i, part) in parts.iter().enumerate() {
-        let last = i + 1 == parts.len();
-        let (name, index) = match part.split_once('[') {
-            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
-            None => (*part, None),
-        };
+    // A path with an index that is no number names nothing a difference can be at.
+    let Some(steps) = path_steps(intent_path) else {
+        return String::new();
+    };
+    let count = steps.len();
+    for (i, (name, index)) in steps.into_iter().enumerate() {
+        let last = i + 1 == count;
         let element = match name {
             "disks" => "disks/disk",
             "seclabels" => "seclabel",

@@ -40,6 +40,24 @@ pub(crate) fn push_number(s: &mut String, n: i32) {
     let _ = std::fmt::Write::write_fmt(s, format_args!("{n}"));
 }
 
+/// `text` with its control characters written as escapes (`\r`, `\u{1}`), since written as
+/// they are they act on a terminal rather than show; `keep_lines`: line feeds and tabs stay
+/// as they are (a document shown in lines), else they are escaped too (a value in quotes).
+pub(crate) fn show_controls(text: &str, keep_lines: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' if keep_lines => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 pub(crate) fn one_line(s: &str) -> String {
     let line = s.trim_end().replace('\n', "\\n");
     if line.chars().count() > 300 {

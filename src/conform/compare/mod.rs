@@ -25,6 +25,6 @@ mod semantic;
 pub use difference::{Difference, exact_differences, without_indexes};
 pub use judgement::{Judgement, Signature, judge};
 pub use message::describe_expectation;
-pub(crate) use message::{one_line, push_number};
+pub(crate) use message::{one_line, push_number, show_controls};
 pub use outcome::{Comparison, Outcome, OutputComparison, Validation};
 pub use semantic::{diff_models, read_back, semantic_differences};

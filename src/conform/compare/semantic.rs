@@ -14,7 +14,7 @@ use crate::xml::tree::{Attribute, Node};
 use crate::{Position, Profile, Rejection, Stage};
 
 use super::difference::{Difference, UNREADABLE, exact_differences};
-use super::message::one_line;
+use super::message::{one_line, show_controls};
 
 /// Reads an implementation's output leniently: libvirt's reader in internal mode (no
 /// schema; status fields read), with a missing disk `state` taken as `state=''` so that
@@ -75,25 +75,13 @@ pub fn semantic_differences(expected: &str, got: &str, profile: Profile) -> Vec<
     }
 }
 
-/// A value in quotes, its control characters written as escapes (`\r`, `\u{1}`) so that a
-/// carriage return or a tab shows as what it is rather than acting on the terminal.
+/// A value in quotes, its control characters written as escapes so that a carriage return
+/// or a tab shows as what it is rather than acting on the terminal.
 fn quoted(v: Option<&str>) -> String {
-    let Some(s) = v else {
-        return "absent".to_string();
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
+    match v {
+        Some(s) => format!("'{}'", show_controls(s, false)),
+        None => "absent".to_string(),
     }
-    out.push('\'');
-    out
 }
 
 struct Differ {
