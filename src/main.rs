@@ -123,6 +123,9 @@ struct EmitterArgs {
     /// The most candidates tried while shrinking one class's counterexample.
     #[arg(long, default_value_t = 400)]
     shrink_budget: usize,
+    /// Emitter processes answering at once (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
     /// An emitter by name (see `domainbackup-harness implementations`): `reference` (this
     /// program's own) or a shipped emitter adapter, built first if it is not.
     #[arg(long = "impl", value_name = "NAME")]
@@ -287,6 +290,9 @@ struct MatrixArgs {
     /// Parallel jobs (default: the number of cores).
     #[arg(long)]
     jobs: Option<usize>,
+    /// Intents per emitter.
+    #[arg(long, default_value_t = 600)]
+    emitter_cases: usize,
 }
 
 fn seconds(value: f64, flag: &str) -> Result<std::time::Duration, String> {
@@ -503,18 +509,27 @@ fn matrix_command(args: &MatrixArgs) -> ExitCode {
         .adapters
         .clone()
         .or_else(conform::registry::default_dir);
-    let names = if args.implementations.is_empty() && args.from.is_empty() {
+    let (names, emitter_names) = if args.implementations.is_empty() && args.from.is_empty() {
         match conform::registry::runnable(dir.as_deref(), args.libvirt_so.as_deref()) {
             Ok(runnable) => {
                 for (name, why) in runnable.left_out {
                     println!("left out: {name} ({why})");
                 }
-                runnable.names
+                (runnable.names, runnable.emitters)
             }
             Err(e) => return fail(&e),
         }
     } else {
-        args.implementations.clone()
+        let mut readers = Vec::new();
+        let mut emitters = Vec::new();
+        for name in &args.implementations {
+            match conform::registry::is_emitter(dir.as_deref(), name) {
+                Ok(true) => emitters.push(name.clone()),
+                Ok(false) => readers.push(name.clone()),
+                Err(e) => return fail(&e),
+            }
+        }
+        (readers, emitters)
     };
     if args.jobs == Some(0) {
         return fail(&"--jobs must be at least 1");
@@ -567,20 +582,35 @@ fn matrix_command(args: &MatrixArgs) -> ExitCode {
             Err(e) => return fail(&format!("{name}: {e}")),
         }
     }
+    let mut emitters = Vec::new();
+    for name in &emitter_names {
+        match run_emitter_for_matrix(dir.as_deref(), name, args) {
+            Ok(run) => emitters.push(run),
+            Err(e) => return fail(&format!("{name}: {e}")),
+        }
+    }
     for from in &args.from {
+        if domainbackup_harness::emit::report::is_report_dir(from) {
+            match domainbackup_harness::emit::report::read_report_dir(from) {
+                Ok(report) => {
+                    println!(
+                        "{}: {} intents, from {}",
+                        report.emitter.name,
+                        report.results.len(),
+                        from.display()
+                    );
+                    emitters.push(domainbackup_harness::emit::matrix::EmitterRun {
+                        report,
+                        dir: matrix_link(from, &args.out),
+                    });
+                }
+                Err(e) => return fail(&e),
+            }
+            continue;
+        }
         match read_report_dir(from) {
             Ok(reports) => {
-                // Linked from the matrix page: relative when the folder is inside it.
-                let _ = std::fs::create_dir_all(&args.out);
-                let link = match (
-                    std::fs::canonicalize(from),
-                    std::fs::canonicalize(&args.out),
-                ) {
-                    (Ok(p), Ok(out)) => p
-                        .strip_prefix(&out)
-                        .map_or_else(|_| p.display().to_string(), |r| r.display().to_string()),
-                    _ => from.display().to_string(),
-                };
+                let link = matrix_link(from, &args.out);
                 for report in reports {
                     println!(
                         "{}: {} cases, from {}",
@@ -597,16 +627,72 @@ fn matrix_command(args: &MatrixArgs) -> ExitCode {
             Err(e) => return fail(&e),
         }
     }
-    if runs.is_empty() {
+    if runs.is_empty() && emitters.is_empty() {
         return fail(
             &"nothing to put in a matrix: no implementation is ready (see `domainbackup-harness implementations`)",
         );
     }
-    if let Err(e) = write_matrix_dir(&args.out, &runs) {
+    if let Err(e) = write_matrix_dir(&args.out, &runs, &emitters) {
         return fail(&e);
     }
     println!("matrix: {}", args.out.join("index.html").display());
     ExitCode::SUCCESS
+}
+
+/// How the matrix page links to a report folder given with `--from`: relative when the
+/// folder is inside the matrix's.
+fn matrix_link(from: &std::path::Path, out: &std::path::Path) -> String {
+    let _ = std::fs::create_dir_all(out);
+    match (std::fs::canonicalize(from), std::fs::canonicalize(out)) {
+        (Ok(p), Ok(out)) => p
+            .strip_prefix(&out)
+            .map_or_else(|_| p.display().to_string(), |r| r.display().to_string()),
+        _ => from.display().to_string(),
+    }
+}
+
+/// One emitter's campaign for the matrix, its report folder written under `runs/`.
+fn run_emitter_for_matrix(
+    dir: Option<&std::path::Path>,
+    name: &str,
+    args: &MatrixArgs,
+) -> Result<domainbackup_harness::emit::matrix::EmitterRun, String> {
+    use domainbackup_harness::emit::{campaign, protocol::EmitterProcess};
+    let command = conform::registry::resolve_emitter(dir, name, &|adapter| {
+        eprintln!("building {name}: {}", adapter.build_command().display())
+    })
+    .map_err(|e| e.to_string())?;
+    let timeout = std::time::Duration::from_secs(5);
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| conform::CheckConfig::default().jobs);
+    let mut processes =
+        EmitterProcess::start_jobs(command, jobs, timeout, conform::DEFAULT_OUTPUT_CAP)
+            .map_err(|e| e.to_string())?;
+    let config = campaign::EmitCheckConfig {
+        seed: args.seed,
+        cases: args.emitter_cases,
+        ..campaign::EmitCheckConfig::default()
+    };
+    let started = std::time::Instant::now();
+    let report = campaign::run(&mut processes, &config);
+    drop(processes);
+    let sub = format!("runs/{}", conform::report::badge_name(name));
+    domainbackup_harness::emit::report::write_report_dir(&args.out.join(&sub), &report)
+        .map_err(|e| e.to_string())?;
+    let run = domainbackup_harness::emit::matrix::EmitterRun { report, dir: sub };
+    let all = domainbackup_harness::emit::matrix::overall(&run);
+    println!(
+        "{name} (emitter): {} intents in {:.1} s, compliance {} ({} agree of {} judged, {} unsupported), {} classes",
+        all.cases,
+        started.elapsed().as_secs_f64(),
+        conform::report::percent(all.compliance()),
+        all.agree,
+        all.judged,
+        all.skipped,
+        run.report.class_counts().len()
+    );
+    Ok(run)
 }
 
 fn implementations_command(
@@ -870,6 +956,13 @@ fn check_emitter_command(args: &EmitterArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let timeout = std::time::Duration::from_secs_f64(args.timeout);
+    if args.jobs == Some(0) {
+        eprintln!("domainbackup-harness check-emitter: --jobs must be at least 1");
+        return ExitCode::from(2);
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| conform::CheckConfig::default().jobs);
     let command = match (&args.implementation, args.command.is_empty()) {
         (Some(_), false) => {
             eprintln!(
@@ -894,13 +987,14 @@ fn check_emitter_command(args: &EmitterArgs) -> ExitCode {
         }
         (None, _) => args.command.clone(),
     };
-    let mut process = match EmitterProcess::start(command, timeout, conform::DEFAULT_OUTPUT_CAP) {
-        Ok(process) => process,
-        Err(e) => {
-            eprintln!("domainbackup-harness check-emitter: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let mut process =
+        match EmitterProcess::start_jobs(command, jobs, timeout, conform::DEFAULT_OUTPUT_CAP) {
+            Ok(process) => process,
+            Err(e) => {
+                eprintln!("domainbackup-harness check-emitter: {e}");
+                return ExitCode::from(2);
+            }
+        };
     let config = EmitCheckConfig {
         seed: args.seed,
         cases: args.cases,

@@ -345,6 +345,8 @@ fn check_emitter_runs_the_reference_and_writes_a_report() {
             "reference",
             "--cases",
             "40",
+            "--jobs",
+            "2",
             "--report",
             &dir_arg,
         ],
@@ -363,6 +365,7 @@ fn check_emitter_runs_the_reference_and_writes_a_report() {
     assert_eq!(results.lines().count(), 40);
     for args in [
         &["check-emitter", "--impl", "libvirt"][..],
+        &["check-emitter", "--impl", "reference", "--jobs", "0"][..],
         &[
             "check-emitter",
             "--impl",

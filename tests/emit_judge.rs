@@ -218,6 +218,16 @@ fn intent_paths_name_document_paths() {
             "disks[0].scratch.encryption.cipher.size",
             "/domainbackup/disks/disk[1]/scratch/encryption/cipher/@size",
         ),
+        // A whole list, as an emitter that cannot write any of it names it.
+        (
+            "disks[0].scratch.seclabels",
+            "/domainbackup/disks/disk[1]/scratch/seclabel",
+        ),
+        ("disks", "/domainbackup/disks/disk"),
+        (
+            "disks[0].target.encryption.secrets",
+            "/domainbackup/disks/disk[1]/target/encryption/secret",
+        ),
     ] {
         assert_eq!(document_path(intent), document, "{intent}");
     }

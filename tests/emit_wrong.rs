@@ -11,11 +11,17 @@ use domainbackup_harness::emit::judge::EmitOutcome;
 use domainbackup_harness::emit::protocol::EmitterProcess;
 
 fn run(defect: &str, timeout: Duration) -> EmitReport {
+    run_jobs(defect, timeout, 1)
+}
+
+fn run_jobs(defect: &str, timeout: Duration, jobs: usize) -> EmitReport {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/wrong-emitters")
         .join(format!("{defect}.py"));
     let command = vec![OsString::from("python3"), path.into_os_string()];
-    let mut process = EmitterProcess::start(command, timeout, 1 << 20).expect("the emitter starts");
+    let mut process =
+        EmitterProcess::start_jobs(command, jobs, timeout, 1 << 20).expect("the emitter starts");
+    assert_eq!(process.jobs(), jobs);
     campaign::run(
         &mut process,
         &EmitCheckConfig {
@@ -102,6 +108,27 @@ fn an_unescaped_ampersand_makes_the_document_ill_formed() {
         .expect("the class");
     let json = serde_json::to_string(&example.intent).expect("json");
     assert!(json.contains("\"&\""), "{json}");
+}
+
+/// Answers shared between processes come back in campaign order, a crash restarting only
+/// the process that died: the report is the one a single process gives.
+#[test]
+fn more_jobs_give_the_same_report() {
+    let one = run("crashes-on-seclabel", Duration::from_secs(5));
+    let three = run_jobs("crashes-on-seclabel", Duration::from_secs(5), 3);
+    assert!(
+        one.results
+            .iter()
+            .any(|r| r.judgement.outcome == EmitOutcome::Crash)
+    );
+    assert_eq!(campaign::summary(&three), campaign::summary(&one));
+    let answers = |r: &EmitReport| {
+        r.results
+            .iter()
+            .map(|r| r.answer.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(answers(&three), answers(&one));
 }
 
 #[test]

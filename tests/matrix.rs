@@ -144,7 +144,7 @@ fn matrix_puts_implementations_side_by_side_with_badges() {
     let page = std::fs::read_to_string(out.join("index.html")).expect("the page");
     assert_eq!(page.matches("<small>libvirt 9.0</small>").count(), 2 * 3);
     assert!(page.contains(&format!("<a href=\"{link}\">drops-exportbitmap</a>")));
-    let rules = &page[page.find("<h2>Rules</h2>").expect("a rules table")..];
+    let rules = &page[page.find("<h3>Rules</h3>").expect("a rules table")..];
     assert!(
         rules.matches("</code><br><span class=\"summary\">").count() > 10,
         "rules without what they ask"
@@ -225,4 +225,182 @@ fn matrix_problems_are_named() {
     assert_eq!(result.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(stderr.contains("/no/such/report/summary.json"), "{stderr}");
+}
+
+/// `adapters/NAME/manifest.json` for the deliberately wrong emitter `examples/wrong-emitters/NAME.py`.
+fn wrong_emitter(adapters: &Path, name: &str) {
+    let adapter = adapters.join(name);
+    std::fs::create_dir_all(&adapter).expect("a folder");
+    let script = root().join(format!("examples/wrong-emitters/{name}.py"));
+    std::fs::write(
+        adapter.join("manifest.json"),
+        format!(
+            r#"{{"name":"{name}","role":"emitter","language":"Python","homepage":"-",
+               "implementation":"a writer with one bug","version":"1",
+               "run":["python3","{}"],"protocol":"ndjson","needs":"python3",
+               "capabilities":{{"modes":["emit"],"profiles":["9.0","11.3"],"validates":"none"}}}}"#,
+            script.display()
+        ),
+    )
+    .expect("a manifest");
+}
+
+/// Emitters named with `--impl` get their section: a column per emitter and profile, a
+/// badge each, their classes, and a row per field saying where each emitter writes
+/// another value or cannot write it; their report folders join again with `--from`.
+#[test]
+fn matrix_has_an_emitter_section() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let adapters = tmp.path().join("adapters");
+    wrong_emitter(&adapters, "drops-exportbitmap");
+    wrong_emitter(&adapters, "no-encryption");
+    let out = tmp.path().join("matrix");
+    let result = harness(
+        &[
+            "matrix",
+            "--implementations",
+            adapters.to_str().expect("UTF-8"),
+            "--impl",
+            "drops-exportbitmap",
+            "--impl",
+            "no-encryption",
+            "--emitter-cases",
+            "200",
+            "--jobs",
+            "2",
+            "--out",
+            out.to_str().expect("UTF-8"),
+        ],
+        tmp.path(),
+    );
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(
+        stdout.contains("drops-exportbitmap (emitter): 200 intents in "),
+        "{stdout}"
+    );
+    // no-encryption writes everything else right: every intent it is judged on agrees.
+    assert!(
+        stdout.contains("no-encryption (emitter): 200 intents in ")
+            && stdout.contains("compliance 100.0%"),
+        "{stdout}"
+    );
+
+    let matrix = json(&out.join("matrix.json"));
+    let emitters = &matrix["emitters"];
+    let columns = emitters["columns"].as_array().expect("columns");
+    assert_eq!(columns.len(), 4, "{columns:?}");
+    let dropped = "accepted with another meaning: /domainbackup/disks/disk/@exportbitmap dropped";
+    let classes = emitters["classes"].as_array().expect("classes");
+    let class = classes
+        .iter()
+        .find(|c| c["class"] == dropped)
+        .unwrap_or_else(|| panic!("no exportbitmap class in {classes:?}"));
+    assert!(
+        class["counts"]
+            .as_array()
+            .expect("counts")
+            .iter()
+            .all(|c| c["emitter"] == "drops-exportbitmap"),
+        "{class}"
+    );
+    let fields = emitters["fields"].as_array().expect("fields");
+    let field = |document: &str| {
+        fields
+            .iter()
+            .find(|f| f["document"] == document)
+            .unwrap_or_else(|| panic!("no row {document} in {fields:?}"))
+    };
+    let cell = |row: &serde_json::Value, emitter: &str, key: &str| -> u64 {
+        row["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .filter(|c| c["emitter"] == emitter)
+            .map(|c| c[key].as_u64().expect("a count"))
+            .sum()
+    };
+    let bitmap = field("/domainbackup/disks/disk/@exportbitmap");
+    assert_eq!(bitmap["intent"], "disks.exportbitmap");
+    assert!(cell(bitmap, "drops-exportbitmap", "differ") > 0, "{bitmap}");
+    assert_eq!(cell(bitmap, "no-encryption", "differ"), 0, "{bitmap}");
+    let encryption = field("/domainbackup/disks/disk/target/encryption");
+    assert!(
+        cell(encryption, "no-encryption", "cannot_write") > 0,
+        "{encryption}"
+    );
+    assert_eq!(cell(encryption, "drops-exportbitmap", "cannot_write"), 0);
+    let badge = json(&out.join("badges/drops-exportbitmap.json"));
+    assert_eq!(badge["label"], "writes libvirt backup XML");
+    assert!(out.join("badges/no-encryption-11.3.json").is_file());
+
+    let page = std::fs::read_to_string(out.join("index.html")).expect("the page");
+    for want in [
+        "<h2 id=\"emitters\">Emitters</h2>",
+        "Emitter classes",
+        "Emitter fields",
+        dropped,
+    ] {
+        assert!(page.contains(want), "no {want:?} in the page");
+    }
+    for href in page.split("href=\"").skip(1) {
+        let target = &href[..href.find('"').expect("a closing quote")];
+        assert!(out.join(target).exists(), "a broken link: {target}");
+    }
+
+    // The emitters' folders, read back, give the same figures.
+    let again = tmp.path().join("again");
+    let result = harness(
+        &[
+            "matrix",
+            "--from",
+            out.join("runs/drops-exportbitmap").to_str().expect("UTF-8"),
+            "--from",
+            out.join("runs/no-encryption").to_str().expect("UTF-8"),
+            "--out",
+            again.to_str().expect("UTF-8"),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let read_back = json(&again.join("matrix.json"));
+    for key in ["columns", "classes", "fields"] {
+        assert_eq!(read_back["emitters"][key], emitters[key], "{key}");
+    }
+
+    // A broken emitter folder is named, with its line.
+    let broken = tmp.path().join("broken");
+    std::fs::create_dir_all(&broken).expect("a folder");
+    std::fs::copy(
+        out.join("runs/no-encryption/emitter.json"),
+        broken.join("emitter.json"),
+    )
+    .expect("copied");
+    std::fs::write(broken.join("results.jsonl"), "{\"index\":0}\n").expect("written");
+    let result = harness(
+        &[
+            "matrix",
+            "--from",
+            broken.to_str().expect("UTF-8"),
+            "--out",
+            again.to_str().expect("UTF-8"),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("results.jsonl") && stderr.contains("line 1"),
+        "{stderr}"
+    );
 }

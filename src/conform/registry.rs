@@ -560,11 +560,13 @@ pub fn resolve_emitter(
     }
 }
 
-/// The reader implementations a matrix runs when none is named.
+/// The implementations a matrix runs when none is named.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Runnable {
-    /// Those that are ready or can be built.
+    /// The readers that are ready or can be built.
     pub names: Vec<String>,
+    /// The emitters that are ready or can be built.
+    pub emitters: Vec<String>,
     /// Those left out, each with what it is missing.
     pub left_out: Vec<(String, String)>,
 }
@@ -573,15 +575,18 @@ pub struct Runnable {
 pub fn runnable(dir: Option<&Path>, library: Option<&Path>) -> Result<Runnable, EnvironmentError> {
     let mut out = Runnable::default();
     for entry in list(dir, library)? {
-        if !entry.roles.contains(&Role::Reader) {
-            continue;
-        }
         match entry.readiness {
             Readiness::Missing(why) => out.left_out.push((entry.name, why)),
-            _ => out.names.push(entry.name),
+            _ if entry.roles.contains(&Role::Reader) => out.names.push(entry.name),
+            _ => out.emitters.push(entry.name),
         }
     }
     Ok(out)
+}
+
+/// Whether `name` (as `--impl` takes it) is an emitter adapter.
+pub fn is_emitter(dir: Option<&Path>, name: &str) -> Result<bool, EnvironmentError> {
+    Ok(matches!(find(dir, name)?, Named::Adapter(a) if a.manifest.role == Role::Emitter))
 }
 
 /// What a name given to `--impl` is.
@@ -750,10 +755,15 @@ mod tests {
         assert!(e.contains("writes none"), "{e}");
         let reference = resolve_emitter(None, "reference", &|_| {}).unwrap();
         assert_eq!(reference.last(), Some(&OsString::from("serve")));
-        // A matrix of readers leaves the emitter out.
+        // A matrix runs the emitter as one, not as a reader.
         let runnable = runnable(Some(tmp.path()), None).unwrap();
         assert!(!runnable.names.contains(&"w".to_string()), "{runnable:?}");
         assert!(runnable.names.contains(&"r".to_string()), "{runnable:?}");
+        assert_eq!(runnable.emitters, ["w"], "{runnable:?}");
+        assert!(is_emitter(Some(tmp.path()), "w").unwrap());
+        assert!(!is_emitter(Some(tmp.path()), "r").unwrap());
+        assert!(!is_emitter(Some(tmp.path()), "reference").unwrap());
+        assert!(is_emitter(Some(tmp.path()), "nothing-of-that-name").is_err());
     }
 
     #[test]

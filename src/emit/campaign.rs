@@ -14,7 +14,7 @@ use crate::conform::compare::{one_line, show_controls, without_indexes};
 use super::generate::IntentSource;
 use super::intent::BackupIntent;
 use super::judge::{Answer, EmitJudgement, EmitOutcome, Expectation, expect, judge, path_steps};
-use super::protocol::{EmitterCapabilities, EmitterProcess, PIPELINE};
+use super::protocol::{EmitterCapabilities, EmitterProcess};
 use super::shrink::{self, Trial};
 
 /// What an emitter campaign is run with. [`EmitCheckConfig::default`] gives the command
@@ -228,7 +228,7 @@ pub fn run(process: &mut EmitterProcess, config: &EmitCheckConfig) -> EmitReport
         .filter_map(|i| source.intent(config.seed, i))
         .collect();
     let batch: Vec<_> = intents.iter().map(|g| (&g.intent, g.profile)).collect();
-    for (generated, answer) in intents.iter().zip(answer_all(process, &batch)) {
+    for (generated, answer) in intents.iter().zip(process.emit_all(&batch)) {
         let expectation = expect(&generated.intent, generated.profile);
         let judgement = judge(&expectation, &answer, generated.profile);
         report.results.push(EmitResult {
@@ -264,7 +264,7 @@ pub fn run(process: &mut EmitterProcess, config: &EmitCheckConfig) -> EmitReport
             .iter()
             .map(|(i, _, rest)| (rest, report.results[*i].profile))
             .collect();
-        let answers = answer_all(process, &batch);
+        let answers = process.emit_all(&batch);
         for ((i, fields, rest), answer) in pending.into_iter().zip(answers) {
             let result = &mut report.results[i];
             let expectation = expect(&rest, result.profile);
@@ -308,18 +308,6 @@ pub fn run(process: &mut EmitterProcess, config: &EmitCheckConfig) -> EmitReport
 
 /// How many times an intent's unsupported fields are taken out and the rest put again.
 pub const REDUCTION_ROUNDS: usize = 3;
-
-/// The emitter's answers for `intents`, in order, sent [`PIPELINE`] at a time: a process
-/// that fails stops its batch there, and the rest go again to it started anew.
-fn answer_all(process: &mut EmitterProcess, intents: &[(&BackupIntent, Profile)]) -> Vec<Answer> {
-    let mut answers = Vec::with_capacity(intents.len());
-    while answers.len() < intents.len() {
-        let at = answers.len();
-        let batch = &intents[at..(at + PIPELINE).min(intents.len())];
-        answers.extend(process.emit_batch(batch));
-    }
-    answers
-}
 
 /// `intent` without the fields at `paths` (intent paths, `disks[0].scratch.file`), or
 /// `None` when that takes nothing out (a path naming what the intent does not have, as an

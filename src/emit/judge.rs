@@ -325,7 +325,16 @@ pub fn document_path(intent_path: &str) -> String {
             || !last
             || matches!(
                 name,
-                "server" | "target" | "scratch" | "encryption" | "cipher" | "ivgen"
+                "server"
+                    | "target"
+                    | "scratch"
+                    | "encryption"
+                    | "cipher"
+                    | "ivgen"
+                    | "disks"
+                    | "seclabels"
+                    | "labels"
+                    | "secrets"
             )
             || (name == "incremental" && i == 0);
         if name == "driver" {

@@ -12,7 +12,8 @@
 //! * [`protocol`]: the emitter protocol (NDJSON, one process per job) and its client.
 //! * [`shrink`]: a disagreement's intent made smaller while it stays in its class.
 //! * [`campaign`]: the intents put to an emitter, judged, shrunk and summed up;
-//!   [`report`]: its report folder (JSON lines and a static page).
+//!   [`report`]: its report folder (JSON lines and a static page), read back too;
+//!   [`matrix`]: emitter campaigns side by side, the matrix page's emitter section.
 //! * [`from_model`]: the intent of a parsed definition, so that the generator's valid
 //!   definitions become valid intents; [`generate`]: a campaign's intents (valid, invalid,
 //!   escaping).
@@ -24,6 +25,7 @@ pub mod from_model;
 pub mod generate;
 pub mod intent;
 pub mod judge;
+pub mod matrix;
 pub mod protocol;
 pub mod report;
 pub mod shrink;

@@ -147,7 +147,8 @@ fn field_list(value: &Value, key: &str) -> Result<Vec<String>, String> {
         .collect()
 }
 
-/// One emitter process, started again after a failure.
+/// One emitter process, started again after a failure; with more jobs, the processes
+/// beside it that [`EmitterProcess::emit_all`] shares a campaign's intents with.
 pub struct EmitterProcess {
     command: Vec<OsString>,
     session: Option<Session>,
@@ -155,6 +156,7 @@ pub struct EmitterProcess {
     seq: u64,
     timeout: Duration,
     cap: usize,
+    helpers: Vec<EmitterProcess>,
 }
 
 /// The least time a process is given to answer `start`: starting an interpreter on a busy
@@ -208,7 +210,43 @@ impl EmitterProcess {
             seq: 0,
             timeout,
             cap,
+            helpers: Vec::new(),
         })
+    }
+
+    /// Starts `jobs` processes of `command` (at least one), each with its handshake: the
+    /// first is the one answering single intents (shrinking), all of them share
+    /// [`EmitterProcess::emit_all`]'s.
+    pub fn start_jobs(
+        command: Vec<OsString>,
+        jobs: usize,
+        timeout: Duration,
+        cap: usize,
+    ) -> Result<EmitterProcess, EnvironmentError> {
+        let mut first = EmitterProcess::start(command.clone(), timeout, cap)?;
+        for _ in 1..jobs {
+            let helper = EmitterProcess::start(command.clone(), timeout, cap)?;
+            if helper.capabilities != first.capabilities {
+                return Err(EnvironmentError::Handshake {
+                    command: shell_words(&command),
+                    detail: format!(
+                        "a second process of it says another thing of itself ({} {}) than the \
+                         first ({} {})",
+                        helper.capabilities.name,
+                        helper.capabilities.version,
+                        first.capabilities.name,
+                        first.capabilities.version
+                    ),
+                });
+            }
+            first.helpers.push(helper);
+        }
+        Ok(first)
+    }
+
+    /// How many processes answer [`EmitterProcess::emit_all`].
+    pub fn jobs(&self) -> usize {
+        1 + self.helpers.len()
     }
 
     /// What its handshake said.
@@ -296,6 +334,54 @@ impl EmitterProcess {
             }
         }
         answers
+    }
+
+    /// The emitter's answers for `intents`, in order, [`PIPELINE`] at a time: a process
+    /// that fails stops its batch there, and the rest go again to it started anew. With
+    /// more than one job, each process takes the next batch as it is free.
+    pub fn emit_all(&mut self, intents: &[(&BackupIntent, Profile)]) -> Vec<Answer> {
+        fn one_batch(
+            process: &mut EmitterProcess,
+            batch: &[(&BackupIntent, Profile)],
+        ) -> Vec<Answer> {
+            let mut answers = Vec::with_capacity(batch.len());
+            while answers.len() < batch.len() {
+                let rest = process.emit_batch(&batch[answers.len()..]);
+                answers.extend(rest);
+            }
+            answers
+        }
+        let batches: Vec<&[(&BackupIntent, Profile)]> = intents.chunks(PIPELINE).collect();
+        if self.helpers.is_empty() || batches.len() < 2 {
+            return batches
+                .into_iter()
+                .flat_map(|b| one_batch(self, b))
+                .collect();
+        }
+        let mut helpers = std::mem::take(&mut self.helpers);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let slots: Vec<std::sync::Mutex<Vec<Answer>>> = batches
+            .iter()
+            .map(|_| std::sync::Mutex::new(Vec::new()))
+            .collect();
+        std::thread::scope(|scope| {
+            for process in std::iter::once(&mut *self).chain(helpers.iter_mut()) {
+                let (next, slots, batches) = (&next, &slots, &batches);
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(batch) = batches.get(i) else { break };
+                        let answers = one_batch(process, batch);
+                        *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = answers;
+                    }
+                });
+            }
+        });
+        self.helpers = helpers;
+        slots
+            .into_iter()
+            .flat_map(|slot| slot.into_inner().unwrap_or_else(|p| p.into_inner()))
+            .collect()
     }
 
     /// The emitter's answer for one intent.

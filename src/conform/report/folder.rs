@@ -124,8 +124,13 @@ pub fn read_report_dir(dir: &Path) -> Result<Vec<RunReport>, EnvironmentError> {
 
 /// Writes a matrix folder beside its runs' folders: `index.html` (the matrix),
 /// `matrix.json` (its figures) and `badges/NAME.json` (a shields.io endpoint badge per
-/// implementation, and `badges/NAME-PROFILE.json` per column).
-pub fn write_matrix_dir(dir: &Path, runs: &[MatrixRun]) -> Result<(), EnvironmentError> {
+/// implementation, and `badges/NAME-PROFILE.json` per column; the same for each emitter).
+pub fn write_matrix_dir(
+    dir: &Path,
+    runs: &[MatrixRun],
+    emitters: &[crate::emit::matrix::EmitterRun],
+) -> Result<(), EnvironmentError> {
+    use crate::emit::matrix as emitter;
     let badges = dir.join("badges");
     std::fs::create_dir_all(&badges).map_err(|e| EnvironmentError::io(&badges, e))?;
     let write = |path: std::path::PathBuf, text: String| {
@@ -146,7 +151,27 @@ pub fn write_matrix_dir(dir: &Path, runs: &[MatrixRun]) -> Result<(), Environmen
         let name = badge_name(&format!("{}-{}", column.implementation, column.profile));
         write(badges.join(format!("{name}.json")), json(&badge(column)))?;
     }
-    write(dir.join("matrix.json"), json(&matrix_json(runs, &columns)))?;
-    write(dir.join("index.html"), matrix_page(runs, &columns))?;
+    for run in emitters {
+        let name = badge_name(&run.report.emitter.name);
+        write(
+            badges.join(format!("{name}.json")),
+            json(&emitter::emitter_badge(&emitter::overall(run))),
+        )?;
+    }
+    for column in emitter::columns(emitters) {
+        let name = badge_name(&format!("{}-{}", column.implementation, column.profile));
+        write(
+            badges.join(format!("{name}.json")),
+            json(&emitter::emitter_badge(&column)),
+        )?;
+    }
+    write(
+        dir.join("matrix.json"),
+        json(&matrix_json(runs, &columns, emitters)),
+    )?;
+    write(
+        dir.join("index.html"),
+        matrix_page(runs, &columns, emitters),
+    )?;
     Ok(())
 }

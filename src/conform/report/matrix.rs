@@ -144,9 +144,14 @@ pub fn badge(column: &Column) -> serde_json::Value {
 
 /// The matrix's figures as JSON: every column (`columns`, as [`columns`] gives them; and
 /// each implementation overall), and each class's count per column.
-pub fn matrix_json(runs: &[MatrixRun], columns: &[Column]) -> serde_json::Value {
+pub fn matrix_json(
+    runs: &[MatrixRun],
+    columns: &[Column],
+    emitters: &[crate::emit::matrix::EmitterRun],
+) -> serde_json::Value {
     let classes = class_rows(runs, columns);
     serde_json::json!({
+        "emitters": crate::emit::matrix::section_json(emitters),
         "implementations": runs.iter().map(|r| {
             let all = overall(&r.report);
             serde_json::json!({
@@ -275,10 +280,15 @@ fn compliance_color(value: f64) -> &'static str {
     ["#bfe6bf", "#d8f0d8", "#f6efb5", "#fbe3b0", "#f6c0c0"][grade(value)]
 }
 
-/// `index.html` of a matrix folder (`columns` as [`columns`] gives them): compliance per column, then the classes (each linking
-/// to its minimal counterexample), then every rule with what it asks and each column's
-/// agreeing cases.
-pub fn matrix_page(runs: &[MatrixRun], columns: &[Column]) -> String {
+/// `index.html` of a matrix folder (`columns` as [`columns`] gives them): the readers'
+/// compliance per column, then their classes (each linking to its minimal counterexample),
+/// then every rule with what it asks and each column's agreeing cases; then the emitters'
+/// section ([`crate::emit::matrix::section`]).
+pub fn matrix_page(
+    runs: &[MatrixRun],
+    columns: &[Column],
+    emitters: &[crate::emit::matrix::EmitterRun],
+) -> String {
     let mut out = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n\
          <title>domainbackup-harness conformance matrix</title>\n<style>\n\
@@ -287,8 +297,21 @@ pub fn matrix_page(runs: &[MatrixRun], columns: &[Column]) -> String {
          th,td{border:1px solid #bbb;padding:.25em .6em;text-align:right;vertical-align:top}\n\
          th{background:#f4f4f4}td.rule,th.rule{text-align:left}code{font-size:90%}\n\
          span.summary{font-size:85%;color:#555}\n\
-         </style></head><body>\n<h1>domainbackup-harness conformance matrix</h1>\n\
-         <p>Each column is an implementation following one libvirt version. \
+         </style></head><body>\n<h1>domainbackup-harness conformance matrix</h1>\n",
+    );
+    if runs.is_empty() {
+        out.push_str(&crate::emit::matrix::section(emitters));
+        out.push_str("</body></html>\n");
+        return out;
+    }
+    if !emitters.is_empty() {
+        out.push_str(
+            "<p>Readers first, then the tools that write backup XML \
+             (<a href=\"#emitters\">emitters</a>).</p>\n",
+        );
+    }
+    out.push_str(
+        "<h2>Readers</h2>\n<p>Each column is an implementation following one libvirt version. \
          <b>Compliance</b> is the share of the cases it is judged on that agree with libvirt: \
          cases it was not asked (skipped) and libvirt-invalid documents accepted by an \
          implementation that declares it does not validate them (accepted invalid) are left out.</p>\n",
@@ -307,7 +330,7 @@ pub fn matrix_page(runs: &[MatrixRun], columns: &[Column]) -> String {
         out.push_str("</tr>\n");
     };
 
-    out.push_str("<h2>Compliance</h2>\n<table>\n");
+    out.push_str("<h3>Compliance</h3>\n<table>\n");
     header(&mut out, "");
     let row = |out: &mut String, label: &str, cell: &dyn Fn(&Column) -> String| {
         let _ = write!(out, "<tr><td class=\"rule\">{label}</td>");
@@ -364,7 +387,7 @@ pub fn matrix_page(runs: &[MatrixRun], columns: &[Column]) -> String {
     out.push_str("</ul>\n");
 
     let classes = class_rows(runs, columns);
-    out.push_str("<h2>Divergence classes</h2>\n");
+    out.push_str("<h3>Divergence classes</h3>\n");
     if classes.is_empty() {
         out.push_str("<p>None: every implementation agrees on every case it is judged on.</p>\n");
     } else {
@@ -447,7 +470,7 @@ pub fn matrix_page(runs: &[MatrixRun], columns: &[Column]) -> String {
         }
     }
     out.push_str(
-        "<h2>Rules</h2>\n<p>Agreeing cases of the cases judged, per rule (or case group). \
+        "<h3>Rules</h3>\n<p>Agreeing cases of the cases judged, per rule (or case group). \
          The first column says what the rule asks.</p>\n<table>\n",
     );
     header(&mut out, "rule");
@@ -481,7 +504,9 @@ pub fn matrix_page(runs: &[MatrixRun], columns: &[Column]) -> String {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</table>\n</body></html>\n");
+    out.push_str("</table>\n");
+    out.push_str(&crate::emit::matrix::section(emitters));
+    out.push_str("</body></html>\n");
     out
 }
 
