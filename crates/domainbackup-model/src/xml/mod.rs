@@ -31,4 +31,13 @@ pub mod probe {
     pub fn is_supported_encoding(name: &str) -> bool {
         super::encodings::is_supported(name)
     }
+
+    /// The port of libxml2's schema regular expressions: whether `pattern` compiles
+    /// (`xmlRegexpCompile`) and, if so, whether it matches `input` (`xmlRegexpExec`).
+    pub fn xsd_regex_matches(pattern: &str, input: &str) -> Result<bool, &'static str> {
+        super::schema::xsd_regex::XsdRegex::compile(pattern).map(|r| r.is_match(input))
+    }
+
+    /// libvirt's `ipv6Addr` pattern, the one the schema checker runs through that port.
+    pub const IPV6_PATTERN: &str = super::schema::datatypes::IPV6_PATTERN;
 }

@@ -67,7 +67,7 @@ pub(super) fn is_host_name(value: &str) -> bool {
 }
 
 /// `ipv6Addr` of basictypes.rng (identical in 9.0 and 11.3).
-const IPV6_PATTERN: &str = concat!(
+pub(crate) const IPV6_PATTERN: &str = concat!(
     "(([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4})",
     "|(([0-9A-Fa-f]{1,4}:){6}:[0-9A-Fa-f]{1,4})",
     "|(([0-9A-Fa-f]{1,4}:){5}:([0-9A-Fa-f]{1,4}:)?[0-9A-Fa-f]{1,4})",

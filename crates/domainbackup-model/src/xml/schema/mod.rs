@@ -29,13 +29,13 @@
 //! document, and `xsd_regex` the port of libxml2's regular-expression engine.
 
 mod checker;
-mod datatypes;
+pub(crate) mod datatypes;
 mod disk;
 mod encryption;
 mod root;
 mod server;
 mod store;
-mod xsd_regex;
+pub(crate) mod xsd_regex;
 
 use std::fmt;
 

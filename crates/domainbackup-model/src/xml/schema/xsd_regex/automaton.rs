@@ -91,7 +91,9 @@ fn eliminate_simple_epsilon(states: &mut [Option<State>]) {
         let Some(state) = states[statenr].as_ref() else {
             continue;
         };
-        if state.trans.len() != 1 || state.ty == StateType::Unreach {
+        // A final state keeps its transition: `x{0}|` ends where it starts, and its start
+        // state, final, must stay (libxml2 2.9.14 skips final states here too).
+        if state.trans.len() != 1 || matches!(state.ty, StateType::Unreach | StateType::Final) {
             continue;
         }
         let t0 = state.trans[0];
@@ -118,9 +120,6 @@ fn eliminate_simple_epsilon(states: &mut [Option<State>]) {
                 }
                 j += 1;
             }
-        }
-        if states[statenr].as_ref().unwrap().ty == StateType::Final {
-            states[newto].as_mut().unwrap().ty = StateType::Final;
         }
         let s = states[statenr].as_mut().unwrap();
         s.trans.clear();

@@ -154,8 +154,11 @@ impl Exec<'_> {
                 if self.transno < self.state().trans.len() {
                     let t = self.state().trans[self.transno];
                     if t.to >= 0 {
-                        let atom = &comp.atoms[t.atom.expect("atom transition")];
-                        if !(atom.min == 0 && atom.max > 0) {
+                        // (Without counters every transition left has an atom.)
+                        let nullable = t
+                            .atom
+                            .is_some_and(|a| comp.atoms[a].min == 0 && comp.atoms[a].max > 0);
+                        if !nullable {
                             do_rollback = true;
                         }
                     }
@@ -194,10 +197,13 @@ impl Exec<'_> {
                                         self.transno += 1;
                                         continue;
                                     }
-                                    self.counts[trans.counter as usize] += 1;
                                 }
+                                // Saved before the count goes up.
                                 if self.state().trans.len() > self.transno + 1 {
                                     self.save();
+                                }
+                                if trans.counter >= 0 {
+                                    self.counts[trans.counter as usize] += 1;
                                 }
                                 self.transcount = 1;
                                 loop {

@@ -22,6 +22,8 @@ struct Parser<'a> {
     atoms: Vec<Atom>,
     atom: Option<Atom>,
     counters: Vec<Counter>,
+    /// Groups open around the one being parsed (libxml2 refuses a 51st).
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -110,6 +112,8 @@ impl<'a> Parser<'a> {
             atom.max = 0;
             atom.quant = Quant::Once;
             self.push_atom(atom);
+            // (libxml2's branch that would give a quantified group with no target a new
+            // end state is compiled out, `#ifdef DV`.)
             if let Some(t) = to.filter(|&t| stop != t && quant != Quant::Range) {
                 self.epsilon(stop, Some(t));
             }
@@ -141,8 +145,10 @@ impl<'a> Parser<'a> {
                         min: min - 1,
                         max: max - 1,
                     };
-                    self.counted_epsilon(stop, start, counter);
+                    // The way out first, then the way round: the executor tries them in
+                    // this order.
                     self.counted_transition(stop, newstate, counter);
+                    self.counted_epsilon(stop, start, counter);
                     if min == 0 {
                         self.epsilon(start0, Some(newstate));
                     }
@@ -171,6 +177,14 @@ impl<'a> Parser<'a> {
             self.epsilon(tmp, Some(to));
             to = tmp;
         }
+        // `x{0,n}` is `x{1,n}` that may be skipped (`x?` when n is 1).
+        let nullable = atom.quant == Quant::Range && atom.min == 0 && atom.max > 0;
+        if nullable {
+            atom.min = 1;
+            if atom.max == 1 {
+                atom.quant = Quant::Opt;
+            }
+        }
         let quant = atom.quant;
         if matches!(quant, Quant::Opt | Quant::Mult | Quant::Plus) {
             atom.quant = Quant::Once;
@@ -185,6 +199,7 @@ impl<'a> Parser<'a> {
                 self.add_trans(to, Some(a), to, -1, -1);
             }
             Quant::Plus => self.add_trans(to, Some(a), to, -1, -1),
+            Quant::Range if nullable => self.epsilon(from, Some(to)),
             _ => {}
         }
     }
@@ -314,7 +329,8 @@ impl<'a> Parser<'a> {
         }
         self.next();
         let c = self.cur();
-        if c != '-' || self.nxt(1) == ']' {
+        // `a-[b]` is `a`, then a subtraction (libxml2 2.9.14 reads it so).
+        if c != '-' || self.nxt(1) == '[' || self.nxt(1) == ']' {
             let neg = self.neg;
             self.add_range(neg, false, start, end);
             return;
@@ -410,16 +426,21 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_quant_exact(&mut self) -> i32 {
-        let mut ret: i32 = 0;
+        let mut ret: Option<i32> = Some(0);
         let mut ok = false;
         while self.cur().is_ascii_digit() {
+            let digit = self.cur() as i32 - '0' as i32;
+            // A count past `INT_MAX` is refused, as libxml2 2.9.14 refuses it.
             ret = ret
-                .saturating_mul(10)
-                .saturating_add(self.cur() as i32 - '0' as i32);
+                .and_then(|r| r.checked_mul(10))
+                .and_then(|r| r.checked_add(digit));
             ok = true;
             self.next();
         }
-        if ok { ret } else { -1 }
+        match ret {
+            Some(n) if ok => n,
+            _ => -1,
+        }
     }
 
     fn parse_quantifier(&mut self) -> bool {
@@ -442,6 +463,9 @@ impl<'a> Parser<'a> {
             let v = self.parse_quant_exact();
             if v >= 0 {
                 min = v;
+            } else {
+                // `{,2}` and `{}` have no minimum: libxml2 2.9.14 refuses them.
+                self.err("Improper quantifier");
             }
             if self.cur() == ',' {
                 self.next();
@@ -486,13 +510,19 @@ impl<'a> Parser<'a> {
             '|' | '\0' | ')' => false,
             '(' => {
                 self.next();
+                if self.depth >= 50 {
+                    self.err("xmlFAParseAtom: maximum nesting depth exceeded");
+                    return true;
+                }
                 let s = self.state;
                 self.epsilon(s, None);
                 let start0 = self.state;
                 self.epsilon(start0, None);
                 let start = self.state;
                 self.atom = None;
+                self.depth += 1;
                 self.parse_reg_exp(false);
+                self.depth -= 1;
                 if self.cur() == ')' {
                     self.next();
                 } else {
@@ -525,11 +555,16 @@ impl<'a> Parser<'a> {
         true
     }
 
+    /// `xmlFAParseBranch` (libxml2 2.9.14): an empty branch is an epsilon transition to
+    /// `to`; a branch's last piece, before `|`, `)` or the end, goes to `to`.
     fn parse_branch(&mut self, to: Option<usize>) {
         let mut previous = self.state;
         let mut ret = self.parse_piece();
-        if ret {
-            let target = if self.cur() == '|' || self.cur() == ')' {
+        if !ret {
+            self.epsilon(previous, to);
+        }
+        while ret && self.error.is_none() {
+            let target = if matches!(self.cur(), '|' | ')' | '\0') {
                 to
             } else {
                 None
@@ -538,20 +573,7 @@ impl<'a> Parser<'a> {
                 self.generate_transitions(previous, target, atom);
             }
             previous = self.state;
-        }
-        while ret && self.error.is_none() {
             ret = self.parse_piece();
-            if ret {
-                let target = if self.cur() == '|' || self.cur() == ')' {
-                    to
-                } else {
-                    None
-                };
-                if let Some(atom) = self.atom.take() {
-                    self.generate_transitions(previous, target, atom);
-                }
-                previous = self.state;
-            }
         }
     }
 
@@ -591,6 +613,7 @@ impl XsdRegex {
             atoms: Vec::new(),
             atom: None,
             counters: Vec::new(),
+            depth: 0,
         };
         let start = p.new_state();
         p.state = start;
