@@ -20,6 +20,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::conform::compare::without_indexes;
+use crate::conform::report::matrix::{column_header, compliance_color, count_cells};
 use crate::conform::report::{Column, badge, badge_name, escape_for_display as html, percent};
 
 use super::campaign::{EmitReport, EmitResult};
@@ -285,23 +286,12 @@ fn outcome_color(outcome: EmitOutcome) -> &'static str {
     }
 }
 
-/// The background of a compliance figure, as the readers' columns have it.
-fn compliance_color(value: f64) -> &'static str {
-    match value {
-        v if v >= 100.0 => "#bfe6bf",
-        v if v >= 95.0 => "#d8f0d8",
-        v if v >= 80.0 => "#f6efb5",
-        v if v >= 50.0 => "#fbe3b0",
-        _ => "#f6c0c0",
-    }
-}
-
-/// The emitter section of the matrix page (nothing when there is no emitter).
-pub fn section(runs: &[EmitterRun]) -> String {
+/// The emitter section of the matrix page (`columns` as [`columns`] gives them; nothing
+/// when there is no emitter).
+pub fn section(runs: &[EmitterRun], columns: &[Column]) -> String {
     if runs.is_empty() {
         return String::new();
     }
-    let columns = columns(runs);
     let mut out = String::from(
         "<h2 id=\"emitters\">Emitters</h2>\n<p>Each column is a tool that writes backup XML, \
          following one libvirt version. It is given intents (what to write, as JSON) and \
@@ -312,22 +302,11 @@ pub fn section(runs: &[EmitterRun]) -> String {
          an intent with a field it cannot write has that field taken out and the rest judged, \
          and one with nothing left to judge is left out (unsupported).</p>\n",
     );
-    let header = |out: &mut String, first: &str| {
-        let _ = write!(out, "<tr><th class=\"rule\">{first}</th>");
-        for c in &columns {
-            let _ = write!(
-                out,
-                "<th>{}<br><small>libvirt {}</small></th>",
-                html(&c.implementation),
-                html(&c.profile)
-            );
-        }
-        out.push_str("</tr>\n");
-    };
+    let header = |out: &mut String, first: &str| column_header(out, first, columns);
     out.push_str("<table>\n");
     header(&mut out, "");
     let _ = write!(out, "<tr><td class=\"rule\">compliance</td>");
-    for c in &columns {
+    for c in columns {
         let _ = write!(
             out,
             "<td style=\"background:{}\"><b>{}</b></td>",
@@ -336,25 +315,26 @@ pub fn section(runs: &[EmitterRun]) -> String {
         );
     }
     out.push_str("</tr>\n<tr><td class=\"rule\">agree / judged</td>");
-    for c in &columns {
+    for c in columns {
         let _ = write!(out, "<td>{} / {}</td>", c.agree, c.judged);
     }
     out.push_str("</tr>\n");
-    let mut column = 0;
-    let mut outcomes: Vec<BTreeMap<EmitOutcome, usize>> = Vec::new();
-    let mut reduced: Vec<usize> = Vec::new();
-    for run in runs {
-        for (_, results) in by_profile(run) {
+    // Per column (in `columns` order): intents per outcome, and those judged with fields
+    // taken out.
+    let (outcomes, reduced): (Vec<BTreeMap<EmitOutcome, usize>>, Vec<usize>) = runs
+        .iter()
+        .flat_map(by_profile)
+        .map(|(_, results)| {
             let mut counts = BTreeMap::new();
             for r in &results {
                 *counts.entry(r.judgement.outcome).or_insert(0) += 1;
             }
-            outcomes.push(counts);
-            reduced.push(results.iter().filter(|r| !r.removed.is_empty()).count());
-            column += 1;
-        }
-    }
-    debug_assert_eq!(column, columns.len());
+            (
+                counts,
+                results.iter().filter(|r| !r.removed.is_empty()).count(),
+            )
+        })
+        .unzip();
     for outcome in EmitOutcome::ALL
         .into_iter()
         .filter(|o| *o != EmitOutcome::Agree)
@@ -438,18 +418,12 @@ pub fn section(runs: &[EmitterRun]) -> String {
                 );
             }
             out.push_str("</td>");
-            for i in 0..columns.len() {
-                match row.counts.get(&i) {
-                    Some(n) => {
-                        let _ = write!(
-                            out,
-                            "<td style=\"background:{}\">{n}</td>",
-                            outcome_color(row.outcome)
-                        );
-                    }
-                    None => out.push_str("<td></td>"),
-                }
-            }
+            count_cells(
+                &mut out,
+                &row.counts,
+                columns.len(),
+                outcome_color(row.outcome),
+            );
             out.push_str("</tr>\n");
         }
         out.push_str("</table>\n");
@@ -512,9 +486,8 @@ pub fn section(runs: &[EmitterRun]) -> String {
     out
 }
 
-/// The emitter section's figures for `matrix.json`.
-pub fn section_json(runs: &[EmitterRun]) -> Value {
-    let columns = columns(runs);
+/// The emitter section's figures for `matrix.json` (`columns` as [`columns`] gives them).
+pub fn section_json(runs: &[EmitterRun], columns: &[Column]) -> Value {
     let column = |i: &usize| {
         json!({
             "emitter": columns[*i].implementation,

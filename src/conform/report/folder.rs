@@ -158,20 +158,21 @@ pub fn write_matrix_dir(
             json(&emitter::emitter_badge(&emitter::overall(run))),
         )?;
     }
-    for column in emitter::columns(emitters) {
+    let emitter_columns = emitter::columns(emitters);
+    for column in &emitter_columns {
         let name = badge_name(&format!("{}-{}", column.implementation, column.profile));
         write(
             badges.join(format!("{name}.json")),
-            json(&emitter::emitter_badge(&column)),
+            json(&emitter::emitter_badge(column)),
         )?;
     }
     write(
         dir.join("matrix.json"),
-        json(&matrix_json(runs, &columns, emitters)),
+        json(&matrix_json(runs, &columns, emitters, &emitter_columns)),
     )?;
     write(
         dir.join("index.html"),
-        matrix_page(runs, &columns, emitters),
+        matrix_page(runs, &columns, emitters, &emitter_columns),
     )?;
     Ok(())
 }

@@ -148,10 +148,11 @@ pub fn matrix_json(
     runs: &[MatrixRun],
     columns: &[Column],
     emitters: &[crate::emit::matrix::EmitterRun],
+    emitter_columns: &[Column],
 ) -> serde_json::Value {
     let classes = class_rows(runs, columns);
     serde_json::json!({
-        "emitters": crate::emit::matrix::section_json(emitters),
+        "emitters": crate::emit::matrix::section_json(emitters, emitter_columns),
         "implementations": runs.iter().map(|r| {
             let all = overall(&r.report);
             serde_json::json!({
@@ -276,18 +277,54 @@ struct RuleCell {
     worst: Option<Outcome>,
 }
 
-fn compliance_color(value: f64) -> &'static str {
+/// The header row of a matrix table: `first`, then each column's implementation and
+/// libvirt version (readers' and emitters' tables alike).
+pub(crate) fn column_header(out: &mut String, first: &str, columns: &[Column]) {
+    let _ = write!(out, "<tr><th class=\"rule\">{first}</th>");
+    for c in columns {
+        let _ = write!(
+            out,
+            "<th>{}<br><small>libvirt {}</small></th>",
+            escape_for_display(&c.implementation),
+            escape_for_display(&c.profile)
+        );
+    }
+    out.push_str("</tr>\n");
+}
+
+/// A class row's cells: its count under each of `columns` columns on `color`, empty where
+/// it has none.
+pub(crate) fn count_cells(
+    out: &mut String,
+    counts: &BTreeMap<usize, usize>,
+    columns: usize,
+    color: &str,
+) {
+    for i in 0..columns {
+        match counts.get(&i) {
+            Some(n) => {
+                let _ = write!(out, "<td style=\"background:{color}\">{n}</td>");
+            }
+            None => out.push_str("<td></td>"),
+        }
+    }
+}
+
+/// The background of a compliance figure.
+pub(crate) fn compliance_color(value: f64) -> &'static str {
     ["#bfe6bf", "#d8f0d8", "#f6efb5", "#fbe3b0", "#f6c0c0"][grade(value)]
 }
 
 /// `index.html` of a matrix folder (`columns` as [`columns`] gives them): the readers'
 /// compliance per column, then their classes (each linking to its minimal counterexample),
 /// then every rule with what it asks and each column's agreeing cases; then the emitters'
-/// section ([`crate::emit::matrix::section`]).
+/// section ([`crate::emit::matrix::section`]; `emitter_columns` as
+/// [`crate::emit::matrix::columns`] gives them).
 pub fn matrix_page(
     runs: &[MatrixRun],
     columns: &[Column],
     emitters: &[crate::emit::matrix::EmitterRun],
+    emitter_columns: &[Column],
 ) -> String {
     let mut out = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n\
@@ -300,7 +337,7 @@ pub fn matrix_page(
          </style></head><body>\n<h1>domainbackup-harness conformance matrix</h1>\n",
     );
     if runs.is_empty() {
-        out.push_str(&crate::emit::matrix::section(emitters));
+        out.push_str(&crate::emit::matrix::section(emitters, emitter_columns));
         out.push_str("</body></html>\n");
         return out;
     }
@@ -317,18 +354,7 @@ pub fn matrix_page(
          implementation that declares it does not validate them (accepted invalid) are left out.</p>\n",
     );
     // Header row shared by the tables.
-    let header = |out: &mut String, first: &str| {
-        let _ = write!(out, "<tr><th class=\"rule\">{first}</th>");
-        for c in columns {
-            let _ = write!(
-                out,
-                "<th>{}<br><small>libvirt {}</small></th>",
-                escape_for_display(&c.implementation),
-                escape_for_display(&c.profile)
-            );
-        }
-        out.push_str("</tr>\n");
-    };
+    let header = |out: &mut String, first: &str| column_header(out, first, columns);
 
     out.push_str("<h3>Compliance</h3>\n<table>\n");
     header(&mut out, "");
@@ -428,18 +454,12 @@ pub fn matrix_page(
                 );
             }
             out.push_str("</td>");
-            for (i, _) in columns.iter().enumerate() {
-                match row.counts.get(&i) {
-                    Some(n) => {
-                        let _ = write!(
-                            out,
-                            "<td style=\"background:{}\">{n}</td>",
-                            outcome_color(row.outcome)
-                        );
-                    }
-                    None => out.push_str("<td></td>"),
-                }
-            }
+            count_cells(
+                &mut out,
+                &row.counts,
+                columns.len(),
+                outcome_color(row.outcome),
+            );
             out.push_str("</tr>\n");
         }
         out.push_str("</table>\n");
@@ -505,7 +525,7 @@ pub fn matrix_page(
         out.push_str("</tr>\n");
     }
     out.push_str("</table>\n");
-    out.push_str(&crate::emit::matrix::section(emitters));
+    out.push_str(&crate::emit::matrix::section(emitters, emitter_columns));
     out.push_str("</body></html>\n");
     out
 }

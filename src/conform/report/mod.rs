@@ -20,7 +20,7 @@
 mod folder;
 mod html;
 mod junit;
-mod matrix;
+pub(crate) mod matrix;
 mod merge;
 mod records;
 mod summary;
