@@ -23,7 +23,8 @@ pub(super) fn parse_stage(code: c_int, message: &str) -> Stage {
             Stage::WellFormed
         }
         ERR_XML_ERROR
-            if message.contains("expecting root element")
+            // At the start: a value quoted later in another message may hold the words.
+            if message.starts_with("XML error: expecting root element")
                 || message == "XML error: domainbackup" =>
         {
             Stage::Root
@@ -71,6 +72,14 @@ mod tests {
             Stage::Root
         );
         assert_eq!(parse_stage(27, "XML error: domainbackup"), Stage::Root);
+        assert_eq!(
+            parse_stage(
+                27,
+                "XML error: Invalid value for attribute 'state' in element 'disk': \
+                 'caexpecting root elementncelled'."
+            ),
+            Stage::Parse
+        );
         assert_eq!(
             parse_stage(92, "XML document failed to validate against schema: x"),
             Stage::Schema
