@@ -44,6 +44,8 @@ pub(super) fn add_trans(
 
 /// `xmlFAReduceEpsilonTransitions`.
 fn reduce_epsilon(states: &mut [Option<State>], fromnr: usize, tonr: usize, counter: i32) {
+    // libxml2's guard: both are live states here (transitions into a removed state were
+    // moved first).
     if states[fromnr].is_none() || states[tonr].is_none() {
         return;
     }
@@ -61,6 +63,8 @@ fn reduce_epsilon(states: &mut [Option<State>], fromnr: usize, tonr: usize, coun
     while transnr < states[tonr].as_ref().unwrap().trans.len() {
         let t = states[tonr].as_ref().unwrap().trans[transnr];
         transnr += 1;
+        // A removed transition (-1). No transition enters the start state, 0: every group
+        // and loop begins at a state of its own.
         if t.to < 0 {
             continue;
         }
@@ -97,6 +101,8 @@ fn eliminate_simple_epsilon(states: &mut [Option<State>]) {
             continue;
         }
         let t0 = state.trans[0];
+        // A counted epsilon never is a state's only transition (its counted exit leaves the
+        // same state), so the counter test decides nothing libxml2's would not.
         if !(t0.atom.is_none()
             && t0.to >= 0
             && t0.to != statenr as i32

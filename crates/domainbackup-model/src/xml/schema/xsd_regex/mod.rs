@@ -124,6 +124,9 @@ pub struct XsdRegex {
 }
 
 fn check_range(r: &Range, cp: u32) -> bool {
+    // libxml2 adds an any-character range for a `.` its class-escape reader meets inside a
+    // class, which its parser never hands it (a `.` in a class is read as a literal), so
+    // this branch is libxml2's and never taken.
     if r.any {
         cp != '\n' as u32 && cp != '\r' as u32
     } else {
@@ -146,6 +149,7 @@ fn check_character(atom: &Atom, cp: u32) -> i32 {
         return -1;
     }
     match atom.kind {
+        // A group's atom is never on a transition (groups are made of epsilon transitions).
         AtomKind::Subreg => -1,
         AtomKind::CharVal => i32::from(cp == atom.codepoint),
         AtomKind::AnyChar => i32::from(cp != '\n' as u32 && cp != '\r' as u32),
