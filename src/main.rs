@@ -103,6 +103,12 @@ enum Command {
         /// Where to write the merged report.
         #[arg(long)]
         out: PathBuf,
+        /// Exit as `check` would have for the merged runs: 1 when one has a disagreement
+        /// that is not a known failure, 130 when a shard was interrupted (else 0), so a
+        /// merge job can fail a pipeline. Without it the exit status says only whether the
+        /// merge was written.
+        #[arg(long)]
+        exit_status: bool,
     },
 }
 
@@ -184,7 +190,9 @@ struct CheckArgs {
     /// Parallel jobs (default: the number of cores).
     #[arg(long)]
     jobs: Option<usize>,
-    /// Run only shard K of N (a case belongs to shard hash(id) % N + 1).
+    /// Run only shard K of N (a case belongs to shard hash(id) % N + 1); `auto/N` or
+    /// `auto` take K (and N) from a Kubernetes Indexed Job's JOB_COMPLETION_INDEX (and
+    /// JOB_COMPLETIONS).
     #[arg(long, value_name = "K/N")]
     shard: Option<conform::Shard>,
     /// Seconds one case may take.
@@ -746,7 +754,7 @@ fn implementations_command(
     ExitCode::SUCCESS
 }
 
-fn report_command(dirs: &[PathBuf], out: &std::path::Path) -> ExitCode {
+fn report_command(dirs: &[PathBuf], out: &std::path::Path, exit_status: bool) -> ExitCode {
     match conform::report::merge_dirs(dirs)
         .and_then(|merged| conform::report::write_report_dir(out, &merged).map(|_| merged))
     {
@@ -763,7 +771,24 @@ fn report_command(dirs: &[PathBuf], out: &std::path::Path) -> ExitCode {
                 );
             }
             println!("report: {}", out.join("index.html").display());
-            ExitCode::SUCCESS
+            if !exit_status {
+                return ExitCode::SUCCESS;
+            }
+            let statuses: Vec<u8> = merged.iter().map(|r| r.exit_status(false)).collect();
+            // A disagreement anywhere outweighs an interruption anywhere, as in one run.
+            ExitCode::from(
+                statuses
+                    .iter()
+                    .copied()
+                    .find(|&s| s == conform::report::EXIT_DISAGREE)
+                    .or_else(|| {
+                        statuses
+                            .iter()
+                            .copied()
+                            .find(|&s| s != conform::report::EXIT_AGREE)
+                    })
+                    .unwrap_or(conform::report::EXIT_AGREE),
+            )
         }
         Err(e) => {
             eprintln!("domainbackup-harness report: {e}");
@@ -940,7 +965,11 @@ fn main() -> ExitCode {
         Command::Implementations { dir, libvirt_so } => {
             implementations_command(dir.as_deref(), libvirt_so.as_deref())
         }
-        Command::Report { dirs, out } => report_command(&dirs, &out),
+        Command::Report {
+            dirs,
+            out,
+            exit_status,
+        } => report_command(&dirs, &out, exit_status),
         Command::Rules { rule } => rules_command(rule.as_deref()),
     }
 }

@@ -380,3 +380,38 @@ fn check_emitter_runs_the_reference_and_writes_a_report() {
         assert!(!out.stderr.is_empty());
     }
 }
+
+#[test]
+fn shard_auto_outside_an_indexed_job_is_refused_with_what_is_missing() {
+    let out = Command::new(env!("CARGO_BIN_EXE_domainbackup-harness"))
+        .args(["check", "--builtin", "reference", "--shard", "auto/4"])
+        .env_remove("JOB_COMPLETION_INDEX")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("JOB_COMPLETION_INDEX is not set") && stderr.contains("--shard K/N"),
+        "{stderr}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_domainbackup-harness"))
+        .args([
+            "check",
+            "--builtin",
+            "reference",
+            "--shard",
+            "auto",
+            "--cases",
+            "8",
+        ])
+        .env("JOB_COMPLETION_INDEX", "1")
+        .env("JOB_COMPLETIONS", "2")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -321,18 +321,75 @@ impl Shard {
     }
 }
 
+/// Kubernetes sets this in every pod of an Indexed Job: the pod's index, from 0.
+pub const SHARD_INDEX_VAR: &str = "JOB_COMPLETION_INDEX";
+/// The number of shards for `--shard auto`, which the Job sets to its `completions`
+/// (Kubernetes gives a pod its index, not the count).
+pub const SHARD_COUNT_VAR: &str = "JOB_COMPLETIONS";
+
+impl Shard {
+    /// Reads `K/N`, or takes the shard from a scheduler's environment: `auto/N` (the index
+    /// from `JOB_COMPLETION_INDEX`, 0-based, as a Kubernetes Indexed Job sets it) or `auto`
+    /// (the count from `JOB_COMPLETIONS` too). `var` looks a variable up.
+    pub fn from_spec(s: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<Shard, String> {
+        let bad = || format!("shard '{s}' is not K/N with 1 <= K <= N (e.g. 1/4), auto/N or auto");
+        let (k, n) = match s.split_once('/') {
+            Some((k, n)) => (k.trim(), Some(n.trim())),
+            None if s.trim() == "auto" => ("auto", None),
+            None => return Err(bad()),
+        };
+        let count: u32 = match n {
+            Some(n) => n.parse().map_err(|_| bad())?,
+            None => {
+                let text = var(SHARD_COUNT_VAR).ok_or_else(|| {
+                    format!(
+                        "--shard auto: {SHARD_COUNT_VAR} is not set; set it to the Job's \
+                         completions, or give the count: --shard auto/N"
+                    )
+                })?;
+                text.trim().parse().map_err(|_| {
+                    format!("--shard auto: {SHARD_COUNT_VAR}='{text}' is not a number of shards")
+                })?
+            }
+        };
+        if count == 0 {
+            return Err(bad());
+        }
+        let index = if k == "auto" {
+            let text = var(SHARD_INDEX_VAR).ok_or_else(|| {
+                format!(
+                    "--shard {s}: {SHARD_INDEX_VAR} is not set (Kubernetes sets it in the pods \
+                     of an Indexed Job); elsewhere give --shard K/N"
+                )
+            })?;
+            let from_zero: u32 = text
+                .trim()
+                .parse()
+                .map_err(|_| format!("--shard {s}: {SHARD_INDEX_VAR}='{text}' is not an index"))?;
+            if from_zero >= count {
+                return Err(format!(
+                    "--shard {s}: {SHARD_INDEX_VAR}={from_zero} is not below the {count} shards \
+                     (the index counts from 0)"
+                ));
+            }
+            from_zero + 1
+        } else {
+            let index: u32 = k.parse().map_err(|_| bad())?;
+            if index == 0 || index > count {
+                return Err(bad());
+            }
+            index
+        };
+        Ok(Shard { index, count })
+    }
+}
+
 impl std::str::FromStr for Shard {
     type Err = String;
 
+    /// [`Shard::from_spec`] with this process's environment.
     fn from_str(s: &str) -> Result<Shard, String> {
-        let bad = || format!("shard '{s}' is not K/N with 1 <= K <= N (e.g. 1/4)");
-        let (k, n) = s.split_once('/').ok_or_else(bad)?;
-        let index: u32 = k.trim().parse().map_err(|_| bad())?;
-        let count: u32 = n.trim().parse().map_err(|_| bad())?;
-        if index == 0 || count == 0 || index > count {
-            return Err(bad());
-        }
-        Ok(Shard { index, count })
+        Shard::from_spec(s, &|name| std::env::var(name).ok())
     }
 }
 
@@ -481,6 +538,59 @@ pub fn campaign(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards_are_read_from_the_flag_or_a_kubernetes_job() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let none = env(&[]);
+        assert_eq!(
+            Shard::from_spec("2/4", &none),
+            Ok(Shard { index: 2, count: 4 })
+        );
+        for bad in ["0/4", "5/4", "1/0", "4", "a/b", "auto/0", "", "1/4/2"] {
+            let err = Shard::from_spec(bad, &none).unwrap_err();
+            assert!(err.contains("is not K/N"), "{bad}: {err}");
+        }
+        // An Indexed Job's pod 0 of 3 is shard 1/3.
+        let pod = env(&[("JOB_COMPLETION_INDEX", "0"), ("JOB_COMPLETIONS", "3")]);
+        assert_eq!(
+            Shard::from_spec("auto", &pod),
+            Ok(Shard { index: 1, count: 3 })
+        );
+        let last = env(&[("JOB_COMPLETION_INDEX", "2")]);
+        assert_eq!(
+            Shard::from_spec("auto/3", &last),
+            Ok(Shard { index: 3, count: 3 })
+        );
+        let err = Shard::from_spec("auto/2", &last).unwrap_err();
+        assert!(
+            err.contains("JOB_COMPLETION_INDEX=2 is not below the 2 shards"),
+            "{err}"
+        );
+        let err = Shard::from_spec("auto", &last).unwrap_err();
+        assert!(err.contains("JOB_COMPLETIONS is not set"), "{err}");
+        let err = Shard::from_spec("auto/3", &none).unwrap_err();
+        assert!(err.contains("JOB_COMPLETION_INDEX is not set"), "{err}");
+        let garbage = env(&[("JOB_COMPLETION_INDEX", "x1"), ("JOB_COMPLETIONS", "3")]);
+        let err = Shard::from_spec("auto", &garbage).unwrap_err();
+        assert!(
+            err.contains("JOB_COMPLETION_INDEX='x1' is not an index"),
+            "{err}"
+        );
+        let garbage = env(&[("JOB_COMPLETION_INDEX", "0"), ("JOB_COMPLETIONS", "many")]);
+        let err = Shard::from_spec("auto", &garbage).unwrap_err();
+        assert!(
+            err.contains("JOB_COMPLETIONS='many' is not a number"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn rules_come_from_corpus_names() {
