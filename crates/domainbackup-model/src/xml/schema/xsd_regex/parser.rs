@@ -65,8 +65,9 @@ impl<'a> Parser<'a> {
         self.atoms.len() - 1
     }
 
-    fn get_counter(&mut self) -> i32 {
-        self.counters.push(Counter { min: -1, max: -1 });
+    /// `xmlRegGetCounter`, with the bounds its one caller sets at once.
+    fn get_counter(&mut self, min: i32, max: i32) -> i32 {
+        self.counters.push(Counter { min, max });
         (self.counters.len() - 1) as i32
     }
 
@@ -140,11 +141,7 @@ impl<'a> Parser<'a> {
                         None => self.new_state(),
                     };
                     // atom->start0 is always set for a parenthesised group.
-                    let counter = self.get_counter();
-                    self.counters[counter as usize] = Counter {
-                        min: min - 1,
-                        max: max - 1,
-                    };
+                    let counter = self.get_counter(min - 1, max - 1);
                     // The way out first, then the way round: the executor tries them in
                     // this order.
                     self.counted_transition(stop, newstate, counter);
@@ -301,22 +298,10 @@ impl<'a> Parser<'a> {
             return;
         }
         let c = self.cur();
+        // (libxml2 reads an escape here too, which it never meets: its caller hands a `\\`
+        // to the class-escape reader instead.)
         let start;
-        if c == '\\' {
-            self.next();
-            let c = self.cur();
-            start = match c {
-                'n' => 0xA,
-                'r' => 0xD,
-                't' => 0x9,
-                '\\' | '|' | '.' | '-' | '^' | '?' | '*' | '+' | '{' | '}' | '(' | ')' | '['
-                | ']' => c as u32,
-                _ => {
-                    self.err("Invalid escape value");
-                    return;
-                }
-            };
-        } else if c != '[' && c != ']' {
+        if c != '[' && c != ']' {
             start = c as u32;
         } else {
             self.err("Expecting a char range");
