@@ -114,7 +114,7 @@ const ALPHABET: [&str; 16] = [
 ];
 
 /// The character classes patterns are made of.
-const CLASSES: [&str; 16] = [
+const CLASSES: [&str; 25] = [
     "[a-c]",
     "[^ab]",
     "[0-9A-Fa-f]",
@@ -131,6 +131,15 @@ const CLASSES: [&str; 16] = [
     "[€-\u{FFFD}]",
     "[-a]",
     "[^-a]",
+    "[a-]",
+    "[-]",
+    "[a-c-x]",
+    "[a^b]",
+    "[a-a]",
+    "[\u{1}-\\n]",
+    "[\u{1}-\\r]",
+    "[\u{1}-\\t]",
+    "[ -\\}]",
 ];
 
 /// An atom, and whether it is a group.

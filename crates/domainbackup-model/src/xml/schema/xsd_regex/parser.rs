@@ -365,16 +365,18 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// `xmlFAParseCharGroup` (libxml2 2.9.14): a `^` negates only at the start of a group;
+    /// elsewhere it is a character.
     fn parse_char_group(&mut self) {
         let n = self.neg;
+        if self.cur() == '^' {
+            self.next();
+            self.neg = u8::from(self.neg == 0);
+            self.parse_pos_char_group();
+            self.neg = n;
+        }
         while self.cur() != ']' && self.error.is_none() {
-            if self.cur() == '^' {
-                let neg = self.neg;
-                self.next();
-                self.neg = u8::from(self.neg == 0);
-                self.parse_pos_char_group();
-                self.neg = neg;
-            } else if self.cur() == '-' && self.nxt(1) == '[' {
+            if self.cur() == '-' && self.nxt(1) == '[' {
                 let neg = self.neg;
                 self.neg = 2;
                 self.next();
