@@ -300,13 +300,11 @@ impl<'a> Parser<'a> {
         let c = self.cur();
         // (libxml2 reads an escape here too, which it never meets: its caller hands a `\\`
         // to the class-escape reader instead.)
-        let start;
-        if c != '[' && c != ']' {
-            start = c as u32;
-        } else {
+        if c == '[' || c == ']' {
             self.err("Expecting a char range");
             return;
         }
+        let start = c as u32;
         let mut end = start;
         if start == '-' as u32 && self.nxt(1) != ']' && self.prev() != '[' && self.prev() != '^' {
             self.next();
