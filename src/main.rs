@@ -774,21 +774,18 @@ fn report_command(dirs: &[PathBuf], out: &std::path::Path, exit_status: bool) ->
             if !exit_status {
                 return ExitCode::SUCCESS;
             }
-            let statuses: Vec<u8> = merged.iter().map(|r| r.exit_status(false)).collect();
             // A disagreement anywhere outweighs an interruption anywhere, as in one run.
-            ExitCode::from(
-                statuses
-                    .iter()
-                    .copied()
-                    .find(|&s| s == conform::report::EXIT_DISAGREE)
-                    .or_else(|| {
-                        statuses
-                            .iter()
-                            .copied()
-                            .find(|&s| s != conform::report::EXIT_AGREE)
-                    })
-                    .unwrap_or(conform::report::EXIT_AGREE),
-            )
+            let status = merged
+                .iter()
+                .map(|r| r.exit_status(false))
+                .max_by_key(|&s| {
+                    (
+                        s == conform::report::EXIT_DISAGREE,
+                        s != conform::report::EXIT_AGREE,
+                    )
+                })
+                .unwrap_or(conform::report::EXIT_AGREE);
+            ExitCode::from(status)
         }
         Err(e) => {
             eprintln!("domainbackup-harness report: {e}");

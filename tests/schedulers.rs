@@ -103,6 +103,26 @@ fn unsharded(dir: &Path, vars: &BTreeMap<String, String>) -> (String, Option<i32
     (results, out.status.code())
 }
 
+/// Runs the merge script in `dir`: it exits as the unsharded run did, and the report it
+/// writes to `merged` has that run's results.
+fn assert_merge_is_the_unsharded_run(
+    script: &str,
+    dir: &Path,
+    vars: &BTreeMap<String, String>,
+    merged: &Path,
+    (whole, whole_status): (&str, Option<i32>),
+) {
+    let out = run_script(script, dir, vars);
+    assert_eq!(
+        out.status.code(),
+        whole_status,
+        "the merge fails as the unsharded run does: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results = std::fs::read_to_string(merged.join("results.jsonl")).expect("merged");
+    assert_eq!(results, whole, "the merged results are the unsharded run's");
+}
+
 fn assert_ran(what: &str, out: &Output) {
     assert!(
         out.status.success(),
@@ -173,16 +193,14 @@ fn a_github_actions_matrix_merges_to_the_unsharded_run() {
         std::fs::rename(job.join(&artifact), merge_dir.join(&artifact))
             .expect("the shard's report is the artifact");
     }
-    let out = run_script(&merge[0], &merge_dir, &vars);
-    assert_eq!(
-        out.status.code(),
-        whole_status,
-        "the merge job fails as the unsharded run does: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let merged = std::fs::read_to_string(merge_dir.join("merged/results.jsonl")).expect("merged");
     assert!(whole.contains("wrong-output"));
-    assert_eq!(merged, whole, "the merged results are the unsharded run's");
+    assert_merge_is_the_unsharded_run(
+        &merge[0],
+        &merge_dir,
+        &vars,
+        &merge_dir.join("merged"),
+        (&whole, whole_status),
+    );
 }
 
 #[test]
@@ -254,13 +272,11 @@ fn a_kubernetes_indexed_job_merges_to_the_unsharded_run() {
         "{stderr}"
     );
 
-    let out = run_script(&merge[0], tmp.path(), &vars);
-    assert_eq!(
-        out.status.code(),
-        whole_status,
-        "the merge Job fails as the unsharded run does: {}",
-        String::from_utf8_lossy(&out.stderr)
+    assert_merge_is_the_unsharded_run(
+        &merge[0],
+        tmp.path(),
+        &vars,
+        &volume.join("merged"),
+        (&whole, whole_status),
     );
-    let merged = std::fs::read_to_string(volume.join("merged/results.jsonl")).expect("merged");
-    assert_eq!(merged, whole, "the merged results are the unsharded run's");
 }
