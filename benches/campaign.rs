@@ -52,6 +52,7 @@ fn request(
         config,
         report_dir: None,
         write_known_failures: None,
+        resume: false,
     }
 }
 

@@ -76,6 +76,7 @@
 //!     },
 //!     report_dir: None,
 //!     write_known_failures: None,
+//!     resume: false,
 //! };
 //! let report = run::execute(&request, &[], &run::Quiet, &AtomicBool::new(false))
 //!     .expect("the campaign runs");

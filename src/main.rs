@@ -249,6 +249,11 @@ struct CheckArgs {
     /// Replay one counterexample file instead of running a campaign.
     #[arg(long)]
     replay: Option<PathBuf>,
+    /// Finish the campaign that an interrupted or killed `check --report DIR` left in DIR:
+    /// with the flags it was started with (DIR/campaign.json) and without running again the
+    /// cases its journal holds; the report is then the uninterrupted run's. No other flag.
+    #[arg(long, value_name = "DIR", conflicts_with = "replay")]
+    resume: Option<PathBuf>,
     /// Implementation runs per shrunk disagreement.
     #[arg(long, default_value_t = 400)]
     shrink_steps: usize,
@@ -419,6 +424,7 @@ fn check_request_for(
         config,
         report_dir: args.report.clone(),
         write_known_failures: args.write_known_failures.clone(),
+        resume: false,
     })
 }
 
@@ -428,6 +434,10 @@ struct Bar(indicatif::ProgressBar);
 impl conform::Progress for Bar {
     fn started(&self, total: usize) {
         self.0.set_length(total as u64);
+    }
+    fn resumed(&self, count: usize) {
+        self.0.inc(count as u64);
+        eprintln!("resuming: {count} cases ran before; running the rest");
     }
     fn case_done(&self, result: &conform::CaseResult) {
         self.0.inc(1);
@@ -441,17 +451,125 @@ impl conform::Progress for Bar {
     }
 }
 
-fn check_command(args: &CheckArgs) -> ExitCode {
+/// What `check --report DIR` keeps in DIR/campaign.json for `--resume`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CampaignRecord {
+    /// Always [`CampaignRecord::FORMAT`].
+    format: String,
+    /// The arguments after `check`.
+    arguments: Vec<String>,
+    /// The folder they were given in.
+    directory: PathBuf,
+}
+
+impl CampaignRecord {
+    const FORMAT: &'static str = "domainbackup-harness campaign 1";
+    const FILE: &'static str = "campaign.json";
+}
+
+/// Writes DIR/campaign.json for a campaign started with `--report DIR`: the arguments of
+/// this `check`, so that `--resume DIR` runs the same campaign.
+fn record_campaign(dir: &std::path::Path) -> Result<(), String> {
+    let arguments: Vec<String> = std::env::args_os()
+        .skip(2)
+        .map(|a| {
+            a.into_string().map_err(|a| {
+                format!("argument {a:?} is not UTF-8, so the campaign could not be resumed")
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let record = CampaignRecord {
+        format: CampaignRecord::FORMAT.into(),
+        arguments,
+        directory: std::env::current_dir().map_err(|e| format!("the current folder: {e}"))?,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let path = dir.join(CampaignRecord::FILE);
+    let text = serde_json::to_string_pretty(&record).map_err(|e| e.to_string())?;
+    std::fs::write(&path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `check --resume DIR`: the campaign of DIR/campaign.json, from where it stopped.
+fn resume_command(dir: &std::path::Path) -> ExitCode {
+    let fail = |e: &str| {
+        eprintln!(
+            "domainbackup-harness check: --resume {}: {e}",
+            dir.display()
+        );
+        ExitCode::from(2)
+    };
+    // `check --resume DIR` or `check --resume=DIR`: nothing else.
+    let rest: Vec<std::ffi::OsString> = std::env::args_os().skip(2).collect();
+    let alone = match rest.as_slice() {
+        [flag, _] => flag == "--resume",
+        [flag] => flag.to_string_lossy().starts_with("--resume="),
+        _ => false,
+    };
+    if !alone {
+        return fail(
+            "give no other flag: a resumed campaign runs with the flags it was started with",
+        );
+    }
+    let path = dir.join(CampaignRecord::FILE);
+    let record: CampaignRecord = match std::fs::read(&path) {
+        Ok(text) => match serde_json::from_slice(&text) {
+            Ok(r) => r,
+            Err(e) => return fail(&format!("{}: not a campaign record: {e}", path.display())),
+        },
+        Err(e) => {
+            return fail(&format!(
+                "{}: {e} (only a folder written by `check --report` can be resumed)",
+                path.display()
+            ));
+        }
+    };
+    if record.format != CampaignRecord::FORMAT {
+        return fail(&format!(
+            "{}: unknown campaign format '{}'",
+            path.display(),
+            record.format
+        ));
+    }
+    let dir = match std::fs::canonicalize(dir) {
+        Ok(d) => d,
+        Err(e) => return fail(&e.to_string()),
+    };
+    if let Err(e) = std::env::set_current_dir(&record.directory) {
+        return fail(&format!(
+            "the campaign was started in {}: {e}",
+            record.directory.display()
+        ));
+    }
+    let argv = ["domainbackup-harness".to_string(), "check".to_string()]
+        .into_iter()
+        .chain(record.arguments);
+    let mut args = match Cli::try_parse_from(argv).map(|cli| cli.command) {
+        Ok(Command::Check(args)) => args,
+        Ok(_) => return fail("the record is not of a check"),
+        Err(e) => return fail(&format!("its arguments no longer parse: {e}")),
+    };
+    args.report = Some(dir);
+    check_command(&args, true)
+}
+
+fn check_command(args: &CheckArgs, resume: bool) -> ExitCode {
     use std::io::IsTerminal;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
-    let request = match check_request(args) {
+    let mut request = match check_request(args) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("domainbackup-harness check: {e}");
             return ExitCode::from(2);
         }
     };
+    request.resume = resume;
+    if let (Some(dir), false, None) = (&args.report, resume, &args.replay) {
+        if let Err(e) = record_campaign(dir) {
+            eprintln!("domainbackup-harness check: {e}");
+            return ExitCode::from(2);
+        }
+    }
     if let Some(file) = &args.replay {
         return match conform::run::execute_replay(&request, file) {
             Ok(replay) => {
@@ -570,6 +688,7 @@ fn matrix_command(args: &MatrixArgs) -> ExitCode {
             config,
             report_dir: Some(args.out.join(&sub)),
             write_known_failures: None,
+            resume: false,
         };
         match conform::run::execute(&request, &[], &conform::run::Quiet, &never) {
             Ok(report) => {
@@ -955,7 +1074,10 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check(args) => check_command(&args),
+        Command::Check(args) => match &args.resume {
+            Some(dir) => resume_command(dir),
+            None => check_command(&args, false),
+        },
         Command::CheckEmitter(args) => check_emitter_command(&args),
         Command::Generate(args) => generate_command(&args),
         Command::Matrix(args) => matrix_command(&args),

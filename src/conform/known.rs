@@ -109,52 +109,103 @@ impl KnownFailures {
     /// the entries that are fixed: they cover at least one case of this run and every case
     /// they cover agrees.
     pub fn apply<R: BorrowMut<CaseResult>>(&self, results: &mut [R]) -> Vec<KnownFailure> {
-        let mut covered = vec![false; self.entries.len()];
-        let mut failing = vec![false; self.entries.len()];
+        let mut marks = self.marks();
         for result in results.iter_mut() {
-            let result = result.borrow_mut();
-            result.known = None;
-            let Some(entry) = self.lookup(&result.id, &result.rule) else {
-                continue;
-            };
-            let index = self
-                .entries
-                .iter()
-                .position(|e| e.key == entry.key)
-                .unwrap_or(0);
-            if result.outcome == super::Outcome::Skipped {
-                continue;
-            }
-            covered[index] = true;
-            if result.outcome.is_disagreement() {
-                failing[index] = true;
-                result.known = Some(entry.reason.clone());
-            }
+            self.mark(result.borrow_mut(), &mut marks);
         }
+        self.fixed(&marks)
+    }
+
+    /// What [`KnownFailures::mark`] has seen of each entry, none yet.
+    pub fn marks(&self) -> KnownMarks {
+        KnownMarks {
+            covered: vec![false; self.entries.len()],
+            failing: vec![false; self.entries.len()],
+        }
+    }
+
+    /// [`KnownFailures::apply`] for one result, as a run judges it: sets (or clears) its
+    /// `known` reason and notes in `marks` what its entry covers.
+    pub fn mark(&self, result: &mut CaseResult, marks: &mut KnownMarks) {
+        result.known = None;
+        let Some(entry) = self.lookup(&result.id, &result.rule) else {
+            return;
+        };
+        let index = self
+            .entries
+            .iter()
+            .position(|e| e.key == entry.key)
+            .unwrap_or(0);
+        if result.outcome == super::Outcome::Skipped {
+            return;
+        }
+        marks.covered[index] = true;
+        if result.outcome.is_disagreement() {
+            marks.failing[index] = true;
+            result.known = Some(entry.reason.clone());
+        }
+    }
+
+    /// The entries that are fixed by what `marks` saw.
+    pub fn fixed(&self, marks: &KnownMarks) -> Vec<KnownFailure> {
         self.entries
             .iter()
             .enumerate()
-            .filter(|(i, _)| covered[*i] && !failing[*i])
+            .filter(|(i, _)| marks.covered[*i] && !marks.failing[*i])
             .map(|(_, e)| e.clone())
             .collect()
+    }
+}
+
+/// What a run's results showed of each known-failure entry (see [`KnownFailures::mark`]).
+#[derive(Debug, Clone, Default)]
+pub struct KnownMarks {
+    covered: Vec<bool>,
+    failing: Vec<bool>,
+}
+
+impl KnownMarks {
+    /// Adds what another part of the run saw (the jobs of a run mark their own results).
+    pub fn absorb(&mut self, other: &KnownMarks) {
+        for (mine, theirs) in [
+            (&mut self.covered, &other.covered),
+            (&mut self.failing, &other.failing),
+        ] {
+            if mine.len() < theirs.len() {
+                mine.resize(theirs.len(), false);
+            }
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m |= *t;
+            }
+        }
     }
 }
 
 /// The current failures in the known-failures format: one line per disagreeing case,
 /// with its outcome and detail as the reason.
 pub fn write_known_failures<R: Borrow<CaseResult>>(results: &[R]) -> String {
-    let mut out = String::from(
-        "# known failures written by domainbackup-harness check --write-known-failures\n\
-         # one entry a line: CASE-ID-or-RULE-ID REASON\n",
-    );
-    for r in results
-        .iter()
-        .map(Borrow::borrow)
-        .filter(|r: &&CaseResult| r.outcome.is_disagreement())
-    {
-        let detail = r.detail.replace(['\n', '\r'], " ");
-        let detail: String = detail.chars().take(200).collect();
-        let _ = writeln!(out, "{} {}: {}", r.id, r.outcome, detail.trim());
+    let mut out = String::from(KNOWN_FAILURES_HEADER);
+    for r in results.iter().map(Borrow::borrow) {
+        if let Some(line) = known_failure_line(r) {
+            out.push_str(&line);
+        }
     }
     out
+}
+
+/// The first lines of a file [`write_known_failures`] writes.
+pub const KNOWN_FAILURES_HEADER: &str = "# known failures written by domainbackup-harness check --write-known-failures\n\
+     # one entry a line: CASE-ID-or-RULE-ID REASON\n";
+
+/// The line of [`write_known_failures`] for one result (with its newline), when it
+/// disagrees.
+pub fn known_failure_line(r: &CaseResult) -> Option<String> {
+    if !r.outcome.is_disagreement() {
+        return None;
+    }
+    let detail = r.detail.replace(['\n', '\r'], " ");
+    let detail: String = detail.chars().take(200).collect();
+    let mut line = String::new();
+    let _ = writeln!(line, "{} {}: {}", r.id, r.outcome, detail.trim());
+    Some(line)
 }

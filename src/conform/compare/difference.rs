@@ -31,14 +31,18 @@ impl Difference {
     /// `invented` (the implementation wrote one libvirt does not), `changed` (both have
     /// it, with other values), `unreadable` (libvirt could not read what it wrote back).
     pub fn kind(&self) -> &'static str {
+        let [dropped, invented, unreadable, changed] = DIFFERENCE_KINDS;
         match (self.expected.as_str(), self.got.as_str()) {
-            (e, "absent") if e != "absent" => "dropped",
-            ("absent", _) => "invented",
-            (_, g) if g.starts_with(UNREADABLE) => "unreadable",
-            _ => "changed",
+            (e, "absent") if e != "absent" => dropped,
+            ("absent", _) => invented,
+            (_, g) if g.starts_with(UNREADABLE) => unreadable,
+            _ => changed,
         }
     }
 }
+
+/// Every [`Difference::kind`].
+pub const DIFFERENCE_KINDS: [&str; 4] = ["dropped", "invented", "unreadable", "changed"];
 
 /// `path` with its indexes dropped (`disk[2]` → `disk`, `disks[0].driver` →
 /// `disks.driver`).

@@ -22,7 +22,7 @@ mod message;
 mod outcome;
 mod semantic;
 
-pub use difference::{Difference, exact_differences, without_indexes};
+pub use difference::{DIFFERENCE_KINDS, Difference, exact_differences, without_indexes};
 pub use judgement::{Judgement, Signature, judge};
 pub use message::describe_expectation;
 pub(crate) use message::{one_line, push_number, show_controls};

@@ -10,25 +10,54 @@ use crate::conform::environment::EnvironmentError;
 
 use super::{
     CaseResult, Counterexample, MatrixRun, RunReport, badge, badge_name, columns, html_page,
-    junit_xml, matrix_json, matrix_page, overall,
+    matrix_json, matrix_page, overall, write_junit,
 };
 
-/// `results.jsonl`: one JSON object per case, sorted by implementation then case id.
-pub fn results_jsonl(reports: &[RunReport]) -> String {
-    let mut all: Vec<&CaseResult> = reports
-        .iter()
-        .flat_map(|r| r.results.iter().map(AsRef::as_ref))
-        .collect();
-    all.sort_by(|a, b| (&a.implementation, &a.id).cmp(&(&b.implementation, &b.id)));
-    let mut out = String::new();
-    for r in all {
-        // Serializing plain strings and enums cannot fail.
-        if let Ok(line) = serde_json::to_string(r) {
-            out.push_str(&line);
-            out.push('\n');
-        }
+/// `results.jsonl`: one JSON object per case, sorted by implementation then case id,
+/// written to `sink` (`path` names it in an error).
+pub fn write_results_jsonl(
+    sink: &mut dyn std::io::Write,
+    reports: &[RunReport],
+    path: &Path,
+) -> Result<(), EnvironmentError> {
+    let mut order: Vec<&RunReport> = reports.iter().collect();
+    order.sort_by(|a, b| a.implementation.name.cmp(&b.implementation.name));
+    let mut failed: Option<std::io::Error> = None;
+    let mut line = Vec::with_capacity(1024);
+    for report in order {
+        report.each_result(|r| {
+            line.clear();
+            // Serializing plain strings and enums cannot fail.
+            if serde_json::to_writer(&mut line, r).is_ok() && failed.is_none() {
+                line.push(b'\n');
+                if let Err(e) = sink.write_all(&line) {
+                    failed = Some(e);
+                }
+            }
+        })?;
     }
-    out
+    match failed {
+        None => Ok(()),
+        Some(e) => Err(EnvironmentError::io(path, e)),
+    }
+}
+
+/// Writes the file at `path` through `fill`, to a temporary file beside it renamed over it
+/// at the end: a reader (or a report read back from the same folder) never sees half a file.
+pub(crate) fn write_file_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> Result<(), EnvironmentError>,
+) -> Result<(), EnvironmentError> {
+    use std::io::Write as _;
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    let partial = path.with_file_name(name);
+    let file = std::fs::File::create(&partial).map_err(|e| EnvironmentError::io(&partial, e))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    fill(&mut out)?;
+    out.flush().map_err(|e| EnvironmentError::io(path, e))?;
+    drop(out);
+    std::fs::rename(&partial, path).map_err(|e| EnvironmentError::io(path, e))
 }
 
 impl Counterexample {
@@ -65,7 +94,18 @@ pub fn write_report_dir(dir: &Path, reports: &[RunReport]) -> Result<(), Environ
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|e| EnvironmentError::io(&path, e))
     };
-    write("results.jsonl", results_jsonl(reports))?;
+    let results = dir.join("results.jsonl");
+    // A run that streamed its results has already written them here, sorted.
+    let written = match reports {
+        [one] => one
+            .results_file
+            .as_deref()
+            .is_some_and(|f| same_file(f, &results)),
+        _ => false,
+    };
+    if !written {
+        write_file_with(&results, |out| write_results_jsonl(out, reports, &results))?;
+    }
     // Each run with its divergence classes (derived from the results, so not read back).
     let runs: Vec<serde_json::Value> = reports
         .iter()
@@ -80,9 +120,18 @@ pub fn write_report_dir(dir: &Path, reports: &[RunReport]) -> Result<(), Environ
         .map_err(|e| EnvironmentError::io(dir, e))?;
     let summary = serde_json::to_string_pretty(&runs).map_err(|e| EnvironmentError::io(dir, e))?;
     write("summary.json", summary + "\n")?;
-    write("junit.xml", junit_xml(reports))?;
-    write("index.html", html_page(reports))?;
+    let junit = dir.join("junit.xml");
+    write_file_with(&junit, |out| write_junit(out, reports, &junit))?;
+    write("index.html", html_page(reports)?)?;
     Ok(())
+}
+
+/// Whether two paths name one file (both exist and resolve to the same place).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// Reads a report folder written by [`write_report_dir`].
@@ -118,6 +167,9 @@ pub fn read_report_dir(dir: &Path) -> Result<Vec<RunReport>, EnvironmentError> {
                 });
             }
         }
+    }
+    for report in &mut reports {
+        report.recount();
     }
     Ok(reports)
 }

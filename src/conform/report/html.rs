@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::conform::compare::Outcome;
+use crate::conform::environment::EnvironmentError;
 
 use super::{CaseResult, RunReport, escape_for_display, rule_summary};
 
@@ -26,7 +27,7 @@ pub(super) fn outcome_color(outcome: Outcome) -> &'static str {
 /// Several: rule ids × implementations (agreeing cases of all cases, coloured by the worst
 /// outcome, every outcome count in the cell's title). Then each implementation's
 /// counterexamples and disagreements.
-pub fn html_page(reports: &[RunReport]) -> String {
+pub fn html_page(reports: &[RunReport]) -> Result<String, EnvironmentError> {
     let mut out = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n\
          <title>domainbackup-harness conformance</title>\n<style>\n\
@@ -97,7 +98,7 @@ pub fn html_page(reports: &[RunReport]) -> String {
             out,
             "<th>{}<br><small>{} cases, seed {}, {}</small></th>",
             escape_for_display(&r.implementation.name),
-            r.results.len(),
+            r.cases(),
             r.seed,
             escape_for_display(&r.compare)
         );
@@ -239,20 +240,35 @@ pub fn html_page(reports: &[RunReport]) -> String {
                 );
             }
         }
-        let bad: Vec<&CaseResult> = report
-            .results
+        // The first disagreements by case id, and how many there are (from the counts: the
+        // results may be in a file, read here once).
+        let disagreements: usize = report
+            .tally
+            .counts()
             .iter()
-            .map(AsRef::as_ref)
-            .filter(|r| r.outcome.is_disagreement())
-            .collect();
+            .filter(|c| c.outcome.is_disagreement())
+            .map(|c| c.cases)
+            .sum();
+        let mut bad: Vec<CaseResult> = Vec::new();
+        if disagreements > 0 {
+            report.each_result(|r| {
+                if r.outcome.is_disagreement() && bad.len() < SHOWN_DISAGREEMENTS {
+                    bad.push(r.clone());
+                }
+            })?;
+        }
         if !bad.is_empty() {
             let _ = writeln!(
                 out,
-                "<h2>{name}: disagreements ({})</h2>\n<table><tr><th class=\"rule\">case</th>\
+                "<h2>{name}: disagreements ({disagreements}{})</h2>\n<table><tr><th class=\"rule\">case</th>\
                  <th class=\"rule\">outcome</th><th class=\"rule\">detail</th></tr>",
-                bad.len()
+                if disagreements > bad.len() {
+                    format!("; the first {} by case id", bad.len())
+                } else {
+                    String::new()
+                }
             );
-            for r in bad.iter().take(500) {
+            for r in &bad {
                 let _ = writeln!(
                     out,
                     "<tr><td class=\"rule\">{}</td><td class=\"rule\" style=\"background:{}\">{}{}</td><td class=\"rule\">{}</td></tr>",
@@ -267,8 +283,11 @@ pub fn html_page(reports: &[RunReport]) -> String {
         }
     }
     out.push_str("</body></html>\n");
-    out
+    Ok(out)
 }
+
+/// Disagreements a page lists by case (the classes above count them all).
+const SHOWN_DISAGREEMENTS: usize = 500;
 
 /// A table's first cell: the rule's id, and beneath it what the rule asks when the id is
 /// the catalogue's.

@@ -57,33 +57,42 @@ impl Column {
     }
 }
 
-fn tally(implementation: &str, profile: &str, outcomes: &[Outcome]) -> Column {
-    let count = |o: Outcome| outcomes.iter().filter(|x| **x == o).count();
+fn tally(implementation: &str, profile: &str, outcomes: &BTreeMap<Outcome, usize>) -> Column {
+    let count = |o: Outcome| outcomes.get(&o).copied().unwrap_or(0);
+    let cases: usize = outcomes.values().sum();
     let skipped = count(Outcome::Skipped);
     let accepted_invalid = count(Outcome::AcceptedInvalid);
     Column {
         implementation: implementation.to_string(),
         profile: profile.to_string(),
-        cases: outcomes.len(),
+        cases,
         agree: count(Outcome::Agree),
-        judged: outcomes.len() - skipped - accepted_invalid,
+        judged: cases - skipped - accepted_invalid,
         accepted_invalid,
         skipped,
-        disagreements: outcomes.iter().filter(|o| o.is_disagreement()).count(),
+        disagreements: outcomes
+            .iter()
+            .filter(|(o, _)| o.is_disagreement())
+            .map(|(_, n)| n)
+            .sum(),
     }
 }
+
+/// Cases per outcome.
+type OutcomeCounts = BTreeMap<Outcome, usize>;
 
 /// The columns of `runs`: each run's profiles in order (`9.0` before `11.3`).
 pub fn columns(runs: &[MatrixRun]) -> Vec<Column> {
     let mut out = Vec::new();
     for run in runs {
-        let mut by_profile: BTreeMap<(u32, u32), (&str, Vec<Outcome>)> = BTreeMap::new();
-        for r in &run.report.results {
-            by_profile
-                .entry(profile_key(&r.profile))
-                .or_insert((r.profile.as_str(), Vec::new()))
+        let mut by_profile: BTreeMap<(u32, u32), (&str, OutcomeCounts)> = BTreeMap::new();
+        for c in run.report.tally.counts() {
+            *by_profile
+                .entry(profile_key(c.profile))
+                .or_insert((c.profile, BTreeMap::new()))
                 .1
-                .push(r.outcome);
+                .entry(c.outcome)
+                .or_insert(0) += c.cases;
         }
         for (profile, outcomes) in by_profile.values() {
             out.push(tally(&run.report.implementation.name, profile, outcomes));
@@ -105,11 +114,15 @@ fn profile_key(profile: &str) -> (u32, u32) {
 
 /// The whole run as one column (every profile).
 pub fn overall(run: &RunReport) -> Column {
-    let outcomes: Vec<Outcome> = run.results.iter().map(|r| r.outcome).collect();
-    let mut profiles: Vec<&str> = run.results.iter().map(|r| r.profile.as_str()).collect();
+    let counts = run.tally.counts();
+    let mut profiles: Vec<&str> = counts.iter().map(|c| c.profile).collect();
     profiles.sort_by_key(|p| profile_key(p));
     profiles.dedup();
-    tally(&run.implementation.name, &profiles.join(", "), &outcomes)
+    tally(
+        &run.implementation.name,
+        &profiles.join(", "),
+        &run.counts(),
+    )
 }
 
 /// A figure as badges and pages show it: one decimal, never rounded up to 100.
@@ -225,33 +238,35 @@ fn class_rows(runs: &[MatrixRun], columns: &[Column]) -> Vec<ClassRow> {
         |implementation: &str, profile: &str| index.get(&(implementation, profile)).copied();
     let mut rows: BTreeMap<&str, ClassRow> = BTreeMap::new();
     for (i, run) in runs.iter().enumerate() {
-        for r in run
+        let name = run.report.implementation.name.as_str();
+        for c in run
             .report
-            .results
-            .iter()
-            .filter(|r| r.outcome.is_disagreement())
+            .tally
+            .counts()
+            .into_iter()
+            .filter(|c| c.outcome.is_disagreement())
         {
-            let row = rows.entry(r.class.as_str()).or_insert_with(|| ClassRow {
-                class: r.class.clone(),
-                outcome: r.outcome,
+            let row = rows.entry(c.class).or_insert_with(|| ClassRow {
+                class: c.class.to_string(),
+                outcome: c.outcome,
                 counts: BTreeMap::new(),
                 counterexamples: BTreeMap::new(),
                 rules: BTreeSet::new(),
             });
-            if let Some(col) = column_of(&r.implementation, &r.profile) {
-                *row.counts.entry(col).or_insert(0) += 1;
+            if let Some(col) = column_of(name, c.profile) {
+                *row.counts.entry(col).or_insert(0) += c.cases;
             }
-            row.rules.insert(r.rule.clone());
+            row.rules.insert(c.rule.to_string());
             if let std::collections::btree_map::Entry::Vacant(slot) = row.counterexamples.entry(i) {
-                if let Some(c) = run
+                if let Some(x) = run
                     .report
                     .counterexamples
                     .iter()
-                    .find(|c| c.class == r.class)
+                    .find(|x| x.class == c.class)
                 {
-                    let file = std::path::Path::new(&c.file)
+                    let file = std::path::Path::new(&x.file)
                         .file_name()
-                        .map_or(c.file.clone(), |n| n.to_string_lossy().into_owned());
+                        .map_or(x.file.clone(), |n| n.to_string_lossy().into_owned());
                     slot.insert(format!("{}/counterexamples/{file}", run.dir));
                 }
             }
@@ -469,23 +484,20 @@ pub fn matrix_page(
     let index = column_index(columns);
     let mut per_rule: BTreeMap<&str, BTreeMap<usize, RuleCell>> = BTreeMap::new();
     for run in runs {
-        for r in &run.report.results {
-            let Some(&col) = index.get(&(r.implementation.as_str(), r.profile.as_str())) else {
+        let name = run.report.implementation.name.as_str();
+        for c in run.report.tally.counts() {
+            let Some(&col) = index.get(&(name, c.profile)) else {
                 continue;
             };
-            let cell = per_rule
-                .entry(r.rule.as_str())
-                .or_default()
-                .entry(col)
-                .or_default();
-            if r.outcome == Outcome::Skipped || r.outcome == Outcome::AcceptedInvalid {
+            let cell = per_rule.entry(c.rule).or_default().entry(col).or_default();
+            if c.outcome == Outcome::Skipped || c.outcome == Outcome::AcceptedInvalid {
                 continue;
             }
-            cell.judged += 1;
-            if r.outcome == Outcome::Agree {
-                cell.agree += 1;
-            } else if r.outcome.is_disagreement() {
-                cell.worst = Some(cell.worst.map_or(r.outcome, |w| w.min(r.outcome)));
+            cell.judged += c.cases;
+            if c.outcome == Outcome::Agree {
+                cell.agree += c.cases;
+            } else if c.outcome.is_disagreement() {
+                cell.worst = Some(cell.worst.map_or(c.outcome, |w| w.min(c.outcome)));
             }
         }
     }
@@ -537,15 +549,22 @@ mod tests {
     #[test]
     fn compliance_leaves_out_what_is_not_judged() {
         use Outcome::*;
+        let counts = |outcomes: &[Outcome]| {
+            let mut map = BTreeMap::new();
+            for o in outcomes {
+                *map.entry(*o).or_insert(0) += 1;
+            }
+            map
+        };
         let c = tally(
             "x",
             "9.0",
-            &[Agree, Agree, Agree, WrongOutput, AcceptedInvalid, Skipped],
+            &counts(&[Agree, Agree, Agree, WrongOutput, AcceptedInvalid, Skipped]),
         );
         assert_eq!((c.cases, c.agree, c.judged, c.disagreements), (6, 3, 4, 1));
         assert_eq!((c.accepted_invalid, c.skipped), (1, 1));
         assert_eq!(c.compliance(), 75.0);
-        assert_eq!(tally("x", "9.0", &[Skipped]).compliance(), 100.0);
+        assert_eq!(tally("x", "9.0", &counts(&[Skipped])).compliance(), 100.0);
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub fn merge(runs: Vec<RunReport>) -> Vec<RunReport> {
         if let Ok(known) = KnownFailures::parse(&text, "merged") {
             m.fixed = known.apply(&mut m.results);
         }
+        m.recount();
     }
     merged
 }

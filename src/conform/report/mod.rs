@@ -24,12 +24,14 @@ pub(crate) mod matrix;
 mod merge;
 mod records;
 mod summary;
+mod tally;
 
 use std::fmt::Write as _;
 
-pub use folder::{read_report_dir, results_jsonl, write_matrix_dir, write_report_dir};
+pub(crate) use folder::write_file_with;
+pub use folder::{read_report_dir, write_matrix_dir, write_report_dir, write_results_jsonl};
 pub use html::html_page;
-pub use junit::junit_xml;
+pub use junit::{junit_xml, write_junit};
 pub use matrix::{
     Column, MatrixRun, badge, badge_name, columns, matrix_json, matrix_page, overall, percent,
 };
@@ -39,6 +41,7 @@ pub use records::{
     EXIT_INTERRUPTED, ExpectedRecord, Replay, RunReport,
 };
 pub use summary::{replay_summary, terminal_summary};
+pub use tally::{Count, Tally};
 
 /// What the rule named `rule` asks of a document, in the catalogue's words (nothing for a
 /// case label that is no catalogue rule, such as `grammar.push`).

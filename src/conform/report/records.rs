@@ -14,6 +14,8 @@ use crate::conform::environment::EnvironmentError;
 use crate::conform::implementation::{Capabilities, Observed};
 use crate::conform::known::KnownFailure;
 
+use super::Tally;
+
 /// The result of one case, as written to `results.jsonl`: deterministic (no timings), so
 /// that runs, shards and merges can be compared line by line.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -254,8 +256,17 @@ pub struct RunReport {
     /// The results, sorted by case id (not in `summary.json`; see `results.jsonl`). Boxed:
     /// a campaign has tens of thousands of these records, and sorting or merging them then
     /// moves pointers, not records.
+    /// Empty when the run streamed its results to a file ([`RunReport::results_file`]).
     #[serde(skip)]
     pub results: Vec<Box<CaseResult>>,
+    /// The file the results are in, sorted by case id, one JSON object a line, when they
+    /// are not kept in [`RunReport::results`] (a run with a report folder streams them
+    /// there).
+    #[serde(skip)]
+    pub results_file: Option<std::path::PathBuf>,
+    /// Every count of the results (read by every figure below).
+    #[serde(skip)]
+    pub tally: Tally,
     /// The minimal counterexamples, in campaign order.
     pub counterexamples: Vec<Counterexample>,
     /// The known-failure list the run used.
@@ -322,18 +333,64 @@ pub struct DivergenceClass {
 }
 
 impl RunReport {
+    /// Counts [`RunReport::results`] again (after they were changed).
+    pub fn recount(&mut self) {
+        self.tally = Tally::of(self.results.iter().map(AsRef::as_ref));
+    }
+
+    /// Cases that ran.
+    pub fn cases(&self) -> usize {
+        self.tally.cases()
+    }
+
+    /// Calls `f` with each result in case-id order, from memory or from
+    /// [`RunReport::results_file`]; an `Err` when that file cannot be read back.
+    pub fn each_result(&self, mut f: impl FnMut(&CaseResult)) -> Result<(), EnvironmentError> {
+        let Some(path) = &self.results_file else {
+            self.results.iter().for_each(|r| f(r));
+            return Ok(());
+        };
+        use std::io::BufRead as _;
+        let file = std::fs::File::open(path).map_err(|e| EnvironmentError::io(path, e))?;
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+        let mut line = String::new();
+        let mut number = 0;
+        loop {
+            line.clear();
+            number += 1;
+            let read = reader
+                .read_line(&mut line)
+                .map_err(|e| EnvironmentError::io(path, e))?;
+            if read == 0 {
+                return Ok(());
+            }
+            if line.trim().is_empty() {
+                continue;
+            }
+            let result: CaseResult =
+                serde_json::from_str(&line).map_err(|e| EnvironmentError::Io {
+                    path: path.display().to_string(),
+                    reason: format!("line {number}: {e}"),
+                })?;
+            f(&result);
+        }
+    }
+
     /// The run's divergence classes (listed known failures left out), the largest first,
     /// then by name.
     pub fn classes(&self) -> Vec<DivergenceClass> {
         let mut by_class: BTreeMap<&str, (Outcome, usize, std::collections::BTreeSet<&str>)> =
             BTreeMap::new();
-        for r in self.results.iter().filter(|r| r.is_new_failure()) {
-            let entry =
-                by_class
-                    .entry(r.class.as_str())
-                    .or_insert((r.outcome, 0, Default::default()));
-            entry.1 += 1;
-            entry.2.insert(r.rule.as_str());
+        let counts = self.tally.counts();
+        for c in counts
+            .iter()
+            .filter(|c| c.outcome.is_disagreement() && !c.known)
+        {
+            let entry = by_class
+                .entry(c.class)
+                .or_insert((c.outcome, 0, Default::default()));
+            entry.1 += c.cases;
+            entry.2.insert(c.rule);
         }
         let mut classes: Vec<DivergenceClass> = by_class
             .into_iter()
@@ -355,45 +412,36 @@ impl RunReport {
 
     /// Cases per outcome.
     pub fn counts(&self) -> BTreeMap<Outcome, usize> {
-        let mut counts = BTreeMap::new();
-        for r in &self.results {
-            *counts.entry(r.outcome).or_insert(0) += 1;
-        }
-        counts
+        self.tally.per_outcome()
     }
 
     /// Cases per rule and outcome.
     pub fn rule_counts(&self) -> BTreeMap<String, BTreeMap<Outcome, usize>> {
-        // Counted in a hash map by borrowed name (a campaign has tens of thousands of
-        // results and a few hundred rules), then ordered.
-        let mut counts: std::collections::HashMap<&str, BTreeMap<Outcome, usize>> =
-            std::collections::HashMap::new();
-        for r in &self.results {
-            *counts
-                .entry(r.rule.as_str())
-                .or_default()
-                .entry(r.outcome)
-                .or_insert(0) += 1;
+        let mut counts: BTreeMap<String, BTreeMap<Outcome, usize>> = BTreeMap::new();
+        for c in self.tally.counts() {
+            let per_outcome = match counts.get_mut(c.rule) {
+                Some(p) => p,
+                None => counts.entry(c.rule.to_string()).or_default(),
+            };
+            *per_outcome.entry(c.outcome).or_insert(0) += c.cases;
         }
         counts
-            .into_iter()
-            .map(|(rule, per_outcome)| (rule.to_string(), per_outcome))
-            .collect()
     }
 
     /// Disagreements that are not known failures.
     pub fn new_failures(&self) -> usize {
-        self.results.iter().filter(|r| r.is_new_failure()).count()
+        self.tally
+            .counts()
+            .iter()
+            .filter(|c| c.outcome.is_disagreement() && !c.known)
+            .map(|c| c.cases)
+            .sum()
     }
 
     /// The exit status: 1 for a new failure (or, with `strict`, a fixed known failure or
     /// an accepted invalid document), 130 when interrupted without either, else 0.
     pub fn exit_status(&self, strict: bool) -> u8 {
-        let accepted_invalid = || {
-            self.results
-                .iter()
-                .any(|r| r.outcome == Outcome::AcceptedInvalid)
-        };
+        let accepted_invalid = || self.counts().contains_key(&Outcome::AcceptedInvalid);
         if self.new_failures() > 0 || (strict && (!self.fixed.is_empty() || accepted_invalid())) {
             EXIT_DISAGREE
         } else if self.cancelled {
@@ -408,6 +456,6 @@ impl RunReport {
         if self.elapsed_ms == 0 {
             return 0.0;
         }
-        self.results.len() as f64 * 1000.0 / self.elapsed_ms as f64
+        self.cases() as f64 * 1000.0 / self.elapsed_ms as f64
     }
 }

@@ -4,7 +4,6 @@
 //!
 //! It returns text and never prints it; it must not read or write files.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::conform::compare::Outcome;
@@ -27,7 +26,7 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
         } else {
             format!(" {}", caps.version)
         },
-        report.results.len(),
+        report.cases(),
         report.elapsed_ms as f64 / 1000.0,
         report.throughput(),
         report.seed,
@@ -41,7 +40,7 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
         let _ = writeln!(
             out,
             "interrupted: {} of {} cases ran",
-            report.results.len(),
+            report.cases(),
             report.planned
         );
     }
@@ -63,33 +62,19 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
         let _ = writeln!(out, "note: {notice}");
     }
     let counts = report.counts();
+    let known_counts = report.tally.known_per_outcome();
     for outcome in Outcome::ALL {
         if let Some(n) = counts.get(&outcome) {
-            let known = report
-                .results
-                .iter()
-                .filter(|r| r.outcome == outcome && r.known.is_some())
-                .count();
-            let note = if known > 0 {
-                format!("  ({known} known)")
-            } else {
-                String::new()
+            let note = match known_counts.get(&outcome) {
+                Some(known) => format!("  ({known} known)"),
+                None => String::new(),
             };
             let _ = writeln!(out, "  {:<15} {n:>6}{note}", outcome.name());
         }
     }
     // Why cases were skipped, most common reason first: a skipped case is one nothing was
     // learnt from, and its reader should know whether that can be helped.
-    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in report
-        .results
-        .iter()
-        .filter(|r| r.outcome == Outcome::Skipped)
-    {
-        *reasons.entry(r.detail.as_str()).or_insert(0) += 1;
-    }
-    let mut reasons: Vec<(&str, usize)> = reasons.into_iter().collect();
-    reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let reasons = report.tally.skip_reasons();
     for (reason, n) in reasons.iter().take(3) {
         let _ = writeln!(out, "  skipped {n}: {reason}");
     }
@@ -207,7 +192,7 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
             format!(
                 "no new disagreement ({} agree, {} known failures, {} skipped)",
                 counts.get(&Outcome::Agree).unwrap_or(&0),
-                report.results.iter().filter(|r| r.known.is_some()).count(),
+                known_counts.values().sum::<usize>(),
                 counts.get(&Outcome::Skipped).unwrap_or(&0)
             )
         } else {

@@ -17,6 +17,8 @@
 //! * `campaign`: the case list ([`build_campaign`], [`build_feed`]) and the slots the jobs
 //!   take it by ([`CaseFeed`]);
 //! * `schedule`: the jobs that run and judge the cases into a [`RunReport`] ([`check`]);
+//! * `journal`: the report folder's journal, where a run's results go as they are judged
+//!   and from which an interrupted run is finished ([`check_journaled`]);
 //! * `shrinking`: the jobs that shrink the chosen disagreements into counterexample files;
 //! * `replay`: one stored counterexample again ([`replay()`]).
 //!
@@ -24,6 +26,7 @@
 //! one `check` invocation ([`execute`]).
 
 mod campaign;
+mod journal;
 mod replay;
 mod schedule;
 mod shrinking;
@@ -40,8 +43,9 @@ use super::report::{CaseResult, Counterexample, RunReport};
 pub use super::environment::EnvironmentError;
 pub use super::report::Replay;
 pub use campaign::{Campaign, CaseFeed, CaseMaker, build_campaign, build_feed};
+pub use journal::JOURNAL;
 pub use replay::{replay, replay_command};
-pub use schedule::{check, judge_case, run_case};
+pub use schedule::{JournalPlan, check, check_journaled, judge_case, run_case};
 pub use shrinking::file_stem;
 
 /// Observes a run as it goes (the CLI draws its progress bar from this). Every method has
@@ -49,6 +53,8 @@ pub use shrinking::file_stem;
 pub trait Progress: Sync {
     /// The campaign starts with `total` cases.
     fn started(&self, _total: usize) {}
+    /// `count` of them were run by an earlier, interrupted run of the campaign (`--resume`).
+    fn resumed(&self, _count: usize) {}
     /// One case is done.
     fn case_done(&self, _result: &CaseResult) {}
     /// Shrinking starts for `count` disagreements.
@@ -80,6 +86,8 @@ pub struct CheckRequest {
     pub report_dir: Option<PathBuf>,
     /// Where to write the current failures as a known-failures file, if anywhere.
     pub write_known_failures: Option<PathBuf>,
+    /// Finish the interrupted campaign whose journal is in `report_dir`.
+    pub resume: bool,
 }
 
 /// The launcher of a request (with `--name` applied).
@@ -120,7 +128,25 @@ pub fn execute(
     if cases.slots() == 0 && config.shard.is_none() {
         return Err(nothing());
     }
-    let report = check(launcher.as_ref(), &cases, &config, progress, cancel)?;
+    // With a report folder the results stream to its journal: a campaign of any size runs
+    // in the same memory, and an interrupted one can be finished.
+    let plan = request.report_dir.as_ref().map(|dir| JournalPlan {
+        dir: dir.clone(),
+        resume: request.resume,
+    });
+    if request.resume && plan.is_none() {
+        return Err(EnvironmentError::Usage(
+            "resuming needs the report folder of the interrupted campaign".into(),
+        ));
+    }
+    let report = check_journaled(
+        launcher.as_ref(),
+        &cases,
+        &config,
+        progress,
+        cancel,
+        plan.as_ref(),
+    )?;
     // Generated cases are filtered as they are made: a filter that keeps none of them is
     // only known now.
     if report.planned == 0 && config.shard.is_none() && !report.cancelled {
@@ -130,8 +156,20 @@ pub fn execute(
         super::report::write_report_dir(dir, std::slice::from_ref(&report))?;
     }
     if let Some(path) = &request.write_known_failures {
-        std::fs::write(path, super::known::write_known_failures(&report.results))
-            .map_err(|e| EnvironmentError::io(path, e))?;
+        super::report::write_file_with(path, |out| {
+            let fail = |e| EnvironmentError::io(path, e);
+            out.write_all(super::known::KNOWN_FAILURES_HEADER.as_bytes())
+                .map_err(fail)?;
+            let mut failed = None;
+            report.each_result(|r| {
+                if let Some(line) = super::known::known_failure_line(r) {
+                    if failed.is_none() {
+                        failed = out.write_all(line.as_bytes()).err();
+                    }
+                }
+            })?;
+            failed.map_or(Ok(()), |e| Err(fail(e)))
+        })?;
     }
     Ok(report)
 }
