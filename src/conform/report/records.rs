@@ -275,6 +275,10 @@ pub struct RunReport {
     pub fixed: Vec<KnownFailure>,
     /// Whether the run was stopped before every case ran.
     pub cancelled: bool,
+    /// Cases an earlier, interrupted run of the campaign ran (`check --resume`): counted,
+    /// and not in `elapsed_ms`.
+    #[serde(skip)]
+    pub resumed: usize,
     /// Wall time, in milliseconds.
     pub elapsed_ms: u64,
     /// What was asked for and not run because the implementation does not declare it: one
@@ -451,11 +455,11 @@ impl RunReport {
         }
     }
 
-    /// Cases per second.
+    /// Cases per second (of those this run ran).
     pub fn throughput(&self) -> f64 {
         if self.elapsed_ms == 0 {
             return 0.0;
         }
-        self.cases() as f64 * 1000.0 / self.elapsed_ms as f64
+        self.cases().saturating_sub(self.resumed) as f64 * 1000.0 / self.elapsed_ms as f64
     }
 }

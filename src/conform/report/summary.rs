@@ -19,7 +19,7 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
     let caps = &report.implementation;
     let _ = writeln!(
         out,
-        "{}{}: {} cases in {:.1} s ({:.0} cases/s), seed {}, compare {}{}",
+        "{}{}: {} cases{} in {:.1} s ({:.0} cases/s), seed {}, compare {}{}",
         caps.name,
         if caps.version.is_empty() {
             String::new()
@@ -27,6 +27,11 @@ pub fn terminal_summary(report: &RunReport, max_examples: usize) -> String {
             format!(" {}", caps.version)
         },
         report.cases(),
+        if report.resumed > 0 {
+            format!(" ({} of them run before, resumed)", report.resumed)
+        } else {
+            String::new()
+        },
         report.elapsed_ms as f64 / 1000.0,
         report.throughput(),
         report.seed,

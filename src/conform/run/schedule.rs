@@ -288,6 +288,7 @@ pub fn check_journaled(
         fixed: known.fixed(&findings.marks),
         tally: findings.tally,
         cancelled,
+        resumed: resumed.count(),
         elapsed_ms: started.elapsed().as_millis() as u64,
         left_out: left_out(launcher.capabilities(), config),
         notices: notices(config),
