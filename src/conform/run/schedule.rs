@@ -66,7 +66,7 @@ pub fn check(
     check_journaled(launcher, cases, config, progress, cancel, None)
 }
 
-/// Where a run's results go as they come (see [`super::journal`]).
+/// Where a run's results go as they come (the `journal` module beside this one).
 #[derive(Debug, Clone)]
 pub struct JournalPlan {
     /// The report folder: the journal is written there, and sorted into its
