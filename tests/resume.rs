@@ -31,6 +31,16 @@ fn campaign(report: &Path) -> Command {
     command
 }
 
+/// `check --resume DIR`, finished.
+fn resume(dir: &Path) -> Output {
+    Command::new(BIN)
+        .args(["check", "--resume"])
+        .arg(dir)
+        .env("DOMAINBACKUP_HARNESS", BIN)
+        .output()
+        .expect("check --resume runs")
+}
+
 fn lines(path: &Path) -> usize {
     std::fs::read(path).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
 }
@@ -128,12 +138,7 @@ fn a_killed_campaign_resumed_writes_the_uninterrupted_report() {
         record.replace("\"1500\"", "\"100\""),
     )
     .expect("write");
-    let refused = Command::new(BIN)
-        .args(["check", "--resume"])
-        .arg(&other)
-        .env("DOMAINBACKUP_HARNESS", BIN)
-        .output()
-        .expect("runs");
+    let refused = resume(&other);
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
     assert!(
         String::from_utf8_lossy(&refused.stderr).contains("is beyond this campaign's"),
@@ -142,12 +147,7 @@ fn a_killed_campaign_resumed_writes_the_uninterrupted_report() {
     );
     assert_eq!(lines(&other.join("journal.jsonl")), kept);
 
-    let resumed = Command::new(BIN)
-        .args(["check", "--resume"])
-        .arg(&killed)
-        .env("DOMAINBACKUP_HARNESS", BIN)
-        .output()
-        .expect("the resumed campaign runs");
+    let resumed = resume(&killed);
     assert_eq!(resumed.status.code(), Some(1), "{}", text(&resumed));
     let stderr = String::from_utf8_lossy(&resumed.stderr);
     assert!(
@@ -202,11 +202,7 @@ fn a_killed_campaign_resumed_writes_the_uninterrupted_report() {
     );
 
     // Resuming a finished campaign says so.
-    let again = Command::new(BIN)
-        .args(["check", "--resume"])
-        .arg(&killed)
-        .output()
-        .expect("runs");
+    let again = resume(&killed);
     assert_eq!(again.status.code(), Some(2), "{}", text(&again));
     assert!(
         String::from_utf8_lossy(&again.stderr).contains("no journal to resume"),
